@@ -1,0 +1,30 @@
+package io.nixship.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What every command gets from its caller instead of reaching for globals: where results go (stdout),
+ * where messages for people go (stderr), the environment and the working directory. Tests build one
+ * with StringWriters and a fixed environment map.
+ */
+public record CliContext(
+    PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDir, boolean interactive) {
+  public CliContext {
+    env = Map.copyOf(env);
+  }
+
+  public static CliContext system() {
+    return new CliContext(
+        new PrintWriter(System.out, true),
+        new PrintWriter(System.err, true),
+        System.getenv(),
+        Path.of("").toAbsolutePath(),
+        System.console() != null && !"dumb".equals(System.getenv("TERM")));
+  }
+
+  public String env(String name) {
+    return env.get(name);
+  }
+}
