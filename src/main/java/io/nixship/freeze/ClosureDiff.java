@@ -1,0 +1,56 @@
+package io.nixship.freeze;
+
+import io.nixship.nix.Closure;
+import io.nixship.nix.StorePathInfo;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * How the runtime closure changed: store paths only in the newer closure ({@code added}), only in the
+ * older one ({@code removed}), each sorted by name after the hash, and the total NAR sizes.
+ */
+public record ClosureDiff(
+    int pathsBefore,
+    int pathsAfter,
+    long sizeBefore,
+    long sizeAfter,
+    List<StorePathSize> added,
+    List<StorePathSize> removed) {
+  /** A store path and its NAR size in bytes. */
+  public record StorePathSize(String path, long narSize) {}
+
+  public ClosureDiff {
+    added = List.copyOf(added);
+    removed = List.copyOf(removed);
+  }
+
+  public static ClosureDiff of(Closure before, Closure after) {
+    return new ClosureDiff(
+        before.paths().size(),
+        after.paths().size(),
+        before.totalNarSize(),
+        after.totalNarSize(),
+        onlyIn(after, before),
+        onlyIn(before, after));
+  }
+
+  private static List<StorePathSize> onlyIn(Closure closure, Closure other) {
+    Set<String> otherPaths = other.paths().stream().map(StorePathInfo::path).collect(Collectors.toSet());
+    return closure.paths().stream()
+        .filter(p -> !otherPaths.contains(p.path()))
+        .sorted(Comparator.comparing(StorePathInfo::name).thenComparing(StorePathInfo::path))
+        .map(p -> new StorePathSize(p.path(), p.narSize()))
+        .toList();
+  }
+
+  public long sizeDelta() {
+    return sizeAfter - sizeBefore;
+  }
+
+  /** Whether any store path was added or removed. */
+  public boolean changed() {
+    return !added.isEmpty() || !removed.isEmpty();
+  }
+}

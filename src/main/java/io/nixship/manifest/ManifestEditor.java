@@ -1,0 +1,261 @@
+package io.nixship.manifest;
+
+import io.nixship.NixshipException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeId;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.resolver.Resolver;
+
+/**
+ * Rewrites the image references in one manifest by splicing bytes at the positions the YAML parser
+ * reports: only the scalars that hold the reference (or a key line added to a kustomize entry or
+ * Helm map) change; comments, quoting, indentation, anchors, line endings, a BOM and the final
+ * newline stay as they were. Each splice is checked by parsing the result again and comparing the
+ * trees: if anything but the intended node changed, the edit is refused and the file left as it was.
+ */
+public final class ManifestEditor {
+  // Values written without quotes must be this simple, and still read back as strings.
+  private static final Pattern PLAIN_SAFE = Pattern.compile("[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*");
+
+  private final ManifestLocator locator = new ManifestLocator();
+  private final Resolver resolver = new Resolver();
+
+  /** The edit that points every reference to {@code target}'s repository in {@code content} at it. */
+  public FileEdit edit(Path file, byte[] content, ManifestKind kind, ImageReference target, PinStyle pin) {
+    pin.requireParts(target);
+    String name = file.toString();
+    YamlDocument document = YamlDocument.parse(name, content);
+    Plan plan = new Plan(document, YamlTrees.firstPaths(document.documents()), target, pin);
+    for (Site site : locator.sites(document, kind.resolve(file), target)) {
+      plan.add(site);
+    }
+    byte[] bytes = content;
+    YamlDocument current = document;
+    List<Splice> splices = new ArrayList<>(plan.splices);
+    splices.sort(Comparator.comparingInt(Splice::start).reversed());
+    for (Splice splice : splices) {
+      byte[] next = splice.applyTo(bytes);
+      YamlDocument reparsed;
+      try {
+        reparsed = YamlDocument.parse(name, next);
+      } catch (NixshipException e) {
+        throw refused(name, splice, "the result does not parse: " + e.getMessage());
+      }
+      String difference = YamlTrees.difference(current.documents(), reparsed.documents(), splice.expected());
+      if (difference != null) {
+        throw refused(name, splice, difference);
+      }
+      bytes = next;
+      current = reparsed;
+    }
+    List<Change> changes = new ArrayList<>(plan.changes);
+    changes.sort(Comparator.comparingInt(Change::line));
+    return new FileEdit(file, content, bytes, changes);
+  }
+
+  private static NixshipException refused(String file, Splice splice, String reason) {
+    return NixshipException.failure(file + ":" + splice.line() + ": refusing to edit the image reference ("
+        + reason + "); the file is left unchanged");
+  }
+
+  /** Replace bytes [start, end) by {@code replacement}; afterwards each expected path holds its value. */
+  private record Splice(int start, int end, byte[] replacement, Map<NodePath, String> expected, int line) {
+    byte[] applyTo(byte[] bytes) {
+      byte[] result = new byte[bytes.length - (end - start) + replacement.length];
+      System.arraycopy(bytes, 0, result, 0, start);
+      System.arraycopy(replacement, 0, result, start, replacement.length);
+      System.arraycopy(bytes, end, result, start + replacement.length, bytes.length - end);
+      return result;
+    }
+  }
+
+  private final class Plan {
+    private final YamlDocument document;
+    private final Map<Node, NodePath> paths;
+    private final ImageReference target;
+    private final PinStyle pin;
+    private final List<Splice> splices = new ArrayList<>();
+    private final List<Change> changes = new ArrayList<>();
+
+    Plan(YamlDocument document, Map<Node, NodePath> paths, ImageReference target, PinStyle pin) {
+      this.document = document;
+      this.paths = paths;
+      this.target = target;
+      this.pin = pin;
+    }
+
+    void add(Site site) {
+      int line = site.site().line();
+      if (site instanceof Site.ImageString image) {
+        String newValue = image.name() + pin.suffix(target);
+        setScalar(image.node(), newValue, line);
+        change(line, image.node().getValue(), newValue);
+      } else if (site instanceof Site.HelmMap helm) {
+        String tag = helm.digest() != null || pin == PinStyle.TAG
+            ? target.tag()
+            : target.tag() + "@" + target.digest();
+        String digest = keptDigest(helm.digest());
+        Map<String, String> missing = new LinkedHashMap<>();
+        setOrAdd(helm.tag(), "tag", tag, missing, line);
+        if (helm.digest() != null) {
+          setScalar(helm.digest(), digest, line);
+        }
+        addKeys(helm.map(), missing, line);
+        change(line, spell(helm.name(), value(helm.tag()), value(helm.digest())), spell(helm.name(), tag, digest));
+      } else if (site instanceof Site.KustomizeEntry entry) {
+        Map<String, String> missing = new LinkedHashMap<>();
+        String tag = entry.newTag() != null || pin != PinStyle.DIGEST ? target.tag() : null;
+        String digest = entry.digest() != null ? keptDigest(entry.digest()) : pin != PinStyle.TAG ? target.digest() : null;
+        if (tag != null) {
+          setOrAdd(entry.newTag(), "newTag", tag, missing, line);
+        }
+        if (digest != null) {
+          setOrAdd(entry.digest(), "digest", digest, missing, line);
+        }
+        addKeys(entry.map(), missing, line);
+        change(line, spell(entry.name(), value(entry.newTag()), value(entry.digest())), spell(entry.name(), tag, digest));
+      }
+    }
+
+    /** An existing digest key follows the new image, except an empty one under tag pinning. */
+    private String keptDigest(ScalarNode digest) {
+      if (pin == PinStyle.TAG && (digest == null || value(digest).isEmpty())) {
+        return value(digest);
+      }
+      return target.digest() == null ? "" : target.digest();
+    }
+
+    private void setOrAdd(ScalarNode node, String key, String value, Map<String, String> missing, int line) {
+      if (node == null) {
+        missing.put(key, value);
+      } else {
+        setScalar(node, value, line);
+      }
+    }
+
+    private void change(int line, String oldReference, String newReference) {
+      if (!oldReference.equals(newReference)) {
+        changes.add(new Change(line, oldReference, newReference));
+      }
+    }
+
+    private void setScalar(ScalarNode node, String value, int line) {
+      if (value == null || (value.equals(node.getValue()) && node.getTag().equals(Tag.STR))) {
+        return;
+      }
+      int start = skipProperties(document.byteOffset(node.getStartMark()), document.byteOffset(node.getEndMark()));
+      int end = document.byteOffset(node.getEndMark());
+      String raw = document.text(start, end);
+      String old = node.getValue();
+      String replacement;
+      switch (node.getScalarStyle()) {
+        case PLAIN -> {
+          if (raw.isEmpty()) {
+            replacement = " " + plainOrQuoted(value);
+          } else {
+            requireVerbatim(raw.equals(old), line);
+            replacement = plainOrQuoted(value);
+          }
+        }
+        case SINGLE_QUOTED -> {
+          requireVerbatim(raw.equals("'" + old.replace("'", "''") + "'"), line);
+          replacement = "'" + value + "'";
+        }
+        case DOUBLE_QUOTED -> {
+          requireVerbatim(raw.equals("\"" + old + "\""), line);
+          replacement = "\"" + value + "\"";
+        }
+        default -> throw NixshipException.failure(document.file() + ":" + line
+            + ": the image is written as a block scalar (| or >); write it on one line to let nixship bump it");
+      }
+      splices.add(new Splice(start, end, utf8(replacement), Map.of(paths.get(node), value), line));
+    }
+
+    private void addKeys(MappingNode map, Map<String, String> entries, int line) {
+      if (entries.isEmpty()) {
+        return;
+      }
+      List<NodeTuple> tuples = map.getValue();
+      Node last = tuples.get(tuples.size() - 1).getValueNode();
+      if (!(last instanceof ScalarNode lastScalar) || lastScalar.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL
+          || lastScalar.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
+        throw NixshipException.failure(document.file() + ":" + line + ": cannot add " + String.join(", ", entries.keySet())
+            + " after a nested value; add the key(s) by hand once and nixship keeps them up to date");
+      }
+      NodePath mapPath = paths.get(map);
+      Map<NodePath, String> expected = new LinkedHashMap<>();
+      StringBuilder text = new StringBuilder();
+      int position = document.byteOffset(last.getEndMark());
+      if (map.getFlowStyle() == DumperOptions.FlowStyle.FLOW) {
+        entries.forEach((key, value) -> text.append(", ").append(key).append(": ").append(plainOrQuoted(value)));
+      } else {
+        byte[] bytes = document.bytes();
+        while (position < bytes.length && bytes[position] != '\n' && bytes[position] != '\r') {
+          position++;
+        }
+        String indent = " ".repeat(tuples.get(0).getKeyNode().getStartMark().getColumn());
+        String lineBreak = document.lineBreak();
+        entries.forEach((key, value) ->
+            text.append(lineBreak).append(indent).append(key).append(": ").append(plainOrQuoted(value)));
+      }
+      entries.forEach((key, value) -> expected.put(mapPath.child(key), value));
+      splices.add(new Splice(position, position, utf8(text.toString()), expected, line));
+    }
+
+    /** Start of the scalar itself, after any {@code &anchor} or {@code !tag} in front of it. */
+    private int skipProperties(int start, int end) {
+      byte[] bytes = document.bytes();
+      int position = start;
+      while (position < end && (bytes[position] == '&' || bytes[position] == '!')) {
+        while (position < end && !isBlank(bytes[position])) {
+          position++;
+        }
+        while (position < end && isBlank(bytes[position])) {
+          position++;
+        }
+      }
+      return position;
+    }
+
+    private void requireVerbatim(boolean verbatim, int line) {
+      if (!verbatim) {
+        throw NixshipException.failure(document.file() + ":" + line
+            + ": the image is written with escapes or across lines; write it on one line to let nixship bump it");
+      }
+    }
+
+    private String plainOrQuoted(String value) {
+      boolean plain = PLAIN_SAFE.matcher(value).matches() && !value.endsWith(":")
+          && resolver.resolve(NodeId.scalar, value, true).equals(Tag.STR);
+      return plain ? value : "\"" + value + "\"";
+    }
+  }
+
+  private static boolean isBlank(byte b) {
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+  }
+
+  private static String value(ScalarNode node) {
+    return node == null || node.getTag().equals(Tag.NULL) ? "" : node.getValue();
+  }
+
+  private static String spell(String name, String tag, String digest) {
+    return name + (tag == null || tag.isEmpty() ? "" : ":" + tag) + (digest == null || digest.isEmpty() ? "" : "@" + digest);
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+}

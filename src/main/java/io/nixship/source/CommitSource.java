@@ -1,0 +1,295 @@
+package io.nixship.source;
+
+import io.nixship.NixshipException;
+import io.nixship.config.NixpkgsLock;
+import io.nixship.config.NixshipConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.jgit.errors.AmbiguousObjectException;
+import org.eclipse.jgit.errors.RevisionSyntaxException;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectLoader;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * Reads a project from a commit's tree with JGit, never from the working tree, so uncommitted edits
+ * cannot reach a build. The project may sit in a subdirectory of the repository.
+ */
+public final class CommitSource implements AutoCloseable {
+  /** Blobs above this are refused: source files, not artefacts, belong in a project. */
+  private static final long MAX_BLOB_BYTES = 512L << 20;
+
+  private final Repository repository;
+  private final String projectDirectory;
+
+  private CommitSource(Repository repository, String projectDirectory) {
+    this.repository = repository;
+    this.projectDirectory = projectDirectory;
+  }
+
+  /** Opens the repository containing {@code directory}; the project is that directory. */
+  public static CommitSource open(Path directory) {
+    Path absolute = directory.toAbsolutePath().normalize();
+    Repository repository = discover(absolute);
+    Path workTree = repository.getWorkTree().toPath().toAbsolutePath().normalize();
+    String relative = workTree.relativize(absolute).toString().replace('\\', '/');
+    return new CommitSource(repository, relative);
+  }
+
+  /**
+   * Opens the repository containing {@code repositoryDirectory} with the project at {@code
+   * projectDirectory}, a path relative to the repository root ({@code ""} for the root itself).
+   */
+  public static CommitSource open(Path repositoryDirectory, String projectDirectory) {
+    String project = projectDirectory.replace('\\', '/');
+    while (project.startsWith("./")) {
+      project = project.substring(2);
+    }
+    project = project.equals(".") ? "" : project;
+    while (project.endsWith("/")) {
+      project = project.substring(0, project.length() - 1);
+    }
+    if (project.startsWith("/") || List.of(project.split("/")).contains("..")) {
+      throw NixshipException.usage(
+          "--dir '" + projectDirectory + "' must be a path inside the repository, without '..'");
+    }
+    return new CommitSource(discover(repositoryDirectory.toAbsolutePath().normalize()), project);
+  }
+
+  private static Repository discover(Path directory) {
+    FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(directory.toFile());
+    if (builder.getGitDir() == null) {
+      throw NixshipException.usage(directory + " is not inside a git repository");
+    }
+    try {
+      Repository repository = builder.setMustExist(true).build();
+      if (repository.isBare()) {
+        repository.close();
+        throw NixshipException.usage(directory + " is a bare repository; run nixship in a clone");
+      }
+      return repository;
+    } catch (IOException e) {
+      throw NixshipException.usage("cannot open the git repository at " + directory + ": " + e.getMessage());
+    }
+  }
+
+  /** The project directory in the working tree (for paths such as a lock's relative tarball URL). */
+  public Path projectPath() {
+    Path workTree = repository.getWorkTree().toPath();
+    return projectDirectory.isEmpty() ? workTree : workTree.resolve(projectDirectory);
+  }
+
+  /** The project's path relative to the repository root, {@code ""} at the root. */
+  public String projectDirectory() {
+    return projectDirectory;
+  }
+
+  /** Resolves a full or short SHA, branch, tag or other revision expression to its commit. */
+  public ResolvedCommit resolve(String revision) {
+    try {
+      ObjectId id = repository.resolve(revision + "^{commit}");
+      if (id == null) {
+        throw NixshipException.usage(
+            "commit '" + revision + "' not found in " + repository.getWorkTree());
+      }
+      try (RevWalk walk = new RevWalk(repository)) {
+        RevCommit commit = walk.parseCommit(id);
+        return new ResolvedCommit(
+            commit.getName(), Instant.ofEpochSecond(commit.getCommitTime()));
+      }
+    } catch (AmbiguousObjectException e) {
+      throw NixshipException.usage(
+          "commit '" + revision + "' is ambiguous; give more characters of the SHA");
+    } catch (RevisionSyntaxException e) {
+      throw NixshipException.usage("'" + revision + "' is not a valid revision");
+    } catch (IOException e) {
+      throw NixshipException.failure("cannot read commit '" + revision + "': " + e.getMessage(), e);
+    }
+  }
+
+  /** A project file's content at a commit, or empty when the commit has no such file. */
+  public Optional<byte[]> readFile(ResolvedCommit commit, String projectRelativePath) {
+    String path = repositoryPath(projectRelativePath);
+    try (RevWalk walk = new RevWalk(repository)) {
+      RevTree tree = walk.parseCommit(ObjectId.fromString(commit.id())).getTree();
+      try (TreeWalk entry = TreeWalk.forPath(repository, path, tree)) {
+        if (entry == null || (entry.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) {
+          return Optional.empty();
+        }
+        return Optional.of(load(entry.getObjectReader(), entry.getObjectId(0), path).getBytes());
+      }
+    } catch (IOException e) {
+      throw NixshipException.failure("cannot read " + path + " at " + commit.shortId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes the project subtree at {@code revision} into {@code target} (created; must not exist or be
+   * empty), keeping exec bits and symlinks, and parses its {@code .nixship.yaml} and {@code
+   * nixship.lock}.
+   *
+   * @throws NixshipException usage error when the commit, the Nix file or an {@code app.copy} entry is
+   *     missing, or the config or lock is invalid
+   */
+  public SourceSnapshot snapshot(String revision, Path target, Map<String, String> environment) {
+    ResolvedCommit commit = resolve(revision);
+    String configName = repositoryPath(NixshipConfig.FILE_NAME);
+    NixshipConfig config =
+        readFile(commit, NixshipConfig.FILE_NAME)
+            .map(bytes -> NixshipConfig.parse(bytes, configName, environment))
+            .orElseGet(() -> NixshipConfig.defaults(environment));
+    Optional<NixpkgsLock> lock =
+        readFile(commit, NixpkgsLock.FILE_NAME)
+            .map(bytes -> NixpkgsLock.parse(bytes, repositoryPath(NixpkgsLock.FILE_NAME)));
+    if (readFile(commit, config.nix().file()).isEmpty()) {
+      throw NixshipException.usage(
+          repositoryPath(config.nix().file()) + " not found at commit " + commit.shortId()
+              + " (commit it, or set nix.file in " + configName + ")");
+    }
+    List<String> files = writeTree(commit, target);
+    List<String> appFiles = new ArrayList<>();
+    for (String entry : config.app().copy()) {
+      PathPatterns pattern = new PathPatterns(List.of(entry));
+      List<String> matched = files.stream().filter(pattern::includes).toList();
+      if (matched.isEmpty()) {
+        throw NixshipException.usage(
+            configName + ": app.copy entry '" + entry + "' matches no file at commit "
+                + commit.shortId());
+      }
+      matched.stream().filter(path -> !appFiles.contains(path)).forEach(appFiles::add);
+    }
+    appFiles.sort(null);
+    return new SourceSnapshot(
+        commit, target, files, appFiles, remoteUrl(), config, lock);
+  }
+
+  /** The {@code origin} remote (else the first remote) as a credential-free web URL. */
+  public Optional<String> remoteUrl() {
+    var config = repository.getConfig();
+    Set<String> remotes = config.getSubsections("remote");
+    String name = remotes.contains("origin") ? "origin" : remotes.stream().sorted().findFirst().orElse(null);
+    if (name == null) {
+      return Optional.empty();
+    }
+    String url = config.getString("remote", name, "url");
+    return url == null ? Optional.empty() : RemoteUrls.publicUrl(url);
+  }
+
+  private List<String> writeTree(ResolvedCommit commit, Path target) {
+    List<String> written = new ArrayList<>();
+    try {
+      prepareTarget(target);
+      Path root = target.toAbsolutePath().normalize();
+      try (RevWalk walk = new RevWalk(repository);
+          TreeWalk tree = new TreeWalk(repository)) {
+        tree.addTree(walk.parseCommit(ObjectId.fromString(commit.id())).getTree());
+        tree.setRecursive(true);
+        String prefix = projectDirectory.isEmpty() ? "" : projectDirectory + "/";
+        while (tree.next()) {
+          String path = tree.getPathString();
+          if (!path.startsWith(prefix)) {
+            continue;
+          }
+          String relative = path.substring(prefix.length());
+          Path destination = safeDestination(root, relative, commit);
+          int mode = tree.getRawMode(0);
+          int type = mode & FileMode.TYPE_MASK;
+          if (type == FileMode.TYPE_GITLINK) {
+            continue; // A submodule's content is not in this commit.
+          }
+          Files.createDirectories(destination.getParent());
+          ObjectLoader blob = load(tree.getObjectReader(), tree.getObjectId(0), path);
+          if (type == FileMode.TYPE_SYMLINK) {
+            String link = new String(blob.getBytes(), StandardCharsets.UTF_8);
+            Files.createSymbolicLink(destination, Path.of(link));
+          } else {
+            try (InputStream in = blob.openStream();
+                OutputStream out = Files.newOutputStream(destination)) {
+              in.transferTo(out);
+            }
+            boolean executable = FileMode.EXECUTABLE_FILE.equals(mode);
+            Files.setPosixFilePermissions(
+                destination, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
+          }
+          written.add(relative);
+        }
+      }
+    } catch (FileAlreadyExistsException e) {
+      throw NixshipException.failure("cannot write the source: " + e.getFile() + " already exists", e);
+    } catch (IOException e) {
+      throw NixshipException.failure(
+          "cannot write commit " + commit.shortId() + " to " + target + ": " + e.getMessage(), e);
+    }
+    if (written.isEmpty()) {
+      throw NixshipException.usage(
+          "'" + projectDirectory + "' has no files at commit " + commit.shortId());
+    }
+    written.sort(null);
+    return written;
+  }
+
+  private static void prepareTarget(Path target) throws IOException {
+    if (Files.isDirectory(target)) {
+      try (var entries = Files.list(target)) {
+        if (entries.findAny().isPresent()) {
+          throw NixshipException.failure(target + " is not empty; nixship writes sources into a fresh directory");
+        }
+      }
+    } else {
+      Files.createDirectories(target);
+    }
+  }
+
+  /** Refuses tree paths that would escape the target: crafted trees can hold {@code ..} names. */
+  private static Path safeDestination(Path root, String relative, ResolvedCommit commit) {
+    for (String segment : relative.split("/")) {
+      if (segment.isEmpty() || segment.equals(".") || segment.equals("..") || segment.equals(Constants.DOT_GIT)) {
+        throw NixshipException.usage(
+            "commit " + commit.shortId() + " has an unsafe path '" + relative + "'; refusing to write it");
+      }
+    }
+    Path destination = root.resolve(relative).normalize();
+    if (!destination.startsWith(root)) {
+      throw NixshipException.usage(
+          "commit " + commit.shortId() + " has an unsafe path '" + relative + "'; refusing to write it");
+    }
+    return destination;
+  }
+
+  private static ObjectLoader load(ObjectReader reader, ObjectId id, String path) throws IOException {
+    ObjectLoader loader = reader.open(id, Constants.OBJ_BLOB);
+    if (loader.getSize() > MAX_BLOB_BYTES) {
+      throw NixshipException.usage(path + " is " + loader.getSize() + " bytes; larger than nixship reads");
+    }
+    return loader;
+  }
+
+  private String repositoryPath(String projectRelativePath) {
+    return projectDirectory.isEmpty() ? projectRelativePath : projectDirectory + "/" + projectRelativePath;
+  }
+
+  @Override
+  public void close() {
+    repository.close();
+  }
+}

@@ -1,0 +1,150 @@
+package io.nixship.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.nix.Closure;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageAssemblerTest {
+  @TempDir Path temp;
+
+  private final ObjectMapper json = new ObjectMapper();
+
+  private static List<String> layerDigests(OciImage image) {
+    return image.layers().stream().map(l -> l.blob().descriptor().digest()).toList();
+  }
+
+  @Test
+  void buildsOneLayerPerStorePathThenTheAppLayer() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    Closure closure = SampleImage.closure(SampleImage.FLASK);
+
+    AssembledImage assembled = sample.assemble(temp.resolve("cache"), closure);
+
+    OciImage image = assembled.image();
+    assertThat(image.layers()).extracting(Layer::storePaths).containsExactly(
+        List.of(SampleImage.GLIBC), List.of(SampleImage.PYTHON), List.of(SampleImage.FLASK), List.of(SampleImage.ENV),
+        List.of());
+    assertThat(assembled.layersCompressed()).isEqualTo(5);
+    assertThat(assembled.layersFromCache()).isZero();
+    JsonNode manifest = json.readTree(image.manifest());
+    assertThat(image.manifestDigest()).isEqualTo(Digests.sha256(image.manifest()));
+    assertThat(manifest.get("layers").get(1).get("annotations").get(ImageConfigFactory.STORE_PATHS_ANNOTATION).asText())
+        .isEqualTo(SampleImage.PYTHON);
+    JsonNode config;
+    try (InputStream in = image.config().content().open()) {
+      config = json.readTree(in);
+    }
+    assertThat(config.get("rootfs").get("diff_ids")).hasSize(5);
+    for (int i = 0; i < 5; i++) {
+      Layer layer = image.layers().get(i);
+      assertThat(config.get("rootfs").get("diff_ids").get(i).asText()).isEqualTo(layer.diffId());
+      byte[] compressed;
+      try (InputStream in = layer.blob().content().open()) {
+        compressed = in.readAllBytes();
+      }
+      assertThat(Digests.sha256(compressed)).isEqualTo(layer.blob().descriptor().digest());
+      assertThat(Digests.sha256(new GZIPInputStream(new ByteArrayInputStream(compressed)).readAllBytes()))
+          .isEqualTo(layer.diffId());
+    }
+    TarEntries appLayer;
+    try (InputStream in = new GZIPInputStream(image.layers().get(4).blob().content().open())) {
+      appLayer = TarEntries.read(in);
+    }
+    assertThat(appLayer.contents).containsEntry("opt/app.py", "print('hello')\n");
+    assertThat(appLayer.get("bin").getLinkName()).isEqualTo(SampleImage.ENV + "/bin");
+  }
+
+  @Test
+  void servesUnchangedStorePathLayersFromTheCacheWithoutReadingTheStore() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    Path cache = temp.resolve("cache");
+    OciImage first = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK)).image();
+    ImageLayouts.deleteRecursively(sample.store.location(SampleImage.PYTHON));
+
+    AssembledImage second = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK));
+
+    assertThat(second.layersFromCache()).isEqualTo(4);
+    assertThat(second.layersCompressed()).isEqualTo(1);
+    assertThat(second.image().manifestDigest()).isEqualTo(first.manifestDigest());
+  }
+
+  @Test
+  void compressesOnlyTheLayerOfTheChangedPackage() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    Path cache = temp.resolve("cache");
+    OciImage before = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK)).image();
+
+    AssembledImage after = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK_NEW));
+
+    assertThat(after.layersFromCache()).isEqualTo(3);
+    assertThat(after.layersCompressed()).isEqualTo(2);
+    List<String> oldLayers = layerDigests(before);
+    List<String> newLayers = layerDigests(after.image());
+    assertThat(newLayers.get(0)).isEqualTo(oldLayers.get(0));
+    assertThat(newLayers.get(1)).isEqualTo(oldLayers.get(1));
+    assertThat(newLayers.get(2)).isNotEqualTo(oldLayers.get(2));
+    assertThat(newLayers.get(3)).isEqualTo(oldLayers.get(3));
+    assertThat(newLayers.get(4)).isEqualTo(oldLayers.get(4));
+  }
+
+  @Test
+  void changingOnlyAnAppFileChangesOnlyTheAppLayer() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    Path cache = temp.resolve("cache");
+    OciImage before = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK)).image();
+    Files.writeString(sample.app.resolve("app.py"), "print('changed')\n");
+
+    OciImage after = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK)).image();
+
+    assertThat(layerDigests(after).subList(0, 4)).isEqualTo(layerDigests(before).subList(0, 4));
+    assertThat(layerDigests(after).get(4)).isNotEqualTo(layerDigests(before).get(4));
+  }
+
+  @Test
+  void sameInputsInDifferentDirectoriesAtDifferentTimesGiveTheSameManifestDigest() throws IOException {
+    SampleImage first = new SampleImage(temp.resolve("one"), Instant.parse("2001-01-01T00:00:00Z"));
+    SampleImage second = new SampleImage(temp.resolve("two/deeper"), Instant.parse("2025-05-05T05:05:05.555Z"));
+
+    OciImage a = first.assemble(temp.resolve("cache-one"), SampleImage.closure(SampleImage.FLASK)).image();
+    OciImage b = second.assemble(temp.resolve("cache-two"), SampleImage.closure(SampleImage.FLASK)).image();
+
+    assertThat(b.manifestDigest()).isEqualTo(a.manifestDigest());
+    assertThat(b.manifest()).isEqualTo(a.manifest());
+  }
+
+  @Test
+  void ignoresADamagedCacheIndexEntryAndCompressesAgain() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    Path cache = temp.resolve("cache");
+    OciImage first = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK)).image();
+    try (var entries = Files.list(cache.resolve("layers"))) {
+      for (Path entry : entries.toList()) {
+        Files.writeString(entry, "{not json");
+      }
+    }
+
+    AssembledImage second = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK));
+
+    assertThat(second.layersFromCache()).isZero();
+    assertThat(second.image().manifestDigest()).isEqualTo(first.manifestDigest());
+  }
+
+  @Test
+  void cacheDirectoryFollowsXdgThenHome() {
+    assertThat(LayerBlobStore.defaultDirectory(Map.of("XDG_CACHE_HOME", "/x", "HOME", "/h"))).isEqualTo(Path.of("/x/nixship"));
+    assertThat(LayerBlobStore.defaultDirectory(Map.of("HOME", "/h"))).isEqualTo(Path.of("/h/.cache/nixship"));
+  }
+}
