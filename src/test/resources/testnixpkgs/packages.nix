@@ -124,8 +124,11 @@ let
     pip = { pname = "pip"; version = "23.0.1"; entries = [ ]; metadata = "pip-23.0.1.dist-info";
       wheel = "/usr/share/python-wheels/pip-23.0.1-py3-none-any.whl";
       consoleScripts = [ "pip=pip._internal.cli.main:main" "pip3=pip._internal.cli.main:main" ]; };
+    python-dotenv = { pname = "python-dotenv"; version = "0.21.0"; entries = [ "dotenv" ];
+      metadata = "python_dotenv-0.21.0.egg-info"; dependencies = [ "click" ]; consoleScripts = [ "dotenv=dotenv.cli:cli" ]; };
+    # As in Debian, requests propagates chardet: without it requests 2.28 warns about charset-normalizer 3.
     requests = { pname = "requests"; version = "2.28.1"; entries = [ "requests" ]; metadata = "requests-2.28.1.egg-info";
-      dependencies = [ "certifi" "charset-normalizer" "idna" "urllib3" ]; };
+      dependencies = [ "certifi" "chardet" "charset-normalizer" "idna" "urllib3" ]; };
     six = { pname = "six"; version = "1.16.0"; entries = [ "six.py" ]; metadata = "six-1.16.0.egg-info"; };
     # Debian's urllib3 imports the system six instead of its vendored copy.
     urllib3 = { pname = "urllib3"; version = "1.26.12"; entries = [ "urllib3" ]; metadata = "urllib3-1.26.12.egg-info";

@@ -14,7 +14,7 @@ done
 /usr/bin/find "$sp" -name __pycache__ -prune -exec /usr/bin/rm -rf {} +
 
 if [ "$newVersion" != "$version" ]; then
-  renamed=$(echo "$metadata" | /usr/bin/sed "s|-$version\.\(dist-info\|egg-info\)\$|-$newVersion.\1|")
+  renamed="${metadata%-$version.*}-$newVersion.${metadata##*.}"
   [ "$renamed" != "$metadata" ]
   /usr/bin/mv "$sp/$metadata" "$sp/$renamed"
   for file in METADATA PKG-INFO; do

@@ -1,5 +1,6 @@
-# Revision 2: a few newer versions, pillow stops propagating olefile, requests starts propagating
-# chardet; so that freeze diffs between the two revisions show changes, an addition and a removal.
+# Revision 2: newer versions of requests, werkzeug and certifi (metadata rewritten); pillow stops
+# propagating olefile and flask starts propagating python-dotenv, so that freeze diffs between the
+# two revisions show changes, an addition and a removal.
 {
   name = "rev2";
   versions = {
@@ -9,6 +10,6 @@
   };
   dependencies = {
     pillow = [ ];
-    requests = [ "certifi" "charset-normalizer" "idna" "urllib3" "chardet" ];
+    flask = [ "blinker" "click" "itsdangerous" "jinja2" "python-dotenv" "werkzeug" ];
   };
 }
