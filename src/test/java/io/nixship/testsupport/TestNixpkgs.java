@@ -5,8 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -135,6 +133,24 @@ public final class TestNixpkgs {
     return "nixpkgs=" + unpackedDir(revision);
   }
 
+  /**
+   * A {@code nixship.lock} pinning the revision through its {@code file://} URL, in the shape of
+   * {@code examples/imgproxy-lite/nixship.lock}.
+   */
+  public String lockYaml(Revision revision) {
+    return "channel: "
+        + CHANNEL
+        + "\nrelease: "
+        + revision.release()
+        + "\nrevision: "
+        + revision.gitRevision()
+        + "\nurl: "
+        + fileUrl(revision)
+        + "\nsha256: "
+        + sha256(revision)
+        + "\n";
+  }
+
   /** The store path of the seed {@code default.nix} built with {@code BUILD=1} against the revision. */
   public Path seedEnv(Revision revision) {
     return seedEnvs.computeIfAbsent(revision, this::buildSeedEnv);
@@ -200,10 +216,15 @@ public final class TestNixpkgs {
     Path unpackRoot = OUTPUT_DIR.resolve(revision.label() + "-" + sha256);
     if (!Files.isDirectory(unpackRoot)) {
       Path temp = Files.createTempDirectory(OUTPUT_DIR, revision.label() + ".unpack");
-      unpack(tarball, temp);
       try {
+        unpack(tarball, temp);
         Files.move(temp, unpackRoot, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+      } catch (IOException e) {
+        // Another JVM may have unpacked the same content first; that is as good.
+        if (!Files.isDirectory(unpackRoot)) {
+          throw e;
+        }
+      } finally {
         deleteRecursively(temp);
       }
     }
