@@ -2,6 +2,8 @@ package io.nixship.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.nixship.testsupport.TestNixpkgs.Processes;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.io.IOException;
@@ -125,6 +127,22 @@ class TestNixpkgsTest {
             "Werkzeug 2.2.2 -> 2.3.8", "certifi 2022.9.24 -> 2024.2.2", "requests 2.28.1 -> 2.31.0");
     assertThat(added).containsExactly("python-dotenv");
     assertThat(removed).containsExactly("olefile");
+  }
+
+  @Test
+  void exampleLockPinsRev1ByItsCurrentHash() throws IOException {
+    Path lockFile = TestNixpkgs.seedDefaultNix().resolveSibling("nixship.lock");
+    Map<?, ?> lock = new ObjectMapper(new YAMLFactory()).readValue(lockFile.toFile(), Map.class);
+    Map<?, ?> expected =
+        new ObjectMapper(new YAMLFactory()).readValue(nixpkgs.lockYaml(Revision.REV1), Map.class);
+
+    assertThat(lock.get("sha256")).isEqualTo(nixpkgs.sha256(Revision.REV1));
+    assertThat(lock.keySet()).isEqualTo(expected.keySet());
+    for (String field : List.of("channel", "release", "revision")) {
+      assertThat(lock.get(field)).as(field).isEqualTo(expected.get(field));
+    }
+    assertThat(lockFile.resolveSibling(lock.get("url").toString()).normalize())
+        .isEqualTo(nixpkgs.tarball(Revision.REV1));
   }
 
   private static String inChroot(Path root, String... command) {
