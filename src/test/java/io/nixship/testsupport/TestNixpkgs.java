@@ -78,7 +78,7 @@ public final class TestNixpkgs {
   private static final Path SEED_DEFAULT_NIX = PROJECT_DIR.resolve("examples/imgproxy-lite/default.nix");
   private static final Path OUTPUT_DIR = PROJECT_DIR.resolve("target/testnixpkgs");
   /** Source files that describe revisions or regenerate sources; never part of a tarball. */
-  private static final List<String> NOT_PACKED = List.of("revisions", "generate-libs.py");
+  private static final List<String> NOT_PACKED = List.of("revisions", "generate-libs.py", "README.md");
 
   private final Map<Revision, Packed> packed;
   private final Map<Revision, Path> seedEnvs = new ConcurrentHashMap<>();
