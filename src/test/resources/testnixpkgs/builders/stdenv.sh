@@ -1,0 +1,2 @@
+/usr/bin/mkdir -p "$out"
+/usr/bin/cp "$setup" "$out/setup"
