@@ -2,6 +2,7 @@ package io.nixship.freeze;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,19 +88,19 @@ class FreezeDiffTest {
     assertThat(diff.packages())
         .extracting(PackageChange::name, PackageChange::change)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("blinker", Change.UPGRADED),
-            org.assertj.core.groups.Tuple.tuple("certifi", Change.UNCHANGED),
-            org.assertj.core.groups.Tuple.tuple("flask", Change.UPGRADED),
-            org.assertj.core.groups.Tuple.tuple("idna", Change.UNCHANGED),
-            org.assertj.core.groups.Tuple.tuple("jinja2", Change.UNCHANGED),
-            org.assertj.core.groups.Tuple.tuple("localpkg", Change.CHANGED),
-            org.assertj.core.groups.Tuple.tuple("pillow", Change.UPGRADED),
-            org.assertj.core.groups.Tuple.tuple("requests", Change.UNCHANGED),
-            org.assertj.core.groups.Tuple.tuple("six", Change.REMOVED),
-            org.assertj.core.groups.Tuple.tuple("typing_extensions", Change.ADDED),
-            org.assertj.core.groups.Tuple.tuple("urllib3", Change.DOWNGRADED),
-            org.assertj.core.groups.Tuple.tuple("waitress", Change.UNCHANGED),
-            org.assertj.core.groups.Tuple.tuple("Werkzeug", Change.UNCHANGED));
+            tuple("blinker", Change.UPGRADED),
+            tuple("certifi", Change.UNCHANGED),
+            tuple("flask", Change.UPGRADED),
+            tuple("idna", Change.UNCHANGED),
+            tuple("jinja2", Change.UNCHANGED),
+            tuple("localpkg", Change.CHANGED),
+            tuple("pillow", Change.UPGRADED),
+            tuple("requests", Change.UNCHANGED),
+            tuple("six", Change.REMOVED),
+            tuple("typing_extensions", Change.ADDED),
+            tuple("urllib3", Change.DOWNGRADED),
+            tuple("waitress", Change.UNCHANGED),
+            tuple("Werkzeug", Change.UNCHANGED));
     assertThat(diff.summary())
         .isEqualTo("3 upgraded, 1 downgraded, 1 changed, 1 added, 1 removed, 6 unchanged");
     assertThat(diff.hasChanges()).isTrue();

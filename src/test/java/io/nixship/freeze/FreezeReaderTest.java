@@ -93,9 +93,18 @@ class FreezeReaderTest {
 
     assertThatThrownBy(() -> new FreezeReader(new RootedFileTree(tmp)).read("/env"))
         .isInstanceOf(NixshipException.class)
-        .hasMessageStartingWith("/env has no lib/python3.X/site-packages")
+        .hasMessageStartingWith("/env has no lib/python3.X directory")
         .extracting(e -> ((NixshipException) e).exitCode())
         .isEqualTo(NixshipException.USAGE);
+  }
+
+  @Test
+  void refusesAPythonDirectoryWithoutPackages(@TempDir Path tmp) throws Exception {
+    Files.createDirectories(tmp.resolve("env/lib/python3.12/lib-dynload"));
+
+    assertThatThrownBy(() -> new FreezeReader(new RootedFileTree(tmp)).read("/env"))
+        .isInstanceOf(NixshipException.class)
+        .hasMessage("/env has no lib/python3.X/site-packages or dist-packages: point at a Python environment");
   }
 
   @Test

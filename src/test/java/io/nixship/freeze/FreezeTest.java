@@ -2,6 +2,7 @@ package io.nixship.freeze;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipException;
@@ -45,9 +46,18 @@ class FreezeTest {
     assertThat(freeze.entries())
         .extracting(FreezeEntry::name, FreezeEntry::version, FreezeEntry::requirement)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("Flask", "3.0.0", "Flask==3.0.0"),
-            org.assertj.core.groups.Tuple.tuple("requests", "2.31.0", "requests[socks] == 2.31.0"),
-            org.assertj.core.groups.Tuple.tuple("xpkg", null, "-e git+https://example.org/x.git@abc#egg=xpkg"));
+            tuple("Flask", "3.0.0", "Flask==3.0.0"),
+            tuple("requests", "2.31.0", "requests[socks] == 2.31.0"),
+            tuple("xpkg", null, "-e git+https://example.org/x.git@abc#egg=xpkg"));
+  }
+
+  @Test
+  void namesAnUntraceableEditableInstallAfterItsDirectory() {
+    Freeze freeze = Freeze.parse("## !! Could not determine repository location\n-e /src/my-project/\n");
+
+    assertThat(freeze.entries()).extracting(FreezeEntry::name).containsExactly("my-project");
+    assertThat(freeze.render())
+        .isEqualTo("## !! Could not determine repository location\n-e /src/my-project/\n");
   }
 
   @Test
