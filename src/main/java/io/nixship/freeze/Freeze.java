@@ -74,8 +74,8 @@ public record Freeze(List<FreezeEntry> entries) {
   /**
    * Reads {@code pip freeze} output (or a pinned requirements file). Blank lines, comments and
    * requirement-file options are skipped; {@code name @ url} lines keep their URL; {@code -e} lines
-   * take their name from pip's comment above them or the URL's {@code #egg=} fragment. Entry order is
-   * kept as written.
+   * take their name (and version) from pip's comment above them, else the URL's {@code #egg=}
+   * fragment, else the location's last path segment. Entry order is kept as written.
    *
    * @throws NixshipException (usage) naming the line when a line pins nothing
    */
@@ -94,7 +94,7 @@ public record Freeze(List<FreezeEntry> entries) {
         continue;
       }
       if (line.startsWith("-e ") || line.startsWith("--editable")) {
-        entries.add(editable(line, pendingComments, i + 1));
+        entries.add(editable(line, pendingComments));
         pendingComments.clear();
         continue;
       }
@@ -119,7 +119,7 @@ public record Freeze(List<FreezeEntry> entries) {
     return new Freeze(entries);
   }
 
-  private static FreezeEntry editable(String line, List<String> comments, int lineNumber) {
+  private static FreezeEntry editable(String line, List<String> comments) {
     String location =
         line.startsWith("-e ")
             ? line.substring(3).strip()
@@ -135,9 +135,9 @@ public record Freeze(List<FreezeEntry> entries) {
     if (egg.find()) {
       return new FreezeEntry(egg.group(1), null, requirement);
     }
-    throw NixshipException.usage(
-        "freeze line " + lineNumber + " '" + line + "' is an editable install with no package name"
-            + " (add #egg=NAME to its URL)");
+    // pip prints a bare location when it cannot trace the checkout; its directory names the project.
+    String trimmed = location.replaceAll("/+$", "");
+    return new FreezeEntry(trimmed.substring(trimmed.lastIndexOf('/') + 1), null, requirement);
   }
 
   /** pip treats {@code #} after whitespace as the start of a comment. */

@@ -30,7 +30,7 @@ public record FreezeEntry(String name, String version, String requirement) {
   }
 
   /** True for an editable ({@code -e}) install. */
-  public boolean isEditable() {
+  public boolean editable() {
     return requirement.lines().anyMatch(line -> line.startsWith("-e "));
   }
 }

@@ -44,19 +44,25 @@ public final class FreezeReader {
    * path), with the rules of the pip installed in it on the Python its {@code lib/python3.X} names.
    *
    * @throws NixshipException (usage) when {@code envPath} has no {@code lib/python3*} package directory
+   *     or no {@code lib/python3.X} to tell the Python version from
    */
   public Freeze read(String envPath) {
+    String python =
+        pythonVersion(envPath)
+            .orElseThrow(
+                () -> NixshipException.usage(
+                    envPath + " has no lib/python3.X directory: point at a Python environment"));
+    return read(envPath, python);
+  }
+
+  /** As {@link #read(String)}, for a known Python {@code major.minor} (e.g. {@code 3.12}). */
+  public Freeze read(String envPath, String pythonVersion) {
     List<String> sites = siteDirectories(envPath);
     if (sites.isEmpty()) {
       throw NixshipException.usage(
           envPath + " has no lib/python3.X/site-packages or dist-packages: point at a Python environment");
     }
-    String python =
-        pythonVersion(envPath)
-            .orElseThrow(
-                () -> NixshipException.usage(
-                    envPath + " has no lib/python3.X directory to tell the Python version from"));
-    return read(sites, rulesFor(sites, python));
+    return read(sites, rulesFor(sites, pythonVersion));
   }
 
   /** The freeze of the given site directories, searched in order as {@code sys.path} would be. */
@@ -249,13 +255,27 @@ public final class FreezeReader {
     JsonNode url = directUrl.get();
     JsonNode dirInfo = url.path("dir_info");
     if (dirInfo.path("editable").asBoolean(false) && url.path("url").asText().startsWith("file:")) {
-      String location = Path.of(URI.create(url.path("url").asText()).getPath()).normalize().toString();
+      String location = localPath(url.path("url").asText());
       return new FreezeEntry(
           dist.rawName(),
           printedVersion,
           "# Editable install with no version control (" + pin + ")\n-e " + location);
     }
     return new FreezeEntry(dist.rawName(), printedVersion, directReference(dist.rawName(), url));
+  }
+
+  /** pip's {@code url_to_path} for a local {@code file:} URL, percent-escapes decoded. */
+  private static String localPath(String fileUrl) {
+    String path;
+    try {
+      path = URI.create(fileUrl).getPath();
+    } catch (IllegalArgumentException e) {
+      path = null;
+    }
+    if (path == null) {
+      path = fileUrl.replaceFirst("^file:(//[^/]*)?", "");
+    }
+    return Path.of(path).normalize().toString();
   }
 
   /** pip's {@code direct_url_as_pep440_direct_reference}. */

@@ -2,6 +2,8 @@ package io.nixship.freeze;
 
 import io.nixship.NixshipException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,9 +63,9 @@ public final class RootedFileTree implements FileTree {
               .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(java.nio.ByteBuffer.wrap(bytes))
+              .decode(ByteBuffer.wrap(bytes))
               .toString());
-    } catch (java.nio.charset.CharacterCodingException e) {
+    } catch (CharacterCodingException e) {
       return Optional.empty();
     } catch (IOException e) {
       throw NixshipException.failure("cannot read " + describe(path) + ": " + e.getMessage(), e);

@@ -1,0 +1,95 @@
+package io.nixship.nix;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Runs one Nix program with the settings' binaries, environment, timeout and log. */
+final class NixCommands {
+  private final ProcessRunner runner;
+  private final NixSettings settings;
+
+  NixCommands(ProcessRunner runner, NixSettings settings) {
+    this.runner = runner;
+    this.settings = settings;
+  }
+
+  NixSettings settings() {
+    return settings;
+  }
+
+  /** Runs {@code program args...}; timeouts and a missing Nix become {@link NixException}s. */
+  ProcessResult run(
+      String program, List<String> args, Map<String, String> extraEnvironment, Optional<Path> directory) {
+    return run(program, args, extraEnvironment, directory, settings.log());
+  }
+
+  /** Like {@link #run(String, List)} but keeps stderr out of the log: for probes whose failure is an answer. */
+  ProcessResult runQuietly(String program, List<String> args) {
+    return run(program, args, Map.of(), Optional.empty(), line -> {});
+  }
+
+  private ProcessResult run(
+      String program,
+      List<String> args,
+      Map<String, String> extraEnvironment,
+      Optional<Path> directory,
+      java.util.function.Consumer<String> log) {
+    List<String> argv = new ArrayList<>();
+    argv.add(settings.program(program));
+    argv.addAll(args);
+    ProcessSpec spec =
+        new ProcessSpec(
+            argv,
+            settings.childEnvironment(extraEnvironment),
+            directory,
+            settings.timeout(),
+            log,
+            NixSettings.TAIL_LINES);
+    ProcessResult result;
+    try {
+      result = runner.run(spec);
+    } catch (ProgramNotFoundException e) {
+      throw new NixException(
+          NixFailureKind.NOT_INSTALLED,
+          program + " not found" + settings.binDirectory().map(dir -> " in " + dir).orElse(" on PATH")
+              + ": install Nix (https://nixos.org/download) and make sure " + program + " is on PATH",
+          List.of());
+    }
+    if (result.timedOut()) {
+      throw new NixException(
+          NixFailureKind.TIMEOUT,
+          program + " timed out after " + settings.timeout() + " and was stopped" + tail(result.stderrTail()),
+          result.stderrTail());
+    }
+    return result;
+  }
+
+  ProcessResult run(String program, List<String> args) {
+    return run(program, args, Map.of(), Optional.empty());
+  }
+
+  /** Fails with the command's last output lines unless it exited 0. */
+  ProcessResult runChecked(String program, List<String> args) {
+    ProcessResult result = run(program, args);
+    if (!result.succeeded()) {
+      throw new NixException(
+          NixFailureKind.OTHER,
+          program + " failed with exit code " + result.exitCode() + tail(result.stderrTail()),
+          result.stderrTail());
+    }
+    return result;
+  }
+
+  /** The last log lines, indented under a message; empty when there are none. */
+  static String tail(List<String> lines) {
+    if (lines.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder("; last lines of the log:");
+    lines.forEach(line -> out.append("\n  ").append(line));
+    return out.toString();
+  }
+}

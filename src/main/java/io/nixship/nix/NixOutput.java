@@ -1,0 +1,76 @@
+package io.nixship.nix;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads Nix's error output: the error message and the source location it points at. */
+final class NixOutput {
+  private static final Pattern ERROR = Pattern.compile("^\\s*error:\\s*(.*)$");
+  private static final Pattern LOCATION = Pattern.compile("\\bat (/[^:\\s]+):(\\d+):(\\d+)");
+  private static final Pattern FAILED_BUILDER =
+      Pattern.compile("builder for '([^']+)' failed|build of '([^']+)' failed|dependencies of derivation '[^']+' failed to build");
+
+  private NixOutput() {}
+
+  /** A Nix evaluation error: the message and, when Nix gave one, the location in a source file. */
+  record EvaluationError(String message, Optional<String> location) {}
+
+  static boolean isBuildFailure(List<String> lines) {
+    return lines.stream().anyMatch(line -> ERROR.matcher(line).matches() && FAILED_BUILDER.matcher(line).find());
+  }
+
+  static boolean isNotADerivation(List<String> lines) {
+    return lines.stream().anyMatch(line -> line.contains("does not evaluate to a derivation"));
+  }
+
+  /** The first failing builder's {@code error:} line, without the prefix. */
+  static Optional<String> firstBuildError(List<String> lines) {
+    return lines.stream()
+        .map(ERROR::matcher)
+        .filter(Matcher::matches)
+        .map(m -> m.group(1))
+        .filter(text -> FAILED_BUILDER.matcher(text).find())
+        .findFirst();
+  }
+
+  /**
+   * The innermost error (new Nix prints a bare {@code error:} then a trace then the real message; old
+   * Nix prints the message at once) and the first location after it inside {@code sourceDirectory},
+   * shown relative to {@code displayDirectory}.
+   */
+  static EvaluationError evaluationError(List<String> lines, Path sourceDirectory, String displayDirectory) {
+    int errorLine = -1;
+    String message = null;
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher m = ERROR.matcher(lines.get(i));
+      if (m.matches() && !m.group(1).isBlank()) {
+        errorLine = i;
+        message = m.group(1).trim();
+      }
+    }
+    if (message == null) {
+      message = lines.stream().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("Nix reported no error text").trim();
+    }
+    Optional<String> location = Optional.empty();
+    String root = sourceDirectory.toAbsolutePath().normalize().toString() + "/";
+    for (int pass = 0; pass < 2 && location.isEmpty(); pass++) {
+      // First look after the message, then anywhere: an error may point into nixpkgs, not the project.
+      for (int i = pass == 0 ? Math.max(errorLine, 0) : 0; i < lines.size() && location.isEmpty(); i++) {
+        Matcher at = LOCATION.matcher(lines.get(i));
+        while (at.find()) {
+          String file = at.group(1);
+          if (file.startsWith(root)) {
+            String relative = file.substring(root.length());
+            String shown = displayDirectory.isEmpty() ? relative : displayDirectory + "/" + relative;
+            location = Optional.of(shown + ":" + at.group(2) + ":" + at.group(3));
+            break;
+          }
+        }
+      }
+    }
+    return new EvaluationError(message, location);
+  }
+}

@@ -1,0 +1,9 @@
+# Writes what evaluation sees of a host variable; nixship must not pass it through.
+{ }:
+let pkgs = import <nixpkgs> { }; in
+derivation {
+  name = "nixship-test-env-probe";
+  system = builtins.currentSystem;
+  builder = "/bin/sh";
+  args = [ "-c" "echo 'secret=${builtins.getEnv "NIXSHIP_TEST_SECRET"} build=${builtins.getEnv "BUILD"} ${pkgs.greeting}' > $out" ];
+}

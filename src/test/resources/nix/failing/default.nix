@@ -1,0 +1,9 @@
+{ }:
+let pkgs = import <nixpkgs> { }; in
+derivation {
+  name = "nixship-test-failing";
+  system = builtins.currentSystem;
+  builder = "/bin/sh";
+  # The greeting makes each test run a fresh derivation, so a cached result never hides the failure.
+  args = [ "-c" "echo 'compiling ${pkgs.greeting}'; echo 'fatal: missing wheel for pillow' >&2; exit 3" ];
+}
