@@ -1,0 +1,206 @@
+package io.nixship.image;
+
+import io.nixship.NixshipException;
+import io.nixship.config.NixpkgsLock;
+import io.nixship.config.NixshipConfig;
+import io.nixship.config.TagTemplate;
+import io.nixship.freeze.Freeze;
+import io.nixship.freeze.FreezeReader;
+import io.nixship.freeze.RootedFileTree;
+import io.nixship.nix.BuildRequest;
+import io.nixship.nix.BuildResult;
+import io.nixship.nix.Closure;
+import io.nixship.nix.ClosureReader;
+import io.nixship.nix.NixBuilder;
+import io.nixship.nix.NixSettings;
+import io.nixship.nix.NixpkgsFetcher;
+import io.nixship.nix.NixpkgsSource;
+import io.nixship.nix.ProcessRunner;
+import io.nixship.source.CommitSource;
+import io.nixship.source.SourceSnapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+/**
+ * The first half of the main job: a project at a commit becomes an image. Reads the commit's files
+ * (never the working tree), fetches the locked nixpkgs, runs {@code nix-build} with {@code nix.env},
+ * reads the closure and its {@code pip freeze}, and assembles the layers. Writing or pushing the
+ * result is the caller's: nothing here touches the destination, so a failure leaves nothing behind.
+ */
+public final class ImageBuildService {
+  /** Labels nixship adds beside the OCI ones; {@code nixship diff} and {@code verify} read them. */
+  public static final String FREEZE_LABEL = "io.nixship.freeze";
+
+  public static final String NIXPKGS_REVISION_LABEL = "io.nixship.nixpkgs.revision";
+  public static final String NIXPKGS_CHANNEL_LABEL = "io.nixship.nixpkgs.channel";
+  public static final String NIXPKGS_RELEASE_LABEL = "io.nixship.nixpkgs.release";
+  public static final String CLOSURE_SIZE_LABEL = "io.nixship.closure.nar-size";
+
+  private final ProcessRunner processes;
+  private final Map<String, String> environment;
+  private final Consumer<String> log;
+
+  public ImageBuildService(ProcessRunner processes, Map<String, String> environment, Consumer<String> log) {
+    this.processes = processes;
+    this.environment = Map.copyOf(environment);
+    this.log = log;
+  }
+
+  /**
+   * What to build: the project at {@code projectDirectory} (inside a git work tree), at {@code
+   * commit}; {@code maxLayers} overrides {@code .nixship.yaml}; {@code cacheDirectory} holds layer
+   * blobs by store path.
+   */
+  public record Request(Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {}
+
+  /** A built image and everything learnt on the way, for the push, the freeze diff and the labels. */
+  public record BuiltImage(
+      String commitId,
+      String projectDirectory,
+      NixshipConfig config,
+      NixpkgsLock lock,
+      Closure closure,
+      Freeze freeze,
+      String tag,
+      AssembledImage assembled) {
+    public OciImage image() {
+      return assembled.image();
+    }
+  }
+
+  public BuiltImage build(Request request) {
+    Path work = createTempDirectory();
+    try (CommitSource source = CommitSource.open(request.projectDirectory())) {
+      SourceSnapshot snapshot = source.snapshot(request.commit(), work.resolve("source"), environment);
+      String project = source.projectDirectory();
+      String lockName = (project.isEmpty() ? "" : project + "/") + NixpkgsLock.FILE_NAME;
+      NixpkgsLock lock =
+          snapshot.lock().orElseThrow(() -> NixshipException.usage(
+              lockName + " not found at commit " + snapshot.commit().shortId()
+                  + ": pin nixpkgs with 'nixship lock' and commit the lock"));
+      NixSettings nix = NixSettings.fromHost(environment, log);
+
+      log.accept("nixpkgs: " + lock.release().orElse(lock.url()));
+      NixpkgsSource nixpkgs =
+          new NixpkgsFetcher(processes, nix).fetch(lock, lock.resolveUrl(source.projectPath()), lockName);
+
+      log.accept("building " + displayPath(project, snapshot.config().nix().file())
+          + " at " + snapshot.commit().shortId() + " with " + snapshot.config().nix().env());
+      BuildResult built =
+          new NixBuilder(processes, nix).build(new BuildRequest(
+              snapshot.directory(),
+              snapshot.config().nix().file(),
+              project,
+              snapshot.config().nix().env(),
+              nixpkgs.storePath(),
+              work.resolve("result")));
+      Closure closure =
+          new ClosureReader(processes, nix).read(built.outPath(), snapshot.config().nix().maxClosureBytes());
+      Freeze freeze = new FreezeReader(new RootedFileTree(Path.of("/"))).read(built.outPath());
+
+      String tag = new TagTemplate(snapshot.config().tag())
+          .expand(snapshot.commitId(), snapshot.commitTime(), lock.revision().orElse("unknown"));
+      int maxLayers = request.maxLayers().orElse(snapshot.config().maxLayers());
+      List<List<String>> plan = new ClosureLayerPlanner(maxLayers).plan(closure);
+      Path app = copyAppFiles(snapshot, work.resolve("app"));
+      ImageSettings settings = settings(snapshot, lock, closure, freeze);
+      log.accept("assembling " + (plan.size() + 1) + " layers from " + closure.paths().size() + " store paths");
+      AssembledImage assembled =
+          new ImageAssembler(new LayerBlobStore(request.cacheDirectory())).assemble(closure, plan, app, settings);
+      return new BuiltImage(
+          snapshot.commitId(), project, snapshot.config(), lock, closure, freeze, tag, assembled);
+    } finally {
+      deleteRecursively(work);
+    }
+  }
+
+  private static ImageSettings settings(
+      SourceSnapshot snapshot, NixpkgsLock lock, Closure closure, Freeze freeze) {
+    var app = snapshot.config().app();
+    Map<String, String> labels = new LinkedHashMap<>();
+    snapshot.remoteUrl().ifPresent(url -> labels.put("org.opencontainers.image.source", url));
+    labels.put("org.opencontainers.image.revision", snapshot.commitId());
+    labels.put("org.opencontainers.image.created", snapshot.commitTime().toString());
+    labels.put(FREEZE_LABEL, freeze.render());
+    lock.revision().ifPresent(revision -> labels.put(NIXPKGS_REVISION_LABEL, revision));
+    lock.channel().ifPresent(channel -> labels.put(NIXPKGS_CHANNEL_LABEL, channel));
+    lock.release().ifPresent(release -> labels.put(NIXPKGS_RELEASE_LABEL, release));
+    labels.put(CLOSURE_SIZE_LABEL, Long.toString(closure.totalNarSize()));
+    return new ImageSettings(
+        ImageSettings.DEFAULT_ARCHITECTURE,
+        ImageSettings.DEFAULT_OS,
+        app.env(),
+        app.cmd(),
+        app.entrypoint(),
+        app.workdir(),
+        app.user().orElse(null),
+        app.ports(),
+        labels,
+        snapshot.commitTime());
+  }
+
+  /** The {@code app.copy} files, at their project-relative paths, with modes and symlinks kept. */
+  private static Path copyAppFiles(SourceSnapshot snapshot, Path target) {
+    try {
+      Files.createDirectories(target);
+      for (String relative : snapshot.appFiles()) {
+        Path from = snapshot.directory().resolve(relative);
+        Path to = target.resolve(relative);
+        Files.createDirectories(to.getParent());
+        Files.copy(from, to, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot stage the app files: " + e.getMessage(), e);
+    }
+  }
+
+  private static String displayPath(String project, String file) {
+    return project.isEmpty() ? file : project + "/" + file;
+  }
+
+  private static Path createTempDirectory() {
+    try {
+      return Files.createTempDirectory("nixship-build-");
+    } catch (IOException e) {
+      throw NixshipException.failure("cannot create a temporary directory: " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteRecursively(Path root) {
+    try {
+      Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.delete(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+          Files.delete(dir);
+          return FileVisitResult.CONTINUE;
+        }
+      });
+    } catch (IOException e) {
+      // A leftover temp directory is harmless; the build result is what matters.
+    }
+  }
+
+  static Optional<String> none() {
+    return Optional.empty();
+  }
+}
