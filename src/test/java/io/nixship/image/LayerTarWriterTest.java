@@ -189,6 +189,16 @@ class LayerTarWriterTest {
   }
 
   @Test
+  void writesAnEmptyWorkdirWhenThereAreNoAppFiles() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    new LayerTarWriter().writeAppLayer(new AppLayerContents(temp.resolve("absent"), "/opt", FakeStore.storePath('e', "env")), out);
+
+    assertThat(TarEntries.read(out.toByteArray()).names())
+        .containsExactly("bin", "etc/", "etc/group", "etc/passwd", "opt/", "tmp/");
+  }
+
+  @Test
   void refusesAWorkdirThatWouldHideTheBaseFilesystem() {
     String env = FakeStore.storePath('e', "env");
     assertThatThrownBy(() -> new AppLayerContents(temp, "/etc/app", env))
