@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Assembles an OCI image from a closure without a Docker daemon: one layer per planned group of store
@@ -123,7 +124,23 @@ public final class ImageAssembler {
       Thread.currentThread().interrupt();
       throw NixshipException.failure("interrupted while assembling layers", e);
     } finally {
-      pool.shutdownNow();
+      stop(pool);
+    }
+  }
+
+  /** Stops the other layers on failure and waits for them, so none writes to the blob store after we return. */
+  private static void stop(ExecutorService pool) {
+    pool.shutdownNow();
+    boolean interrupted = false;
+    while (!pool.isTerminated()) {
+      try {
+        pool.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
