@@ -181,7 +181,7 @@ public final class RegistryClient {
       List<String> scopes = List.of(pushScopes(repository).get(0), "repository:" + source.get() + ":pull");
       URI mount = http.uri("/v2/" + repository + "/blobs/uploads/?mount=" + RegistryHttp.encode(digest)
           + "&from=" + RegistryHttp.encode(source.get()));
-      Response response = http.send(new Request("POST", mount, Map.of("Content-Length", "0"), BodyPublishers::noBody), scopes);
+      Response response = http.send(new Request("POST", mount, Map.of(), BodyPublishers::noBody), scopes);
       if (response.status() == 201) {
         verifyDigest(response, digest, "POST");
         locations.remember(http.host(), repository, digest);
