@@ -81,6 +81,7 @@ final class RegistryHttp {
   private final HttpClient client;
   private volatile AuthChallenge challenge;
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+  private final Map<String, Object> tokenLocks = new ConcurrentHashMap<>();
 
   RegistryHttp(
       String host,
@@ -284,13 +285,16 @@ final class RegistryHttp {
 
   private String token(AuthChallenge bearer, List<String> scopes) throws IOException, InterruptedException {
     String key = scopeKey(scopes);
-    Token cached = tokens.get(key);
-    if (cached != null && cached.expiresAt().isAfter(clock.instant().plus(TOKEN_MARGIN))) {
-      return cached.value();
+    // One fetch per scope even when many blob checks start at once.
+    synchronized (tokenLocks.computeIfAbsent(key, k -> new Object())) {
+      Token cached = tokens.get(key);
+      if (cached != null && cached.expiresAt().isAfter(clock.instant().plus(TOKEN_MARGIN))) {
+        return cached.value();
+      }
+      Token fresh = fetchToken(bearer, scopes);
+      tokens.put(key, fresh);
+      return fresh.value();
     }
-    Token fresh = fetchToken(bearer, scopes);
-    tokens.put(key, fresh);
-    return fresh.value();
   }
 
   private Token fetchToken(AuthChallenge bearer, List<String> scopes) throws IOException, InterruptedException {
