@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 
@@ -84,9 +83,7 @@ public final class DockerCredentials {
   }
 
   private static Optional<RegistryCredentials> fromAuths(Path file, JsonNode auths, String host) {
-    Iterator<Map.Entry<String, JsonNode>> entries = auths.fields();
-    while (entries.hasNext()) {
-      Map.Entry<String, JsonNode> entry = entries.next();
+    for (Map.Entry<String, JsonNode> entry : auths.properties()) {
       if (!normalise(entry.getKey()).equals(normalise(host))) {
         continue;
       }

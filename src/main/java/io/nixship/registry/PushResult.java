@@ -29,4 +29,10 @@ public record PushResult(
   public String reference() {
     return target.host() + "/" + target.repository() + ":" + target.tag() + "@" + digest;
   }
+
+  /** One line for a log: {@code pushed REF (N layers: U uploaded, M mounted, S already there; B bytes uploaded)}. */
+  public String summary() {
+    return "pushed " + reference() + " (" + layersTotal + " layers: " + layersUploaded + " uploaded, " + layersMounted
+        + " mounted, " + layersSkipped + " already there; " + bytesUploaded + " bytes uploaded)";
+  }
 }

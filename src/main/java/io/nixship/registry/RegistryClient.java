@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,9 +56,27 @@ public final class RegistryClient {
    */
   public RegistryClient(
       String host, Optional<RegistryCredentials> credentials, RegistrySettings settings, BlobLocations locations) {
-    this.http = new RegistryHttp(host, credentials, settings.insecureRegistries(), settings.retry(), settings.clock());
+    this.http = new RegistryHttp(
+        host, credentials, settings.insecureRegistries(), settings.retry(), settings.clock(), settings.secretSeen());
     this.settings = settings;
     this.locations = locations;
+  }
+
+  /**
+   * A client for {@code target}'s registry with the credentials found for it (explicit ones first, see
+   * {@link DockerCredentials}) and blob locations kept in the nixship cache directory.
+   *
+   * @param env the process environment (PATH, DOCKER_CONFIG, XDG_CACHE_HOME, GITHUB_TOKEN, GITHUB_ACTOR)
+   */
+  public static RegistryClient forTarget(
+      RegistryTarget target,
+      Optional<RegistryCredentials> explicit,
+      Map<String, String> env,
+      Path home,
+      RegistrySettings settings) {
+    Optional<RegistryCredentials> credentials = new DockerCredentials(env, home).resolve(target.host(), explicit);
+    BlobLocations locations = new FileBlobLocations(FileBlobLocations.defaultCacheDirectory(env, home));
+    return new RegistryClient(target.apiHost(), credentials, settings, locations);
   }
 
   /** Checks the registry answers the API at {@code /v2/} and that our credentials (if any) work. */
@@ -65,7 +84,7 @@ public final class RegistryClient {
     Request request = Request.of("GET", http.uri("/v2/"));
     Response response = http.send(request, List.of());
     if (response.status() != 200) {
-      throw http.refusal(response, "GET");
+      throw http.refusal(response);
     }
   }
 
@@ -170,7 +189,7 @@ public final class RegistryClient {
     if (response.status() == 404) {
       return false;
     }
-    throw http.refusal(response, "HEAD");
+    throw http.refusal(response);
   }
 
   private BlobOutcome mountOrUpload(String repository, Blob blob, PushListener listener) {
@@ -183,7 +202,7 @@ public final class RegistryClient {
           + "&from=" + RegistryHttp.encode(source.get()));
       Response response = http.send(new Request("POST", mount, Map.of(), BodyPublishers::noBody), scopes);
       if (response.status() == 201) {
-        verifyDigest(response, digest, "POST");
+        verifyDigest(response, digest);
         locations.remember(http.host(), repository, digest);
         return BlobOutcome.MOUNTED;
       }
@@ -231,9 +250,9 @@ public final class RegistryClient {
         if (RegistryHttp.isTransient(response.status())) {
           throw new Transient(response);
         }
-        throw http.refusal(response, "PUT");
+        throw http.refusal(response);
       }
-      verifyDigest(response, digest, "PUT");
+      verifyDigest(response, digest);
       return digest;
     });
   }
@@ -246,7 +265,7 @@ public final class RegistryClient {
       throw new Transient(response);
     }
     if (response.status() != 202 || response.header("Location").isEmpty()) {
-      throw http.refusal(response, "POST");
+      throw http.refusal(response);
     }
     return response.uri().resolve(response.header("Location").get());
   }
@@ -284,16 +303,16 @@ public final class RegistryClient {
     Response response = http.send(
         new Request("PUT", uri, Map.of("Content-Type", mediaType), () -> BodyPublishers.ofByteArray(manifest)), scopes);
     if (response.status() != 201) {
-      throw http.refusal(response, "PUT");
+      throw http.refusal(response);
     }
-    verifyDigest(response, digest, "PUT");
+    verifyDigest(response, digest);
   }
 
   /** The registry must have stored exactly our bytes: its digest must be ours (absent is not proof). */
-  private void verifyDigest(Response response, String expected, String method) {
+  private void verifyDigest(Response response, String expected) {
     String reported = response.header("Docker-Content-Digest").orElse(null);
     if (!expected.equals(reported)) {
-      throw NixshipException.failure("registry " + http.host() + ": " + method + " " + response.uri().getRawPath()
+      throw NixshipException.failure("registry " + http.host() + ": " + response.method() + " " + response.uri().getRawPath()
           + " stored digest " + (reported == null ? "(none reported)" : reported) + " but we sent " + expected);
     }
   }

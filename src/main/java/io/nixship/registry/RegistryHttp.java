@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -49,7 +50,7 @@ final class RegistryHttp {
     }
   }
 
-  record Response(int status, HttpHeaders headers, byte[] body, URI uri) {
+  record Response(String method, URI uri, int status, HttpHeaders headers, byte[] body) {
     Optional<String> header(String name) {
       return headers.firstValue(name);
     }
@@ -78,6 +79,7 @@ final class RegistryHttp {
   private final Set<String> insecureHosts;
   private final RetryPolicy retry;
   private final Clock clock;
+  private final Consumer<String> secretSeen;
   private final HttpClient client;
   private volatile AuthChallenge challenge;
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
@@ -88,8 +90,10 @@ final class RegistryHttp {
       Optional<RegistryCredentials> credentials,
       Set<String> insecureHosts,
       RetryPolicy retry,
-      Clock clock) {
+      Clock clock,
+      Consumer<String> secretSeen) {
     this.host = host;
+    this.secretSeen = secretSeen;
     this.insecureHosts = Set.copyOf(insecureHosts);
     this.scheme = plainHttpAllowed(host, this.insecureHosts) ? "http" : "https";
     this.credentials = credentials;
@@ -167,9 +171,7 @@ final class RegistryHttp {
       } catch (Transient failure) {
         Response response = failure.response;
         if (tried >= retry.maxAttempts()) {
-          throw NixshipException.failure(
-              RegistryErrors.describe(host, what.substring(0, what.indexOf(' ')), response.uri(), response.status(), response.body())
-                  + " after " + tried + " attempts");
+          throw NixshipException.failure(describe(response) + " after " + tried + " attempts");
         }
         retryAfter = retryAfter(response);
       } catch (IOException failure) {
@@ -194,9 +196,12 @@ final class RegistryHttp {
     return status == 408 || status == 429 || status >= 500;
   }
 
-  NixshipException refusal(Response response, String method) {
-    return NixshipException.failure(
-        RegistryErrors.describe(host, method, response.uri(), response.status(), response.body()));
+  NixshipException refusal(Response response) {
+    return NixshipException.failure(describe(response));
+  }
+
+  private String describe(Response response) {
+    return RegistryErrors.describe(host, response.method(), response.uri(), response.status(), response.body());
   }
 
   /**
@@ -236,7 +241,7 @@ final class RegistryHttp {
       Optional<String> authorization = authorization(uri, scopes);
       authorization.ifPresent(value -> builder.header("Authorization", value));
       var raw = client.send(builder.build(), BodyHandlers.ofByteArray());
-      Response response = new Response(raw.statusCode(), raw.headers(), raw.body(), uri);
+      Response response = new Response(method, uri, raw.statusCode(), raw.headers(), raw.body());
       Optional<String> location = response.header("Location");
       boolean redirect = switch (raw.statusCode()) {
         case 301, 302, 303, 307, 308 -> true;
@@ -330,6 +335,7 @@ final class RegistryHttp {
     if (value.isEmpty()) {
       throw NixshipException.failure("registry " + host + ": token endpoint " + realmHost + " returned no token");
     }
+    secretSeen.accept(value);
     long seconds = json.path("expires_in").asLong(DEFAULT_TOKEN_LIFETIME.toSeconds());
     Instant issued = clock.instant();
     return new Token(value, issued.plusSeconds(Math.max(seconds, 1)));

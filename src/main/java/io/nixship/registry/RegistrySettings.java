@@ -2,6 +2,7 @@ package io.nixship.registry;
 
 import java.time.Clock;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * How to talk to registries.
@@ -9,8 +10,11 @@ import java.util.Set;
  * @param jobs how many blobs upload at once
  * @param insecureRegistries hosts ({@code host} or {@code host:port}) reached over plain HTTP; loopback
  *     always is
+ * @param secretSeen hears every secret the client derives (bearer tokens) before any use, so the CLI
+ *     can mask it in CI logs
  */
-public record RegistrySettings(int jobs, Set<String> insecureRegistries, RetryPolicy retry, Clock clock) {
+public record RegistrySettings(
+    int jobs, Set<String> insecureRegistries, RetryPolicy retry, Clock clock, Consumer<String> secretSeen) {
   public static final int DEFAULT_JOBS = 4;
 
   public RegistrySettings {
@@ -21,22 +25,26 @@ public record RegistrySettings(int jobs, Set<String> insecureRegistries, RetryPo
   }
 
   public static RegistrySettings defaults() {
-    return new RegistrySettings(DEFAULT_JOBS, Set.of(), RetryPolicy.standard(), Clock.systemUTC());
+    return new RegistrySettings(DEFAULT_JOBS, Set.of(), RetryPolicy.standard(), Clock.systemUTC(), secret -> {});
   }
 
   public RegistrySettings withJobs(int otherJobs) {
-    return new RegistrySettings(otherJobs, insecureRegistries, retry, clock);
+    return new RegistrySettings(otherJobs, insecureRegistries, retry, clock, secretSeen);
   }
 
   public RegistrySettings withInsecureRegistries(Set<String> hosts) {
-    return new RegistrySettings(jobs, hosts, retry, clock);
+    return new RegistrySettings(jobs, hosts, retry, clock, secretSeen);
   }
 
   public RegistrySettings withRetry(RetryPolicy otherRetry) {
-    return new RegistrySettings(jobs, insecureRegistries, otherRetry, clock);
+    return new RegistrySettings(jobs, insecureRegistries, otherRetry, clock, secretSeen);
   }
 
   public RegistrySettings withClock(Clock otherClock) {
-    return new RegistrySettings(jobs, insecureRegistries, retry, otherClock);
+    return new RegistrySettings(jobs, insecureRegistries, retry, otherClock, secretSeen);
+  }
+
+  public RegistrySettings withSecretSeen(Consumer<String> listener) {
+    return new RegistrySettings(jobs, insecureRegistries, retry, clock, listener);
   }
 }

@@ -188,6 +188,22 @@ class RegistryBearerAuthTest {
   }
 
   @Test
+  void everyDerivedTokenIsHandedToTheMaskerBeforeUse() {
+    stubAnyToken("tok-ping");
+    stubToken("repository:app:pull,push", "tok-app");
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RegistryClient client = new RegistryClient(
+        host(),
+        Optional.empty(),
+        RegistrySettings.defaults().withRetry(new RecordingSleeper().policy()).withClock(clock).withSecretSeen(seen::add),
+        locations);
+
+    client.push(image, RegistryTarget.parse(host() + "/app:v1"), List.of(), PushListener.NONE);
+
+    assertThat(seen).containsExactlyInAnyOrder("tok-ping", "tok-app");
+  }
+
+  @Test
   void tokenRefusedByTheRealmFailsInOneLineWithoutTheSecret() {
     tokens.stubFor(get(urlPathEqualTo("/token")).willReturn(aResponse().withStatus(401).withBody(UNAUTHORIZED_BODY)));
 

@@ -133,6 +133,18 @@ class RegistryPushTest {
   }
 
   @Test
+  void clientForTargetKeepsBlobLocationsUnderTheXdgCache(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.util.Map<String, String> env = java.util.Map.of("XDG_CACHE_HOME", dir.resolve("xdg").toString());
+    RegistryTarget target = target("cached:v1");
+
+    PushResult result = RegistryClient.forTarget(target, Optional.empty(), env, dir.resolve("home"), RegistrySettings.defaults())
+        .push(TestImages.imageOfSeeds(13), target, List.of(), PushListener.NONE);
+
+    assertThat(dir.resolve("xdg/nixship/registry")).isDirectoryContaining(p -> p.toString().endsWith(".tsv"));
+    assertThat(result.summary()).startsWith("pushed " + result.reference() + " (1 layers: 1 uploaded, 0 mounted");
+  }
+
+  @Test
   void extraTagsPointAtTheSameManifest() throws Exception {
     OciImage image = TestImages.imageOfSeeds(8);
 
