@@ -216,6 +216,40 @@ class RegistryBearerAuthTest {
   }
 
   @Test
+  void plainHttpTokenRealmOffLoopbackIsRefusedBeforeAnyCredentialIsSent() {
+    registry.stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(401)
+        .withHeader("WWW-Authenticate", "Bearer realm=\"http://auth.example.invalid/token\",service=\"x\"")
+        .withBody(UNAUTHORIZED_BODY)));
+
+    NixshipException failure = catchThrowableOfType(NixshipException.class, () ->
+        client(Optional.of(new RegistryCredentials(USER, PASSWORD))).ping());
+
+    assertThat(failure.getMessage())
+        .contains("auth.example.invalid")
+        .contains("not https")
+        .doesNotContain(PASSWORD);
+  }
+
+  @Test
+  void redirectToAnotherHostCarriesNoAuthorizationHeader() {
+    stubAnyToken("tok-any");
+    String digest = image.layers().get(0).blob().descriptor().digest();
+    registry.stubFor(request("HEAD", urlPathEqualTo("/v2/app/blobs/" + digest)).atPriority(1)
+        .withHeader("Authorization", matching("Bearer tok-.*"))
+        .willReturn(aResponse().withStatus(307)
+            .withHeader("Location", "http://127.0.0.1:" + tokens.port() + "/cdn/" + digest)));
+    tokens.stubFor(request("HEAD", urlPathEqualTo("/cdn/" + digest)).willReturn(aResponse().withStatus(200)));
+
+    PushResult result = client(Optional.of(new RegistryCredentials(USER, PASSWORD)))
+        .push(image, RegistryTarget.parse(host() + "/app:v1"), List.of(), PushListener.NONE);
+
+    assertThat(result.layersSkipped()).isEqualTo(1);
+    assertThat(tokens.findAll(anyRequestedFor(urlPathEqualTo("/cdn/" + digest))))
+        .hasSize(1)
+        .allSatisfy(r -> assertThat(r.containsHeader("Authorization")).isFalse());
+  }
+
+  @Test
   void uploadLocationOnAnotherHostGetsNoAuthorizationHeader() {
     stubAnyToken("tok-any");
     registry.stubFor(post(urlPathMatching("/v2/app/blobs/uploads/")).atPriority(1)

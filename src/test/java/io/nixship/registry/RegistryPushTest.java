@@ -65,6 +65,26 @@ class RegistryPushTest {
   }
 
   @Test
+  void pushedImageCopiesToAnOciLayoutThatUnpacksToTheSameFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    OciImage image = TestImages.image(List.of(
+        TestImages.tarLayer("etc/greeting", "hello from layer one\n"),
+        TestImages.tarLayer("app/main.py", "print('hi')\n")));
+    client().push(image, target("app:v1"), List.of(), PushListener.NONE);
+
+    skopeo("copy", "--src-tls-verify=false", "docker://" + registry.host() + "/app:v1", "oci:" + dir.resolve("layout") + ":v1");
+    Process unpack = new ProcessBuilder("umoci", "unpack", "--image", dir.resolve("layout") + ":v1", dir.resolve("bundle").toString())
+        .redirectErrorStream(true).start();
+    String unpackOutput = new String(unpack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(unpack.waitFor()).as(unpackOutput).isZero();
+
+    assertThat(dir.resolve("bundle/rootfs/etc/greeting")).hasContent("hello from layer one");
+    assertThat(dir.resolve("bundle/rootfs/app/main.py")).hasContent("print('hi')");
+    JsonNode index = JSON.readTree(dir.resolve("layout/index.json").toFile());
+    assertThat(index.path("manifests").get(0).path("digest").asText()).isEqualTo(image.manifestDigest());
+  }
+
+  @Test
   void secondPushOfTheSameImageUploadsNoBlob() {
     OciImage image = TestImages.imageOfSeeds(1, 2, 3);
     client().push(image, target("app:v1"), List.of(), PushListener.NONE);

@@ -16,6 +16,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /** Small, deterministic images for push tests: layers of seeded random bytes, gzipped. */
 final class TestImages {
@@ -27,6 +29,25 @@ final class TestImages {
     new Random(seed).nextBytes(raw);
     byte[] gz = gzip(raw);
     return new Layer(blob(OciImage.LAYER_MEDIA_TYPE, gz), sha256(raw), List.of("/nix/store/" + seed + "-test"));
+  }
+
+  /** A real layer: a gzipped tar holding one regular file. */
+  static Layer tarLayer(String path, String content) {
+    byte[] data = content.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream out = new TarArchiveOutputStream(tar)) {
+      TarArchiveEntry entry = new TarArchiveEntry(path);
+      entry.setSize(data.length);
+      entry.setMode(0644);
+      entry.setModTime(0);
+      out.putArchiveEntry(entry);
+      out.write(data);
+      out.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    byte[] raw = tar.toByteArray();
+    return new Layer(blob(OciImage.LAYER_MEDIA_TYPE, gzip(raw)), sha256(raw), List.of());
   }
 
   static Blob blob(String mediaType, byte[] bytes) {
