@@ -9,7 +9,8 @@ import java.util.List;
  * @param digest the manifest digest, {@code sha256:...}
  * @param tags every tag now pointing at the manifest, the first one first
  * @param totalSize config, layers and manifest in bytes
- * @param bytesUploaded bytes of blobs actually uploaded
+ * @param layersTotal distinct layers in the image; uploaded, skipped (already there) and mounted add up to it
+ * @param bytesUploaded bytes of blobs (layers and config) actually uploaded
  */
 public record PushResult(
     RegistryTarget target,

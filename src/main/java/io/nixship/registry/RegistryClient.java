@@ -138,28 +138,18 @@ public final class RegistryClient {
     });
 
     Blob config = image.config();
-    if (!headBlob(repository, config.descriptor().digest(), scopes)) {
-      mountOrUpload(repository, config, listener);
-    }
+    boolean configUploaded = !headBlob(repository, config.descriptor().digest(), scopes)
+        && mountOrUpload(repository, config, listener) == BlobOutcome.UPLOADED;
 
     byte[] manifest = image.manifest();
     String mediaType = manifestMediaType(manifest);
     putManifest(repository, image.manifestDigest(), manifest, mediaType, image.manifestDigest(), scopes);
-    List<String> tags = new ArrayList<>();
-    tags.add(target.tag());
-    for (String extra : extraTags) {
-      String tag = target.withTag(extra).tag();
-      if (!tags.contains(tag)) {
-        tags.add(tag);
-      }
-    }
+    List<String> tags = tagsFor(target, extraTags);
     for (String tag : tags) {
       putManifest(repository, tag, manifest, mediaType, image.manifestDigest(), scopes);
     }
 
-    int uploaded = Collections.frequency(outcomes, BlobOutcome.UPLOADED);
-    int mounted = Collections.frequency(outcomes, BlobOutcome.MOUNTED);
-    long uploadedBytes = 0;
+    long uploadedBytes = configUploaded ? config.descriptor().size() : 0;
     for (int i = 0; i < missing.size(); i++) {
       if (outcomes.get(i) == BlobOutcome.UPLOADED) {
         uploadedBytes += layers.get(missing.get(i)).size();
@@ -170,11 +160,23 @@ public final class RegistryClient {
         image.manifestDigest(),
         tags,
         image.totalSize(),
-        image.layers().size(),
-        uploaded,
+        layers.size(),
+        Collections.frequency(outcomes, BlobOutcome.UPLOADED),
         layers.size() - missing.size(),
-        mounted,
+        Collections.frequency(outcomes, BlobOutcome.MOUNTED),
         uploadedBytes);
+  }
+
+  private static List<String> tagsFor(RegistryTarget target, List<String> extraTags) {
+    List<String> tags = new ArrayList<>();
+    tags.add(target.tag());
+    for (String extra : extraTags) {
+      String tag = target.withTag(extra).tag();
+      if (!tags.contains(tag)) {
+        tags.add(tag);
+      }
+    }
+    return tags;
   }
 
   private static List<String> pushScopes(String repository) {
