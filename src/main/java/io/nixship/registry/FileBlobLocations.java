@@ -2,7 +2,6 @@ package io.nixship.registry;
 
 import io.nixship.NixshipException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ public final class FileBlobLocations implements BlobLocations {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw NixshipException.failure("cannot read the blob cache " + file + ": " + e.getMessage() + "; delete it to start afresh", e);
     }
     return known;
   }
