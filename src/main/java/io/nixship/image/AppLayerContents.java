@@ -13,6 +13,9 @@ public record AppLayerContents(Path appDirectory, String workdir, String environ
   private static final Set<String> RESERVED_TOP_LEVEL = Set.of("bin", "etc", "tmp", "nix", "proc", "sys", "dev");
 
   public AppLayerContents {
+    if (workdir.length() > 1 && workdir.endsWith("/")) {
+      workdir = workdir.substring(0, workdir.length() - 1);
+    }
     if (!workdir.startsWith("/") || workdir.equals("/") || !Path.of(workdir).normalize().toString().equals(workdir)) {
       throw NixshipException.usage(
           "app.workdir: '" + workdir + "' must be an absolute, normalised directory other than /, such as /opt");

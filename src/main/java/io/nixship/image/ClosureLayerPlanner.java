@@ -9,8 +9,10 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -49,8 +51,46 @@ public final class ClosureLayerPlanner {
 
   /** The store-path groups, most shared first; each group's paths are sorted. */
   public List<List<String>> plan(Closure closure) {
+    return plan(closure, List.of());
+  }
+
+  /**
+   * Like {@link #plan(Closure)}, but past the cap every group of a previous image whose paths are all
+   * still in the closure is kept as it is, so its layer is reused unchanged; only the other paths are
+   * grouped afresh, within what is left of the cap. After a one-package change this changes one group,
+   * even when the package's new size would have moved it across the merge threshold.
+   */
+  public List<List<String>> plan(Closure closure, List<List<String>> previousGroups) {
     List<StorePathInfo> ranked = rank(closure.paths());
     int budget = maxLayers - APP_LAYERS;
+    if (ranked.size() <= budget) {
+      return group(ranked, budget);
+    }
+    Set<String> available = new HashSet<>();
+    ranked.forEach(p -> available.add(p.path()));
+    List<List<String>> kept = new ArrayList<>();
+    for (List<String> previous : previousGroups) {
+      if (!previous.isEmpty() && available.containsAll(previous)) {
+        available.removeAll(previous);
+        kept.add(previous.stream().sorted().toList());
+      }
+    }
+    List<StorePathInfo> rest = ranked.stream().filter(p -> available.contains(p.path())).toList();
+    if (kept.size() + (rest.isEmpty() ? 0 : 1) > budget) {
+      return group(ranked, budget);
+    }
+    List<List<String>> groups = new ArrayList<>(kept);
+    groups.addAll(group(rest, budget - kept.size()));
+    Map<String, Integer> position = new HashMap<>();
+    for (int i = 0; i < ranked.size(); i++) {
+      position.put(ranked.get(i).path(), i);
+    }
+    groups.sort(Comparator.comparingInt(g -> g.stream().mapToInt(position::get).min().orElseThrow()));
+    return groups;
+  }
+
+  /** One group per path while they fit the budget; past it the top-ranked stay alone and the rest share merged groups. */
+  private static List<List<String>> group(List<StorePathInfo> ranked, int budget) {
     List<List<String>> groups = new ArrayList<>();
     if (ranked.size() <= budget) {
       ranked.forEach(p -> groups.add(List.of(p.path())));

@@ -12,6 +12,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Assembles an OCI image from a closure without a Docker daemon: one layer per planned group of store
@@ -26,19 +32,27 @@ public final class ImageAssembler {
   private final Path fsRoot;
   private final LayerTarWriter tarWriter;
   private final LayerCompressor compressor;
+  private final int jobs;
   private final ImageConfigFactory configs = new ImageConfigFactory();
 
-  /** {@code fsRoot} is where {@code nix/store} is found: {@code /} for the real store. */
-  public ImageAssembler(LayerBlobStore blobs, Path fsRoot, LayerTarWriter tarWriter, LayerCompressor compressor) {
+  /**
+   * {@code fsRoot} is where {@code nix/store} is found: {@code /} for the real store. Up to {@code jobs}
+   * layers are tarred and compressed at once.
+   */
+  public ImageAssembler(LayerBlobStore blobs, Path fsRoot, LayerTarWriter tarWriter, LayerCompressor compressor, int jobs) {
+    if (jobs < 1) {
+      throw NixshipException.usage("--jobs: " + jobs + " must be at least 1");
+    }
     this.blobs = blobs;
     this.fsRoot = fsRoot;
     this.tarWriter = tarWriter;
     this.compressor = compressor;
+    this.jobs = jobs;
   }
 
-  /** Real store at {@code /}, mtime 1970-01-01T00:00:01Z, gzip level 6. */
+  /** Real store at {@code /}, mtime 1970-01-01T00:00:01Z, gzip level 6, one job per core. */
   public ImageAssembler(LayerBlobStore blobs) {
-    this(blobs, Path.of("/"), new LayerTarWriter(), new LayerCompressor());
+    this(blobs, Path.of("/"), new LayerTarWriter(), new LayerCompressor(), Runtime.getRuntime().availableProcessors());
   }
 
   /** Tar layout, mtime and compression: a cached layer is reused only when all three match. */
@@ -55,31 +69,16 @@ public final class ImageAssembler {
     checkPlanCoversClosure(closure, layerPlan);
     AppLayerContents app = new AppLayerContents(appDirectory, settings.workingDir(), closure.outPath());
     String format = layerFormat();
-    List<Layer> layers = new ArrayList<>();
-    int fromCache = 0;
-    int compressed = 0;
-    try {
-      for (List<String> group : layerPlan) {
-        List<String> storePaths = group.stream().sorted().toList();
-        var cached = blobs.find(storePaths, format);
-        StoredLayer stored;
-        if (cached.isPresent()) {
-          stored = cached.get();
-          fromCache++;
-        } else {
-          stored = blobs.store(storePaths, format, out -> tarWriter.writeStorePaths(fsRoot, storePaths, out), compressor);
-          compressed++;
-        }
-        layers.add(layer(stored, Map.of(
-            ImageConfigFactory.STORE_PATHS_ANNOTATION, String.join(",", storePaths),
-            ImageConfigFactory.LAYER_FORMAT_ANNOTATION, format)));
-      }
-      StoredLayer appLayer = blobs.storeBlob(List.of(), out -> tarWriter.writeAppLayer(app, out), compressor);
-      compressed++;
-      layers.add(layer(appLayer, Map.of()));
-    } catch (IOException e) {
-      throw NixshipException.failure("cannot write layer blobs under " + blobs.directory() + ": " + e.getMessage(), e);
+    List<Callable<Outcome>> work = new ArrayList<>();
+    for (List<String> group : layerPlan) {
+      work.add(() -> storePathLayer(group.stream().sorted().toList(), format));
     }
+    work.add(() -> new Outcome(layer(blobs.storeBlob(List.of(), out -> tarWriter.writeAppLayer(app, out), compressor),
+        Map.of()), false));
+    List<Outcome> outcomes = runAll(work);
+    List<Layer> layers = outcomes.stream().map(Outcome::layer).toList();
+    int fromCache = (int) outcomes.stream().filter(Outcome::fromCache).count();
+    int compressed = outcomes.size() - fromCache;
     byte[] config = configs.config(settings, closure.outPath(),
         layers.stream().map(Layer::diffId).toList(),
         layers.stream().map(l -> ImageConfigFactory.describeLayer(l.storePaths())).toList());
@@ -89,6 +88,64 @@ public final class ImageAssembler {
         manifest, Digests.sha256(manifest));
     return new AssembledImage(image, fromCache, compressed);
   }
+
+  private Outcome storePathLayer(List<String> storePaths, String format) throws IOException {
+    var cached = blobs.find(storePaths, format);
+    StoredLayer stored = cached.isPresent()
+        ? cached.get()
+        : blobs.store(storePaths, format, out -> tarWriter.writeStorePaths(fsRoot, storePaths, out), compressor);
+    Map<String, String> annotations = Map.of(
+        ImageConfigFactory.STORE_PATHS_ANNOTATION, String.join(",", storePaths),
+        ImageConfigFactory.LAYER_FORMAT_ANNOTATION, format);
+    return new Outcome(layer(stored, annotations), cached.isPresent());
+  }
+
+  /** Runs the layer work on up to {@code jobs} threads and returns the outcomes in order. */
+  private List<Outcome> runAll(List<Callable<Outcome>> work) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, work.size()));
+    try {
+      List<Future<Outcome>> futures = new ArrayList<>();
+      work.forEach(w -> futures.add(pool.submit(w)));
+      List<Outcome> outcomes = new ArrayList<>();
+      for (Future<Outcome> future : futures) {
+        outcomes.add(future.get());
+      }
+      return outcomes;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof NixshipException nixship) {
+        throw nixship;
+      }
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw NixshipException.failure("cannot write layer blobs under " + blobs.directory() + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw NixshipException.failure("interrupted while assembling layers", e);
+    } finally {
+      stop(pool);
+    }
+  }
+
+  /** Stops the other layers on failure and waits for them, so none writes to the blob store after we return. */
+  private static void stop(ExecutorService pool) {
+    pool.shutdownNow();
+    boolean interrupted = false;
+    while (!pool.isTerminated()) {
+      try {
+        pool.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One layer and whether the blob store already had it. */
+  private record Outcome(Layer layer, boolean fromCache) {}
 
   private Layer layer(StoredLayer stored, Map<String, String> annotations) {
     Path blob = blobs.blobPath(stored.digest());

@@ -46,11 +46,13 @@ public final class OciLayoutWriter {
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    boolean replaceable;
-    try (Stream<Path> entries = Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) ? Files.list(target) : null) {
-      replaceable = entries != null && (Files.isRegularFile(target.resolve("oci-layout")) || entries.findAny().isEmpty());
-    } catch (IOException e) {
-      replaceable = false;
+    boolean replaceable = false;
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> entries = Files.list(target)) {
+        replaceable = Files.isRegularFile(target.resolve("oci-layout")) || entries.findAny().isEmpty();
+      } catch (IOException e) {
+        replaceable = false;
+      }
     }
     if (!replaceable) {
       throw NixshipException.usage(target + " exists and is not an OCI image layout; remove it or choose another directory");

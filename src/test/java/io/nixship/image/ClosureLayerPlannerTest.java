@@ -48,6 +48,10 @@ class ClosureLayerPlannerTest {
 
   /** A python-service-like closure: glibc and python under everything, many small leaves. */
   private static Closure service(int leaves, boolean bumpLeaf7) {
+    return service(leaves, bumpLeaf7, 3);
+  }
+
+  private static Closure service(int leaves, boolean bumpLeaf7, long bumpedGrowth) {
     List<StorePathInfo> paths = new ArrayList<>();
     List<String> envRefs = new ArrayList<>(List.of(PYTHON, GLIBC));
     paths.add(info(GLIBC, 30_000_000));
@@ -57,7 +61,7 @@ class ClosureLayerPlannerTest {
       boolean bumped = bumpLeaf7 && i == 7;
       String hash = bumped ? "7".repeat(32) : String.format("%032d", i);
       String leaf = "/nix/store/" + hash + "-python3.12-pkg" + i + (bumped ? "-2.0" : "-1." + i);
-      paths.add(info(leaf, 1_000L + i * 10L + (bumped ? 3 : 0), PYTHON));
+      paths.add(info(leaf, 1_000L + i * 10L + (bumped ? bumpedGrowth : 0), PYTHON));
       envRefs.add(leaf);
     }
     paths.add(info(ENV, 5_000, envRefs.toArray(String[]::new)));
@@ -83,11 +87,41 @@ class ClosureLayerPlannerTest {
     List<List<String>> before = planner.plan(service(150, false));
     List<List<String>> after = planner.plan(service(150, true));
 
+    assertThat(changedGroups(before, after)).isEqualTo(1);
+    assertThat(after).hasSameSizeAs(before);
+  }
+
+  private static int changedGroups(List<List<String>> before, List<List<String>> after) {
     Set<List<String>> unchanged = new HashSet<>(before);
     unchanged.retainAll(new HashSet<>(after));
+    return after.size() - unchanged.size();
+  }
 
-    assertThat(before.size() - unchanged.size()).isEqualTo(1);
-    assertThat(after).hasSameSizeAs(before);
+  @Test
+  void keepsThePreviousGroupsSoAPackageThatGrewChangesOneGroupOnly() {
+    ClosureLayerPlanner planner = new ClosureLayerPlanner(50);
+    List<List<String>> before = planner.plan(service(150, false));
+    Closure grown = service(150, true, 1_000_000_000L);
+
+    List<List<String>> fresh = planner.plan(grown);
+    List<List<String>> reusing = planner.plan(grown, before);
+
+    assertThat(changedGroups(before, fresh)).isGreaterThan(1);
+    assertThat(changedGroups(before, reusing)).isEqualTo(1);
+    assertThat(reusing).hasSizeLessThanOrEqualTo(49);
+    assertThat(reusing.stream().flatMap(List::stream).toList())
+        .hasSize(grown.paths().size()).doesNotHaveDuplicates();
+    assertThat(reusing.subList(0, 3)).containsExactly(List.of(GLIBC), List.of(ZLIB), List.of(PYTHON));
+  }
+
+  @Test
+  void ignoresPreviousGroupsThatNoLongerFitTheCap() {
+    List<List<String>> before = new ClosureLayerPlanner(100).plan(service(150, false));
+
+    List<List<String>> plan = new ClosureLayerPlanner(20).plan(service(150, true), before);
+
+    assertThat(plan).hasSizeLessThanOrEqualTo(19);
+    assertThat(plan.stream().flatMap(List::stream).toList()).hasSize(154).doesNotHaveDuplicates();
   }
 
   @Test

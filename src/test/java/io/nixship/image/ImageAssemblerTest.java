@@ -1,9 +1,11 @@
 package io.nixship.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.NixshipException;
 import io.nixship.nix.Closure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -140,6 +142,21 @@ class ImageAssemblerTest {
 
     assertThat(second.layersFromCache()).isZero();
     assertThat(second.image().manifestDigest()).isEqualTo(first.manifestDigest());
+  }
+
+  @Test
+  void reportsAMissingStorePathAndLeavesNoPartialBlobs() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    ImageLayouts.deleteRecursively(sample.store.location(SampleImage.GLIBC));
+    Path cache = temp.resolve("cache");
+
+    assertThatThrownBy(() -> sample.assemble(cache, SampleImage.closure(SampleImage.FLASK)))
+        .isInstanceOf(NixshipException.class)
+        .hasMessageContaining(SampleImage.GLIBC + " is missing");
+
+    try (var blobs = Files.list(cache.resolve("blobs/sha256"))) {
+      assertThat(blobs.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".incoming-"));
+    }
   }
 
   @Test

@@ -157,6 +157,21 @@ class LayerTarWriterTest {
   }
 
   @Test
+  void writesStorePathsThatAreASingleFileOrASymlink() throws IOException {
+    FakeStore store = new FakeStore(temp.resolve("root"), Instant.now());
+    String file = FakeStore.storePath('t', "builder.sh");
+    String link = FakeStore.storePath('l', "python-link");
+    Files.writeString(store.location(file), "echo hi\n");
+    Files.createSymbolicLink(store.location(link), Path.of(PYTHON + "/bin/python3"));
+
+    TarEntries tar = TarEntries.read(tar(store.root(), List.of(file, link)));
+
+    assertThat(tar.names()).containsExactly("nix/", "nix/store/", link.substring(1), file.substring(1));
+    assertThat(tar.contents).containsEntry(file.substring(1), "echo hi\n");
+    assertThat(tar.get(link.substring(1)).getLinkName()).isEqualTo(PYTHON + "/bin/python3");
+  }
+
+  @Test
   void refusesAStorePathThatIsMissing() {
     assertThatThrownBy(() -> tar(temp, List.of(PYTHON)))
         .isInstanceOf(NixshipException.class)
@@ -189,11 +204,22 @@ class LayerTarWriterTest {
   }
 
   @Test
+  void writesAnEmptyWorkdirWhenThereAreNoAppFiles() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    new LayerTarWriter().writeAppLayer(new AppLayerContents(temp.resolve("absent"), "/opt", FakeStore.storePath('e', "env")), out);
+
+    assertThat(TarEntries.read(out.toByteArray()).names())
+        .containsExactly("bin", "etc/", "etc/group", "etc/passwd", "opt/", "tmp/");
+  }
+
+  @Test
   void refusesAWorkdirThatWouldHideTheBaseFilesystem() {
     String env = FakeStore.storePath('e', "env");
     assertThatThrownBy(() -> new AppLayerContents(temp, "/etc/app", env))
         .isInstanceOf(NixshipException.class)
         .hasMessageStartingWith("app.workdir: '/etc/app'");
     assertThatThrownBy(() -> new AppLayerContents(temp, "opt", env)).hasMessageStartingWith("app.workdir: 'opt'");
+    assertThat(new AppLayerContents(temp, "/opt/", env).workdir()).isEqualTo("/opt");
   }
 }

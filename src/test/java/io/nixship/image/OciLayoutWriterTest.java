@@ -139,7 +139,7 @@ class OciLayoutWriterTest {
     assertThat(manifest.get(0).get("RepoTags").get(0).asText()).isEqualTo("example.org/app:v1");
     assertThat(manifest.get(0).get("Layers")).hasSize(image.layers().size());
     assertThat(tar.names()).contains("index.json", "oci-layout");
-    assertThat(siblingsOf(archive)).doesNotContain(".image.tar.tmp-");
+    assertThat(siblingsOf(archive)).containsExactly("image.tar");
     Path bundle = temp.resolve("bundle");
     Path layout = temp.resolve("from-archive");
     Processes.run("skopeo", "copy", "docker-archive:" + archive, "oci:" + layout + ":v1");

@@ -51,7 +51,7 @@ final class SampleImage {
 
   AssembledImage assemble(Path cache, Closure closure) {
     ImageAssembler assembler = new ImageAssembler(new LayerBlobStore(cache), store.root(), new LayerTarWriter(),
-        new LayerCompressor());
+        new LayerCompressor(), 2);
     return assembler.assemble(closure, new ClosureLayerPlanner().plan(closure), app, settings());
   }
 }

@@ -1,0 +1,395 @@
+package io.nixship.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.NixshipException;
+import io.nixship.image.Blob;
+import io.nixship.image.Descriptor;
+import io.nixship.image.Layer;
+import io.nixship.image.OciImage;
+import io.nixship.registry.RegistryHttp.Request;
+import io.nixship.registry.RegistryHttp.Response;
+import io.nixship.registry.RegistryHttp.Transient;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+/**
+ * Pushes an {@link OciImage} to one registry host following the OCI distribution spec: blobs the
+ * repository lacks (mounted from a sibling repository when one is known to hold them, else uploaded
+ * in one streamed PUT), then the config, then the manifest by digest, and only then the tags.
+ *
+ * <p>Written on java.net.http rather than the ORAS Java SDK because ORAS re-serialises manifests
+ * (our digest is over exact bytes), cannot mount across repositories and uploads only files or byte
+ * arrays.
+ */
+public final class RegistryClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_CHECKS_AT_ONCE = 16;
+
+  private final RegistryHttp http;
+  private final RegistrySettings settings;
+  private final BlobLocations locations;
+
+  /**
+   * @param host the API host with its port, e.g. {@code ghcr.io} or {@code 127.0.0.1:5000} (use
+   *     {@link RegistryTarget#apiHost()})
+   * @param credentials for this host; empty for anonymous access
+   */
+  public RegistryClient(
+      String host, Optional<RegistryCredentials> credentials, RegistrySettings settings, BlobLocations locations) {
+    this.http = new RegistryHttp(
+        host, credentials, settings.insecureRegistries(), settings.retry(), settings.clock(), settings.secretSeen());
+    this.settings = settings;
+    this.locations = locations;
+  }
+
+  /**
+   * A client for {@code target}'s registry with the credentials found for it (explicit ones first, see
+   * {@link DockerCredentials}) and blob locations kept in the nixship cache directory.
+   *
+   * @param env the process environment (PATH, DOCKER_CONFIG, XDG_CACHE_HOME, GITHUB_TOKEN, GITHUB_ACTOR)
+   */
+  public static RegistryClient forTarget(
+      RegistryTarget target,
+      Optional<RegistryCredentials> explicit,
+      Map<String, String> env,
+      Path home,
+      RegistrySettings settings) {
+    Optional<RegistryCredentials> credentials = new DockerCredentials(env, home).resolve(target.host(), explicit);
+    BlobLocations locations = new FileBlobLocations(FileBlobLocations.defaultCacheDirectory(env, home));
+    return new RegistryClient(target.apiHost(), credentials, settings, locations);
+  }
+
+  /** Checks the registry answers the API at {@code /v2/} and that our credentials (if any) work. */
+  public void ping() {
+    Request request = Request.of("GET", http.uri("/v2/"));
+    Response response = http.send(request, List.of());
+    if (response.status() != 200) {
+      throw http.refusal(response);
+    }
+  }
+
+  /** Whether {@code repository} has the blob. */
+  public boolean hasBlob(String repository, String digest) {
+    return headBlob(repository, digest, pushScopes(repository));
+  }
+
+  /**
+   * Pushes {@code image} to {@code target} and tags it with the target's tag and each of {@code
+   * extraTags}. Nothing is tagged unless every blob is in the repository and the registry reports our
+   * manifest digest.
+   */
+  public PushResult push(OciImage image, RegistryTarget target, List<String> extraTags, PushListener listener) {
+    if (!target.apiHost().equals(http.host())) {
+      throw new IllegalArgumentException("client for " + http.host() + " cannot push to " + target.host());
+    }
+    String repository = target.repository();
+    List<String> scopes = pushScopes(repository);
+    ping();
+
+    Map<String, Descriptor> layers = new LinkedHashMap<>();
+    Map<String, Blob> blobs = new LinkedHashMap<>();
+    for (Layer layer : image.layers()) {
+      Descriptor descriptor = layer.blob().descriptor();
+      layers.putIfAbsent(descriptor.digest(), descriptor);
+      blobs.putIfAbsent(descriptor.digest(), layer.blob());
+    }
+    long blobBytes = image.config().descriptor().size()
+        + layers.values().stream().mapToLong(Descriptor::size).sum();
+    listener.started(layers.size(), blobBytes);
+
+    List<String> digests = new ArrayList<>(layers.keySet());
+    List<Boolean> present = runAll(
+        Math.min(MAX_CHECKS_AT_ONCE, Math.max(1, digests.size())),
+        digests,
+        digest -> headBlob(repository, digest, scopes));
+    List<String> missing = new ArrayList<>();
+    for (int i = 0; i < digests.size(); i++) {
+      if (present.get(i)) {
+        locations.remember(http.host(), repository, digests.get(i));
+        listener.layerDone(layers.get(digests.get(i)), BlobOutcome.SKIPPED);
+      } else {
+        missing.add(digests.get(i));
+      }
+    }
+    List<BlobOutcome> outcomes = runAll(settings.jobs(), missing, digest -> {
+      BlobOutcome outcome = mountOrUpload(repository, blobs.get(digest), listener);
+      listener.layerDone(layers.get(digest), outcome);
+      return outcome;
+    });
+
+    Blob config = image.config();
+    boolean configUploaded = !headBlob(repository, config.descriptor().digest(), scopes)
+        && mountOrUpload(repository, config, listener) == BlobOutcome.UPLOADED;
+
+    byte[] manifest = image.manifest();
+    String mediaType = manifestMediaType(manifest);
+    putManifest(repository, image.manifestDigest(), manifest, mediaType, image.manifestDigest(), scopes);
+    List<String> tags = tagsFor(target, extraTags);
+    for (String tag : tags) {
+      putManifest(repository, tag, manifest, mediaType, image.manifestDigest(), scopes);
+    }
+
+    long uploadedBytes = configUploaded ? config.descriptor().size() : 0;
+    for (int i = 0; i < missing.size(); i++) {
+      if (outcomes.get(i) == BlobOutcome.UPLOADED) {
+        uploadedBytes += layers.get(missing.get(i)).size();
+      }
+    }
+    return new PushResult(
+        target,
+        image.manifestDigest(),
+        tags,
+        image.totalSize(),
+        layers.size(),
+        Collections.frequency(outcomes, BlobOutcome.UPLOADED),
+        layers.size() - missing.size(),
+        Collections.frequency(outcomes, BlobOutcome.MOUNTED),
+        uploadedBytes);
+  }
+
+  private static List<String> tagsFor(RegistryTarget target, List<String> extraTags) {
+    List<String> tags = new ArrayList<>();
+    tags.add(target.tag());
+    for (String extra : extraTags) {
+      String tag = target.withTag(extra).tag();
+      if (!tags.contains(tag)) {
+        tags.add(tag);
+      }
+    }
+    return tags;
+  }
+
+  private static List<String> pushScopes(String repository) {
+    return List.of("repository:" + repository + ":pull,push");
+  }
+
+  private boolean headBlob(String repository, String digest, List<String> scopes) {
+    Response response = http.send(Request.of("HEAD", http.uri("/v2/" + repository + "/blobs/" + digest)), scopes);
+    if (response.status() == 200) {
+      return true;
+    }
+    if (response.status() == 404) {
+      return false;
+    }
+    throw http.refusal(response);
+  }
+
+  private BlobOutcome mountOrUpload(String repository, Blob blob, PushListener listener) {
+    String digest = blob.descriptor().digest();
+    Optional<String> source = locations.repositoryHolding(http.host(), digest).filter(other -> !other.equals(repository));
+    Optional<URI> session = Optional.empty();
+    if (source.isPresent()) {
+      List<String> scopes = List.of(pushScopes(repository).get(0), "repository:" + source.get() + ":pull");
+      URI mount = http.uri("/v2/" + repository + "/blobs/uploads/?mount=" + RegistryHttp.encode(digest)
+          + "&from=" + RegistryHttp.encode(source.get()));
+      Response response = http.send(new Request("POST", mount, Map.of(), BodyPublishers::noBody), scopes);
+      if (response.status() == 201) {
+        verifyDigest(response, digest);
+        locations.remember(http.host(), repository, digest);
+        return BlobOutcome.MOUNTED;
+      }
+      if (response.status() == 202) {
+        session = response.header("Location").map(location -> response.uri().resolve(location));
+      }
+    }
+    upload(repository, blob, session, listener);
+    locations.remember(http.host(), repository, digest);
+    return BlobOutcome.UPLOADED;
+  }
+
+  /**
+   * Starts an upload session and PUTs the whole blob into it, streamed. A failed attempt starts over
+   * with a new session: a session cut mid-body may hold part of the bytes.
+   */
+  private void upload(String repository, Blob blob, Optional<URI> firstSession, PushListener listener) {
+    String digest = blob.descriptor().digest();
+    long size = blob.descriptor().size();
+    List<String> scopes = pushScopes(repository);
+    AtomicReference<URI> reusable = new AtomicReference<>(firstSession.orElse(null));
+    http.retrying("upload of " + digest, () -> {
+      URI offered = reusable.getAndSet(null);
+      URI session = offered != null ? offered : startSession(repository, scopes);
+      URI put = URI.create(session + (session.getRawQuery() == null ? "?" : "&") + "digest=" + RegistryHttp.encode(digest));
+      AtomicLong sent = new AtomicLong();
+      List<InputStream> opened = Collections.synchronizedList(new ArrayList<>());
+      Response response;
+      try {
+        response = http.exchange(
+            new Request(
+                "PUT",
+                put,
+                Map.of("Content-Type", "application/octet-stream"),
+                () -> streamed(blob, size, opened, sent, listener)),
+            scopes);
+      } catch (IOException | RuntimeException e) {
+        listener.bytesSent(-sent.get());
+        throw e;
+      } finally {
+        closeAll(opened);
+      }
+      if (response.status() != 201) {
+        listener.bytesSent(-sent.get());
+        if (RegistryHttp.isTransient(response.status())) {
+          throw new Transient(response);
+        }
+        throw http.refusal(response);
+      }
+      verifyDigest(response, digest);
+      return digest;
+    });
+  }
+
+  private URI startSession(String repository, List<String> scopes)
+      throws IOException, InterruptedException, Transient {
+    Response response = http.exchange(
+        new Request("POST", http.uri("/v2/" + repository + "/blobs/uploads/"), Map.of(), BodyPublishers::noBody), scopes);
+    if (RegistryHttp.isTransient(response.status())) {
+      throw new Transient(response);
+    }
+    if (response.status() != 202 || response.header("Location").isEmpty()) {
+      throw http.refusal(response);
+    }
+    return response.uri().resolve(response.header("Location").get());
+  }
+
+  private static BodyPublisher streamed(
+      Blob blob, long size, List<InputStream> opened, AtomicLong sent, PushListener listener) {
+    return BodyPublishers.fromPublisher(
+        BodyPublishers.ofInputStream(() -> {
+          try {
+            InputStream in = new CountingStream(blob.content().open(), sent, listener);
+            opened.add(in);
+            return in;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }),
+        size);
+  }
+
+  private static void closeAll(List<InputStream> streams) {
+    synchronized (streams) {
+      for (InputStream in : streams) {
+        try {
+          in.close();
+        } catch (IOException ignored) {
+          // The request is over; a close failure of our own file changes nothing.
+        }
+      }
+    }
+  }
+
+  private void putManifest(
+      String repository, String reference, byte[] manifest, String mediaType, String digest, List<String> scopes) {
+    URI uri = http.uri("/v2/" + repository + "/manifests/" + reference);
+    Response response = http.send(
+        new Request("PUT", uri, Map.of("Content-Type", mediaType), () -> BodyPublishers.ofByteArray(manifest)), scopes);
+    if (response.status() != 201) {
+      throw http.refusal(response);
+    }
+    verifyDigest(response, digest);
+  }
+
+  /** The registry must have stored exactly our bytes: its digest must be ours (absent is not proof). */
+  private void verifyDigest(Response response, String expected) {
+    String reported = response.header("Docker-Content-Digest").orElse(null);
+    if (!expected.equals(reported)) {
+      throw NixshipException.failure("registry " + http.host() + ": " + response.method() + " " + response.uri().getRawPath()
+          + " stored digest " + (reported == null ? "(none reported)" : reported) + " but we sent " + expected);
+    }
+  }
+
+  private static String manifestMediaType(byte[] manifest) {
+    try {
+      String declared = JSON.readTree(manifest).path("mediaType").asText("");
+      return declared.isEmpty() ? OciImage.MANIFEST_MEDIA_TYPE : declared;
+    } catch (IOException e) {
+      throw NixshipException.failure("the image manifest is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code work} for each item on at most {@code threads} threads; the first failure stops the rest. */
+  private static <T, R> List<R> runAll(int threads, List<T> items, Function<T, R> work) {
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()));
+    try {
+      List<Future<R>> futures = new ArrayList<>();
+      for (T item : items) {
+        Callable<R> task = () -> work.apply(item);
+        futures.add(pool.submit(task));
+      }
+      List<R> results = new ArrayList<>();
+      for (Future<R> future : futures) {
+        results.add(future.get());
+      }
+      return results;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw NixshipException.failure("push failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw NixshipException.failure("push interrupted");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Counts bytes as the HTTP client reads them, for progress and for undoing a failed attempt's count. */
+  private static final class CountingStream extends FilterInputStream {
+    private final AtomicLong sent;
+    private final PushListener listener;
+
+    CountingStream(InputStream in, AtomicLong sent, PushListener listener) {
+      super(in);
+      this.sent = sent;
+      this.listener = listener;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      if (n > 0) {
+        count(n);
+      }
+      return n;
+    }
+
+    private void count(long n) {
+      sent.addAndGet(n);
+      listener.bytesSent(n);
+    }
+  }
+}
