@@ -117,6 +117,10 @@ public final class StrictYaml {
               + e.getValue() + "', expected " + typeName(e.getTargetType()));
     } catch (MismatchedInputException e) {
       String field = path(e.getPath());
+      if (field.isEmpty()) {
+        throw NixshipException.usage(
+            fileName + ":" + line(e.getLocation()) + ": the file must be a mapping of fields");
+      }
       throw NixshipException.usage(
           fileName + ":" + line(lines, field, e) + ": field '" + field + "' must be "
               + typeName(e.getTargetType()));

@@ -166,7 +166,7 @@ public final class CommitSource implements AutoCloseable {
           repositoryPath(config.nix().file()) + " not found at commit " + commit.shortId()
               + " (commit it, or set nix.file in " + configName + ")");
     }
-    List<String> files = writeTree(commit, target);
+    List<String> files = listProject(commit);
     List<String> appFiles = new ArrayList<>();
     for (String entry : config.app().copy()) {
       PathPatterns pattern = new PathPatterns(List.of(entry));
@@ -179,6 +179,8 @@ public final class CommitSource implements AutoCloseable {
       matched.stream().filter(path -> !appFiles.contains(path)).forEach(appFiles::add);
     }
     appFiles.sort(null);
+    // Written only once everything checks out, so a bad config leaves no half-written directory.
+    writeProject(commit, target);
     return new SourceSnapshot(
         commit, target, files, appFiles, remoteUrl(), config, lock);
   }
@@ -195,57 +197,73 @@ public final class CommitSource implements AutoCloseable {
     return url == null ? Optional.empty() : RemoteUrls.publicUrl(url);
   }
 
-  private List<String> writeTree(ResolvedCommit commit, Path target) {
-    List<String> written = new ArrayList<>();
+  /** One file or symlink of the project at a commit, path relative to the project. */
+  private interface EntryVisitor {
+    void visit(String relative, int mode, TreeWalk tree) throws IOException;
+  }
+
+  /** Visits the project's files and symlinks in tree order; submodules are skipped (not in the commit). */
+  private void forEachEntry(ResolvedCommit commit, EntryVisitor visitor) throws IOException {
+    try (RevWalk walk = new RevWalk(repository);
+        TreeWalk tree = new TreeWalk(repository)) {
+      tree.addTree(walk.parseCommit(ObjectId.fromString(commit.id())).getTree());
+      tree.setRecursive(true);
+      String prefix = projectDirectory.isEmpty() ? "" : projectDirectory + "/";
+      while (tree.next()) {
+        String path = tree.getPathString();
+        int mode = tree.getRawMode(0);
+        if (path.startsWith(prefix) && (mode & FileMode.TYPE_MASK) != FileMode.TYPE_GITLINK) {
+          visitor.visit(path.substring(prefix.length()), mode, tree);
+        }
+      }
+    }
+  }
+
+  private List<String> listProject(ResolvedCommit commit) {
+    List<String> paths = new ArrayList<>();
+    try {
+      forEachEntry(commit, (relative, mode, tree) -> paths.add(relative));
+    } catch (IOException e) {
+      throw NixshipException.failure("cannot read commit " + commit.shortId() + ": " + e.getMessage(), e);
+    }
+    if (paths.isEmpty()) {
+      throw NixshipException.usage(
+          "'" + projectDirectory + "' has no files at commit " + commit.shortId());
+    }
+    paths.sort(null);
+    return paths;
+  }
+
+  private void writeProject(ResolvedCommit commit, Path target) {
     try {
       prepareTarget(target);
       Path root = target.toAbsolutePath().normalize();
-      try (RevWalk walk = new RevWalk(repository);
-          TreeWalk tree = new TreeWalk(repository)) {
-        tree.addTree(walk.parseCommit(ObjectId.fromString(commit.id())).getTree());
-        tree.setRecursive(true);
-        String prefix = projectDirectory.isEmpty() ? "" : projectDirectory + "/";
-        while (tree.next()) {
-          String path = tree.getPathString();
-          if (!path.startsWith(prefix)) {
-            continue;
-          }
-          String relative = path.substring(prefix.length());
-          Path destination = safeDestination(root, relative, commit);
-          int mode = tree.getRawMode(0);
-          int type = mode & FileMode.TYPE_MASK;
-          if (type == FileMode.TYPE_GITLINK) {
-            continue; // A submodule's content is not in this commit.
-          }
-          Files.createDirectories(destination.getParent());
-          ObjectLoader blob = load(tree.getObjectReader(), tree.getObjectId(0), path);
-          if (type == FileMode.TYPE_SYMLINK) {
-            String link = new String(blob.getBytes(), StandardCharsets.UTF_8);
-            Files.createSymbolicLink(destination, Path.of(link));
-          } else {
-            try (InputStream in = blob.openStream();
-                OutputStream out = Files.newOutputStream(destination)) {
-              in.transferTo(out);
+      forEachEntry(
+          commit,
+          (relative, mode, tree) -> {
+            Path destination = safeDestination(root, relative, commit);
+            Files.createDirectories(destination.getParent());
+            ObjectLoader blob = load(tree.getObjectReader(), tree.getObjectId(0), tree.getPathString());
+            if ((mode & FileMode.TYPE_MASK) == FileMode.TYPE_SYMLINK) {
+              String link = new String(blob.getBytes(), StandardCharsets.UTF_8);
+              Files.createSymbolicLink(destination, Path.of(link));
+            } else {
+              try (InputStream in = blob.openStream();
+                  OutputStream out = Files.newOutputStream(destination)) {
+                in.transferTo(out);
+              }
+              boolean executable = FileMode.EXECUTABLE_FILE.equals(mode);
+              Files.setPosixFilePermissions(
+                  destination,
+                  PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
             }
-            boolean executable = FileMode.EXECUTABLE_FILE.equals(mode);
-            Files.setPosixFilePermissions(
-                destination, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
-          }
-          written.add(relative);
-        }
-      }
+          });
     } catch (FileAlreadyExistsException e) {
       throw NixshipException.failure("cannot write the source: " + e.getFile() + " already exists", e);
     } catch (IOException e) {
       throw NixshipException.failure(
           "cannot write commit " + commit.shortId() + " to " + target + ": " + e.getMessage(), e);
     }
-    if (written.isEmpty()) {
-      throw NixshipException.usage(
-          "'" + projectDirectory + "' has no files at commit " + commit.shortId());
-    }
-    written.sort(null);
-    return written;
   }
 
   private static void prepareTarget(Path target) throws IOException {

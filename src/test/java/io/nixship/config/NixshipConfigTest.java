@@ -177,7 +177,9 @@ class NixshipConfigTest {
   }
 
   @Test
-  void configHasNoSurprisesInLists() {
+  void topLevelListOrOutOfRangeNumberIsAUsageError() {
+    assertThat(errorOf("- a\n- b\n")).startsWith(".nixship.yaml:1: the file must be a mapping");
+    assertThat(errorOf("maxLayers: 99999999999\n")).startsWith(".nixship.yaml:1:");
     assertThat(parse("manifests: []\n").manifests()).isEqualTo(List.of());
   }
 }

@@ -161,6 +161,7 @@ class CommitSourceTest {
       assertThatThrownBy(() -> source.snapshot("HEAD", out.resolve("src"), Map.of()))
           .hasMessageStartingWith(".nixship.yaml: app.copy entry '*.rb' matches no file at commit");
     }
+    assertThat(out.resolve("src")).doesNotExist();
   }
 
   @Test
@@ -209,6 +210,19 @@ class CommitSourceTest {
   void directoryOutsideARepositoryIsAUsageError(@TempDir Path plain) {
     assertThatThrownBy(() -> CommitSource.open(plain))
         .hasMessageContaining("is not inside a git repository");
+  }
+
+  @Test
+  void projectWithoutConfigOrLockGetsDefaults() throws Exception {
+    write("default.nix", "{ }: 1\n");
+    commit("bare");
+    try (CommitSource source = CommitSource.open(repo)) {
+      SourceSnapshot snapshot =
+          source.snapshot("HEAD", out.resolve("src"), Map.of("GITHUB_REPOSITORY", "acme/app"));
+      assertThat(snapshot.config().requireImage()).isEqualTo("ghcr.io/acme/app");
+      assertThat(snapshot.lock()).isEmpty();
+      assertThat(snapshot.appFiles()).isEmpty();
+    }
   }
 
   @Test

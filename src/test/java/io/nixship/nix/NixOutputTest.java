@@ -1,0 +1,55 @@
+package io.nixship.nix;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class NixOutputTest {
+  private static final Path SRC = Path.of("/tmp/nixship-src-1");
+
+  @Test
+  void currentNixTraceFormatGivesTheInnermostErrorAndItsLocation() {
+    List<String> lines =
+        List.of(
+            "error:",
+            "       … while evaluating the attribute 'env'",
+            "         at /nix/store/abc-source/pkgs/top-level/default.nix:12:3:",
+            "       … while calling the 'import' builtin",
+            "         at /tmp/nixship-src-1/default.nix:2:8:",
+            "       error: undefined variable 'flaskk'",
+            "       at /tmp/nixship-src-1/nix/python.nix:7:21:",
+            "            6|   env = python.withPackages (ps: [",
+            "            7|     ps.flaskk",
+            "             |     ^");
+    assertThat(NixOutput.evaluationError(lines, SRC, "examples/app"))
+        .isEqualTo(
+            new NixOutput.EvaluationError(
+                "undefined variable 'flaskk'", Optional.of("examples/app/nix/python.nix:7:21")));
+  }
+
+  @Test
+  void errorInsideNixpkgsFallsBackToTheProjectFrame() {
+    List<String> withAt =
+        List.of(
+            "error:",
+            "       … from call site",
+            "         at /tmp/nixship-src-1/default.nix:4:10:",
+            "       error: attribute 'missing' missing",
+            "       at /nix/store/abc-source/lib/attrsets.nix:3:1:");
+    assertThat(NixOutput.evaluationError(withAt, SRC, "").location()).contains("default.nix:4:10");
+  }
+
+  @Test
+  void recognisesBuildFailuresOfOldAndNewNix() {
+    assertThat(NixOutput.isBuildFailure(List.of("error: builder for '/nix/store/x-f.drv' failed with exit code 3")))
+        .isTrue();
+    assertThat(
+            NixOutput.isBuildFailure(
+                List.of("error: builder for '/nix/store/x-f.drv' failed with exit code 3;", "       last 10 log lines:")))
+        .isTrue();
+    assertThat(NixOutput.isBuildFailure(List.of("error: undefined variable 'x'"))).isFalse();
+  }
+}
