@@ -1,16 +1,23 @@
 package io.nixship.cli;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * What every command gets from its caller instead of reaching for globals: where results go (stdout),
- * where messages for people go (stderr), the environment and the working directory. Tests build one
+ * where messages for people go (stderr), standard input (for secrets), the environment and the
+ * working directory; {@code interactive} is true when stderr is a terminal (progress is drawn then). Tests build one
  * with StringWriters and a fixed environment map.
  */
 public record CliContext(
-    PrintWriter out, PrintWriter err, Map<String, String> env, Path workingDir, boolean interactive) {
+    PrintWriter out,
+    PrintWriter err,
+    InputStream in,
+    Map<String, String> env,
+    Path workingDir,
+    boolean interactive) {
   public CliContext {
     env = Map.copyOf(env);
   }
@@ -19,6 +26,7 @@ public record CliContext(
     return new CliContext(
         new PrintWriter(System.out, true),
         new PrintWriter(System.err, true),
+        System.in,
         System.getenv(),
         Path.of("").toAbsolutePath(),
         System.console() != null && !"dumb".equals(System.getenv("TERM")));
@@ -26,5 +34,11 @@ public record CliContext(
 
   public String env(String name) {
     return env.get(name);
+  }
+
+  /** The user's home, for {@code ~/.docker/config.json} and the default cache. */
+  public Path home() {
+    String home = env.get("HOME");
+    return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
   }
 }

@@ -1,0 +1,120 @@
+package io.nixship.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nixship.image.ImageBuildService;
+import io.nixship.image.ImageDestination;
+import io.nixship.image.LayerBlobStore;
+import io.nixship.nix.SystemProcessRunner;
+import io.nixship.registry.ImagePublisher;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code nixship build}: a project at a commit becomes an image in a layout, an archive or a registry. */
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Builds the project at a commit with the locked nixpkgs (BUILD=1) into an OCI image.",
+      "Prints the image reference with its digest on stdout."
+    })
+final class BuildCommand implements Callable<Integer> {
+  private final CliContext context;
+
+  @Mixin ProjectOptions project;
+
+  @Mixin RegistryOptions registry;
+
+  @Option(
+      names = "--to",
+      required = true,
+      paramLabel = "DEST",
+      description = "oci:DIR (an OCI layout), docker-archive:FILE (for docker load) or REGISTRY/REPO[:TAG].")
+  String to;
+
+  @Option(names = "--max-layers", paramLabel = "N", description = "Most layers in the image (default: .nixship.yaml, else 100).")
+  Integer maxLayers;
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "Extra tags to push the image under (repeatable).")
+  List<String> extraTags = List.of();
+
+  @Option(names = "--cache-dir", paramLabel = "DIR", description = "Layer cache (default: $XDG_CACHE_HOME/nixship or ~/.cache/nixship).")
+  Path cacheDir;
+
+  @Option(names = "--json", description = "Print the result as JSON: digest, tag, size, layers, bytes uploaded.")
+  boolean json;
+
+  BuildCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    CommandSession session = new CommandSession(context);
+    ImageDestination destination = ImageDestination.parse(to, context.workingDir());
+    ImagePublisher publisher =
+        new ImagePublisher(
+            context.env(),
+            context.home(),
+            registry.settings(session::addMask),
+            registry.credentials(context, session::addMask));
+    Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
+    ImageBuildService.BuiltImage built =
+        session.group("nixship build", () ->
+            new ImageBuildService(new SystemProcessRunner(), context.env(), session::log)
+                .build(new ImageBuildService.Request(
+                    project.directory(context),
+                    project.commit,
+                    maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers),
+                    cache)));
+    ImagePublisher.Published published =
+        session.group("nixship publish", () ->
+            publisher.publish(
+                built.image(),
+                destination,
+                built.tag(),
+                extraTags,
+                built.config().image(),
+                new PushProgress(session, context.interactive())));
+    session.log(String.format(
+        "built %s: %d layers (%d from cache), %d store paths, %d Python packages",
+        published.digest(),
+        built.image().layers().size(),
+        built.assembled().layersFromCache(),
+        built.closure().paths().size(),
+        built.freeze().entries().size()));
+    published.push().ifPresent(push -> session.log(push.summary()));
+    ActionsResults.image(session, published);
+    session.result(json ? json(built, published) : published.reference());
+    return 0;
+  }
+
+  private static String json(ImageBuildService.BuiltImage built, ImagePublisher.Published published) {
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode node = mapper.createObjectNode();
+    node.put("reference", published.reference());
+    node.put("digest", published.digest());
+    node.put("tag", published.tag());
+    node.put("commit", built.commitId());
+    node.put("size", built.image().totalSize());
+    node.put("closureSize", built.closure().totalNarSize());
+    node.put("storePaths", built.closure().paths().size());
+    ObjectNode layers = node.putObject("layers");
+    layers.put("total", built.image().layers().size());
+    layers.put("fromCache", built.assembled().layersFromCache());
+    layers.put("compressed", built.assembled().layersCompressed());
+    published.push().ifPresent(push -> {
+      layers.put("uploaded", push.layersUploaded());
+      layers.put("skipped", push.layersSkipped());
+      layers.put("mounted", push.layersMounted());
+      node.put("bytesUploaded", push.bytesUploaded());
+    });
+    node.put("freeze", built.freeze().render());
+    return node.toString();
+  }
+}

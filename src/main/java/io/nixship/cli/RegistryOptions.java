@@ -1,0 +1,69 @@
+package io.nixship.cli;
+
+import io.nixship.NixshipException;
+import io.nixship.registry.RegistryCredentials;
+import io.nixship.registry.RegistrySettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import picocli.CommandLine.Option;
+
+/** How to reach a registry: credentials, hosts allowed over plain HTTP, upload concurrency. */
+final class RegistryOptions {
+  @Option(names = "--registry-username", paramLabel = "USER", description = "Registry user name.")
+  String username;
+
+  @Option(
+      names = "--registry-password-stdin",
+      description = "Read the registry password or token from standard input (never from argv).")
+  boolean passwordStdin;
+
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST",
+      description = "A registry host[:port] that may be reached over plain HTTP (loopback always may).")
+  List<String> insecure = List.of();
+
+  @Option(
+      names = "--jobs",
+      paramLabel = "N",
+      description = "Blobs uploaded at once (default: ${DEFAULT-VALUE}).",
+      defaultValue = "4")
+  int jobs;
+
+  RegistrySettings settings(Consumer<String> secrets) {
+    if (jobs < 1 || jobs > 64) {
+      throw NixshipException.usage("--jobs: " + jobs + " is out of range; use 1 to 64");
+    }
+    return RegistrySettings.defaults()
+        .withJobs(jobs)
+        .withInsecureRegistries(Set.copyOf(insecure))
+        .withSecretSeen(secrets);
+  }
+
+  Optional<RegistryCredentials> credentials(CliContext context, Consumer<String> secrets) {
+    if (!passwordStdin) {
+      if (username != null) {
+        throw NixshipException.usage("--registry-username needs --registry-password-stdin");
+      }
+      return Optional.empty();
+    }
+    if (username == null || username.isBlank()) {
+      throw NixshipException.usage("--registry-password-stdin needs --registry-username");
+    }
+    String password;
+    try {
+      password = new String(context.in().readAllBytes(), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      throw NixshipException.usage("--registry-password-stdin: cannot read standard input: " + e.getMessage());
+    }
+    if (password.isEmpty()) {
+      throw NixshipException.usage("--registry-password-stdin: standard input was empty");
+    }
+    secrets.accept(password);
+    return Optional.of(new RegistryCredentials(username, password));
+  }
+}

@@ -1,0 +1,83 @@
+package io.nixship.freeze;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nixship.NixshipException;
+import io.nixship.config.NixpkgsLock;
+import io.nixship.config.NixshipConfig;
+import io.nixship.image.ImageBuildService;
+import io.nixship.image.OciLayoutReader;
+import io.nixship.nix.DevShellResolver;
+import io.nixship.nix.NixSettings;
+import io.nixship.nix.NixpkgsFetcher;
+import io.nixship.nix.NixpkgsSource;
+import io.nixship.nix.ProcessRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Where a freeze comes from, at the edges: the label of a built image, or a project's dev shell (the
+ * developer's {@code nix-shell}, with the same lock), read from metadata without running Python.
+ */
+public final class FreezeSources {
+  private final ProcessRunner processes;
+  private final Map<String, String> environment;
+  private final Consumer<String> log;
+
+  public FreezeSources(ProcessRunner processes, Map<String, String> environment, Consumer<String> log) {
+    this.processes = processes;
+    this.environment = Map.copyOf(environment);
+    this.log = log;
+  }
+
+  /** The freeze an image config carries in its {@code io.nixship.freeze} label. */
+  public static Freeze fromImageConfig(JsonNode config, String imageName) {
+    JsonNode label = config.path("config").path("Labels").path(ImageBuildService.FREEZE_LABEL);
+    if (!label.isTextual()) {
+      throw NixshipException.usage(
+          imageName + " has no " + ImageBuildService.FREEZE_LABEL + " label: was it built by nixship?");
+    }
+    return Freeze.parse(label.asText());
+  }
+
+  /** The freeze of the image in an OCI layout ({@code DIR[:TAG]}). */
+  public Freeze fromLayout(OciLayoutReader.LayoutReference reference) {
+    JsonNode config = new OciLayoutReader().read(reference.directory(), reference.tag()).config();
+    return fromImageConfig(config, "oci:" + reference.directory());
+  }
+
+  /**
+   * The freeze of the dev shell of the project in {@code projectDirectory} as it is on disk (what
+   * {@code nix-shell} there gives the developer), evaluated against the project's lock.
+   */
+  public Freeze fromDevShell(Path projectDirectory) {
+    Path configFile = projectDirectory.resolve(NixshipConfig.FILE_NAME);
+    NixshipConfig config = Files.isRegularFile(configFile)
+        ? NixshipConfig.parse(read(configFile), configFile.toString(), environment)
+        : NixshipConfig.defaults(environment);
+    Path lockFile = projectDirectory.resolve(NixpkgsLock.FILE_NAME);
+    if (!Files.isRegularFile(lockFile)) {
+      throw NixshipException.usage(lockFile + " not found: pin nixpkgs with 'nixship lock' first");
+    }
+    NixpkgsLock lock = NixpkgsLock.read(lockFile);
+    NixSettings nix = NixSettings.fromHost(environment, log);
+    NixpkgsSource nixpkgs =
+        new NixpkgsFetcher(processes, nix).fetch(lock, lock.resolveUrl(projectDirectory), lockFile.toString());
+    Path shellFile = projectDirectory.resolve(config.nix().file());
+    if (!Files.isRegularFile(shellFile)) {
+      throw NixshipException.usage(shellFile + " not found (set nix.file in " + NixshipConfig.FILE_NAME + ")");
+    }
+    String env = new DevShellResolver(processes, nix).pythonEnvironment(shellFile, Map.of(), nixpkgs.storePath());
+    return new FreezeReader(new RootedFileTree(Path.of("/"))).read(env);
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw NixshipException.usage("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.nixship.registry;
+
+import io.nixship.image.DockerArchiveWriter;
+import io.nixship.image.ImageDestination;
+import io.nixship.image.OciImage;
+import io.nixship.image.OciLayoutWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Puts a built image where {@code --to} says: an OCI layout, a {@code docker load} archive or a
+ * registry. Each destination is written whole or not at all: layouts and archives are renamed into
+ * place, and a registry tag moves only after every blob is there.
+ */
+public final class ImagePublisher {
+  private final Map<String, String> environment;
+  private final Path home;
+  private final RegistrySettings settings;
+  private final Optional<RegistryCredentials> credentials;
+
+  public ImagePublisher(
+      Map<String, String> environment,
+      Path home,
+      RegistrySettings settings,
+      Optional<RegistryCredentials> credentials) {
+    this.environment = Map.copyOf(environment);
+    this.home = home;
+    this.settings = settings;
+    this.credentials = credentials;
+  }
+
+  /**
+   * Where the image went. {@code reference} is what a person or the next command uses: {@code
+   * host/repo:tag@sha256:...} for a registry, {@code oci:DIR:tag} or {@code docker-archive:FILE}
+   * otherwise; {@code push} is present for registries only.
+   */
+  public record Published(String reference, String digest, String tag, Optional<PushResult> push) {}
+
+  /**
+   * Writes or pushes {@code image}. {@code defaultTag} applies when the destination names none;
+   * {@code repository} is the configured image, used to name the image inside a docker archive.
+   */
+  public Published publish(
+      OciImage image,
+      ImageDestination destination,
+      String defaultTag,
+      List<String> extraTags,
+      Optional<String> repository,
+      PushListener listener) {
+    if (destination instanceof ImageDestination.OciLayout layout) {
+      new OciLayoutWriter().write(image, layout.directory(), defaultTag);
+      return new Published(
+          "oci:" + layout.directory() + ":" + defaultTag, image.manifestDigest(), defaultTag, Optional.empty());
+    }
+    if (destination instanceof ImageDestination.DockerArchive archive) {
+      List<String> repoTags = repository.map(repo -> List.of(repo + ":" + defaultTag)).orElse(List.of());
+      new DockerArchiveWriter().write(image, archive.file(), repoTags);
+      return new Published(
+          "docker-archive:" + archive.file(), image.manifestDigest(), defaultTag, Optional.empty());
+    }
+    ImageDestination.Registry registry = (ImageDestination.Registry) destination;
+    RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), defaultTag);
+    RegistryClient client = RegistryClient.forTarget(target, credentials, environment, home, settings);
+    PushResult result = client.push(image, target, extraTags, listener);
+    return new Published(result.reference(), result.digest(), target.tag(), Optional.of(result));
+  }
+}
