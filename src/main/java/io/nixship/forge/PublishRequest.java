@@ -1,0 +1,42 @@
+package io.nixship.forge;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.jgit.lib.ObjectId;
+
+/**
+ * What to publish: the file edits (repository-relative path to new content) to commit on
+ * {@code branch} on top of {@code baseCommit}, and what the commit message says about them.
+ *
+ * @param sourceCommit the commit the image was built from (usually {@code GITHUB_SHA})
+ */
+public record PublishRequest(
+    String branch,
+    ObjectId baseCommit,
+    Map<String, byte[]> edits,
+    String oldReference,
+    String newReference,
+    String sourceCommit,
+    GitIdentity identity) {
+
+  public PublishRequest {
+    if (branch == null || !branch.startsWith(BranchNames.PREFIX)) {
+      throw new IllegalArgumentException("nixship only publishes to nixship/* branches: " + branch);
+    }
+    edits = new TreeMap<>(edits);
+  }
+
+  public PublishRequest(
+      String branch,
+      ObjectId baseCommit,
+      Map<String, byte[]> edits,
+      String oldReference,
+      String newReference,
+      String sourceCommit) {
+    this(branch, baseCommit, edits, oldReference, newReference, sourceCommit, GitIdentity.DEFAULT);
+  }
+
+  public String remoteRef() {
+    return "refs/heads/" + branch;
+  }
+}
