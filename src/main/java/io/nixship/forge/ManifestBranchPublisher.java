@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
 import org.eclipse.jgit.dircache.DirCacheEditor;
@@ -84,18 +85,42 @@ public final class ManifestBranchPublisher {
     return env.serverUrl() + "/" + env.requireRepository() + ".git";
   }
 
+  /** Reads the remote branch, then publishes with that value as the lease. */
   public PublishResult publish(PublishRequest request) {
+    return publish(request, readRemoteBranch(request.branch()));
+  }
+
+  /**
+   * Fetches the remote branch's commits and returns its value (empty when it does not exist):
+   * the lease a later {@link #publish(PublishRequest, Optional)} holds the push to.
+   */
+  public Optional<ObjectId> readRemoteBranch(String branch) {
     try {
-      return publishOrThrow(request);
+      return Optional.ofNullable(fetchRemoteBranch(branch));
     } catch (IOException e) {
       throw NixshipException.failure(
-          "publishing branch " + request.branch() + " to " + remote + " failed: " + e.getMessage(),
+          "reading branch " + branch + " from " + remote + " failed: " + oneLine(e.getMessage()),
           e);
     }
   }
 
-  private PublishResult publishOrThrow(PublishRequest request) throws IOException {
-    ObjectId remoteValue = fetchRemoteBranch(request);
+  /**
+   * Publishes the edits if the remote branch still has {@code expectedRemote}; fails without
+   * changing anything when it moved since.
+   */
+  public PublishResult publish(PublishRequest request, Optional<ObjectId> expectedRemote) {
+    try {
+      return publishOrThrow(request, expectedRemote.orElse(null));
+    } catch (IOException e) {
+      throw NixshipException.failure(
+          "publishing branch " + request.branch() + " to " + remote + " failed: "
+              + oneLine(e.getMessage()),
+          e);
+    }
+  }
+
+  private PublishResult publishOrThrow(PublishRequest request, ObjectId remoteValue)
+      throws IOException {
     try (RevWalk walk = new RevWalk(repository);
         ObjectInserter inserter = repository.newObjectInserter()) {
       RevCommit base = parseBase(walk, request);
@@ -128,19 +153,20 @@ public final class ManifestBranchPublisher {
   }
 
   /** Reads the remote branch and fetches its commits; null when it does not exist. */
-  private ObjectId fetchRemoteBranch(PublishRequest request) throws IOException {
+  private ObjectId fetchRemoteBranch(String branch) throws IOException {
+    String remoteRef = "refs/heads/" + branch;
     try (Transport transport = openTransport()) {
       Ref advertised;
       try (FetchConnection connection = transport.openFetch()) {
-        advertised = connection.getRef(request.remoteRef());
+        advertised = connection.getRef(remoteRef);
       }
       if (advertised == null) {
         return null;
       }
-      String tracking = TRACKING_PREFIX + request.branch();
+      // A private ref keeps the fetched commits reachable without touching the user's branches.
       transport.fetch(
           NullProgressMonitor.INSTANCE,
-          List.of(new RefSpec("+" + request.remoteRef() + ":" + tracking)));
+          List.of(new RefSpec("+" + remoteRef + ":" + TRACKING_PREFIX + branch)));
       return advertised.getObjectId();
     }
   }
