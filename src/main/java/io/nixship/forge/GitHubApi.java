@@ -14,7 +14,9 @@ public final class GitHubApi {
     try {
       return new GitHubBuilder()
           .withEndpoint(apiUrl)
-          .withOAuthToken(token)
+          // Unlike withOAuthToken, this does not look the login up with GET /user, which an
+          // Actions installation token is not allowed to do; personal tokens work the same way.
+          .withAppInstallationToken(token)
           .withRateLimitHandler(limits.primaryHandler())
           .withAbuseLimitHandler(limits.secondaryHandler())
           .build();
