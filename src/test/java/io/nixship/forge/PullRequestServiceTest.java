@@ -104,9 +104,6 @@ class PullRequestServiceTest {
   @Test
   void opensNothingWhenNothingChangedAndNoPullRequestIsOpen() {
     GitHubStub.stubRepository(github);
-    stubOpenPullRequests("labels.json".replace("labels", "labels"));
-    github.resetAll();
-    GitHubStub.stubRepository(github);
     github.stubFor(get(urlPathEqualTo(PULLS)).willReturn(aResponse().withStatus(200)
         .withHeader("Content-Type", "application/json").withBody("[]")));
 
