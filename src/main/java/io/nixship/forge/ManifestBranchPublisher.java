@@ -99,7 +99,8 @@ public final class ManifestBranchPublisher {
       return Optional.ofNullable(fetchRemoteBranch(branch));
     } catch (IOException e) {
       throw NixshipException.failure(
-          "reading branch " + branch + " from " + remote + " failed: " + oneLine(e.getMessage()),
+          "reading branch " + branch + " from " + remote + " failed: " + oneLine(e.getMessage())
+              + accessHint(e),
           e);
     }
   }
@@ -114,7 +115,7 @@ public final class ManifestBranchPublisher {
     } catch (IOException e) {
       throw NixshipException.failure(
           "publishing branch " + request.branch() + " to " + remote + " failed: "
-              + oneLine(e.getMessage()),
+              + oneLine(e.getMessage()) + accessHint(e),
           e);
     }
   }
@@ -303,6 +304,15 @@ public final class ManifestBranchPublisher {
     Transport transport = Transport.open(repository, remote);
     transport.setCredentialsProvider(credentials);
     return transport;
+  }
+
+  /** JGit says "not authorized" or "not permitted" when the token lacks rights on the repository. */
+  private static String accessHint(IOException e) {
+    String message = String.valueOf(e.getMessage());
+    return message.contains("not authorized") || message.contains("not permitted")
+            || message.contains("Authentication is required")
+        ? "; the token needs contents: write on the repository"
+        : "";
   }
 
   private static String oneLine(String message) {

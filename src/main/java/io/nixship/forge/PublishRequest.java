@@ -23,6 +23,15 @@ public record PublishRequest(
     if (branch == null || !branch.startsWith(BranchNames.PREFIX)) {
       throw new IllegalArgumentException("nixship only publishes to nixship/* branches: " + branch);
     }
+    // These end up in the commit message, whose trailers identify nixship's commits later.
+    for (String line : new String[] {newReference, sourceCommit}) {
+      if (line == null || line.isBlank() || line.contains("\n") || line.contains("\r")) {
+        throw new IllegalArgumentException("new reference and source commit must be one line");
+      }
+    }
+    if (oldReference != null && (oldReference.contains("\n") || oldReference.contains("\r"))) {
+      throw new IllegalArgumentException("old reference must be one line");
+    }
     edits = new TreeMap<>(edits);
   }
 

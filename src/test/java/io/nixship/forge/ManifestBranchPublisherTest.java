@@ -183,6 +183,26 @@ class ManifestBranchPublisherTest {
   }
 
   @Test
+  void aRemoteThatRefusesForcePushesIsReportedAsARefusal() throws Exception {
+    ObjectId firstBase = head();
+    PublishResult first = publisher.publish(request(firstBase, "2.0"));
+    try (Git remote = Git.open(git.remoteDir.toFile())) {
+      remote.getRepository().getConfig().setBoolean("receive", null, "denyNonFastForwards", true);
+      remote.getRepository().getConfig().save();
+    }
+    git.write("README.md", "shop v2\n");
+    ObjectId secondBase = git.commitAndPush("newer");
+
+    assertThatThrownBy(() -> publisher.publish(request(secondBase, "3.0")))
+        .isInstanceOf(NixshipException.class)
+        .hasMessageStartingWith("the remote refused the push to " + BRANCH + ": ")
+        .hasMessageEndingWith("if the branch is protected, exclude nixship/* from the protection"
+            + " rule")
+        .message().doesNotContain("\n");
+    assertThat(git.remoteBranch(BRANCH)).isEqualTo(first.commit());
+  }
+
+  @Test
   void rejectsPathsOutsideTheRepository() throws Exception {
     PublishRequest escaping = new PublishRequest(
         BRANCH, head(), GitFixture.edit("../etc/passwd", "x"), "a", "b", "c");

@@ -72,6 +72,7 @@ class PublisherTokenTest {
         .isInstanceOf(NixshipException.class)
         .satisfies(e -> assertThat(e.getMessage())
             .startsWith("reading branch nixship/acme/shop-api from " + remote)
+            .endsWith("; the token needs contents: write on the repository")
             .doesNotContain(TOKEN)
             .doesNotContain("\n"));
 
