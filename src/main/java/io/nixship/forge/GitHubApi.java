@@ -1,6 +1,5 @@
 package io.nixship.forge;
 
-import io.nixship.NixshipException;
 import java.io.IOException;
 import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;

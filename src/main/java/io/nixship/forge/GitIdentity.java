@@ -1,5 +1,7 @@
 package io.nixship.forge;
 
+import java.time.Instant;
+import java.time.ZoneOffset;
 import org.eclipse.jgit.lib.PersonIdent;
 
 /** Who nixship commits as; also how it recognises its own commits on a branch. */
@@ -13,8 +15,8 @@ public record GitIdentity(String name, String email) {
     }
   }
 
-  PersonIdent at(java.time.Instant when) {
-    return new PersonIdent(name, email, when, java.time.ZoneOffset.UTC);
+  PersonIdent at(Instant when) {
+    return new PersonIdent(name, email, when, ZoneOffset.UTC);
   }
 
   boolean wrote(PersonIdent person) {

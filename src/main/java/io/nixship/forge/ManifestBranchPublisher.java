@@ -25,6 +25,7 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchConnection;
+import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
@@ -135,7 +136,7 @@ public final class ManifestBranchPublisher {
         RevCommit remoteTip = walk.parseCommit(remoteValue);
         requireWrittenByNixship(remoteTip, request);
         RevCommit remoteBase = remoteTip.getParent(0);
-        if (remoteBase.equals(base) && walk.parseCommit(remoteTip).getTree().equals(tree)) {
+        if (remoteBase.equals(base) && remoteTip.getTree().equals(tree)) {
           return new PublishResult(
               PublishResult.Operation.UP_TO_DATE, request.branch(), remoteValue, remoteValue);
         }
@@ -165,10 +166,12 @@ public final class ManifestBranchPublisher {
         return null;
       }
       // A private ref keeps the fetched commits reachable without touching the user's branches.
-      transport.fetch(
+      FetchResult fetched = transport.fetch(
           NullProgressMonitor.INSTANCE,
           List.of(new RefSpec("+" + remoteRef + ":" + TRACKING_PREFIX + branch)));
-      return advertised.getObjectId();
+      // The value this fetch saw, whose commits are now local, even if the branch moved since.
+      Ref value = fetched.getAdvertisedRef(remoteRef);
+      return value == null ? null : value.getObjectId();
     }
   }
 
