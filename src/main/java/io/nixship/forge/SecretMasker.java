@@ -34,8 +34,4 @@ public final class SecretMasker {
     }
     return masked;
   }
-
-  public boolean isEmpty() {
-    return secrets.isEmpty();
-  }
 }
