@@ -1,0 +1,110 @@
+package io.nixship.forge;
+
+import io.nixship.NixshipException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The GitHub Actions context, read from an environment map given by the caller so that core code
+ * never calls {@code System.getenv}. Absent variables are {@code null}, except the API and server
+ * URLs, which default to github.com.
+ */
+public record GitHubEnvironment(
+    boolean inActions,
+    String apiUrl,
+    String serverUrl,
+    String repository,
+    String sha,
+    String ref,
+    String eventName,
+    Path eventPath,
+    String token,
+    Path outputFile,
+    Path stepSummaryFile,
+    Path runnerTemp) {
+
+  public static final String DEFAULT_API_URL = "https://api.github.com";
+  public static final String DEFAULT_SERVER_URL = "https://github.com";
+
+  public static GitHubEnvironment from(Map<String, String> env) {
+    return new GitHubEnvironment(
+        "true".equals(env.get("GITHUB_ACTIONS")),
+        withoutTrailingSlash(valueOr(env, "GITHUB_API_URL", DEFAULT_API_URL)),
+        withoutTrailingSlash(valueOr(env, "GITHUB_SERVER_URL", DEFAULT_SERVER_URL)),
+        value(env, "GITHUB_REPOSITORY"),
+        value(env, "GITHUB_SHA"),
+        value(env, "GITHUB_REF"),
+        value(env, "GITHUB_EVENT_NAME"),
+        path(env, "GITHUB_EVENT_PATH"),
+        value(env, "GITHUB_TOKEN"),
+        path(env, "GITHUB_OUTPUT"),
+        path(env, "GITHUB_STEP_SUMMARY"),
+        path(env, "RUNNER_TEMP"));
+  }
+
+  /** The owner part of {@code GITHUB_REPOSITORY} ({@code owner/name}). */
+  public String owner() {
+    return requireRepository().substring(0, repository.indexOf('/'));
+  }
+
+  /** The name part of {@code GITHUB_REPOSITORY} ({@code owner/name}). */
+  public String repositoryName() {
+    return requireRepository().substring(repository.indexOf('/') + 1);
+  }
+
+  /** {@code $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/commit/<sha>}. */
+  public String commitUrl(String commitSha) {
+    return serverUrl + "/" + requireRepository() + "/commit/" + commitSha;
+  }
+
+  public Optional<String> optionalToken() {
+    return Optional.ofNullable(token);
+  }
+
+  public String requireToken() {
+    if (token == null) {
+      throw NixshipException.usage(
+          "GITHUB_TOKEN is not set; pass github-token to the action or export GITHUB_TOKEN");
+    }
+    return token;
+  }
+
+  public String requireRepository() {
+    if (repository == null || !repository.matches("[^/\\s]+/[^/\\s]+")) {
+      throw NixshipException.usage(
+          "GITHUB_REPOSITORY must be owner/name, got "
+              + (repository == null ? "nothing" : "'" + repository + "'"));
+    }
+    return repository;
+  }
+
+  /** Never print the token, not even through a stray log of this record. */
+  @Override
+  public String toString() {
+    return "GitHubEnvironment[inActions=" + inActions + ", apiUrl=" + apiUrl + ", serverUrl="
+        + serverUrl + ", repository=" + repository + ", sha=" + sha + ", ref=" + ref
+        + ", eventName=" + eventName + ", eventPath=" + eventPath + ", token="
+        + (token == null ? "null" : "***") + ", outputFile=" + outputFile + ", stepSummaryFile="
+        + stepSummaryFile + ", runnerTemp=" + runnerTemp + "]";
+  }
+
+  private static String value(Map<String, String> env, String name) {
+    String v = env.get(name);
+    return v == null || v.isEmpty() ? null : v;
+  }
+
+  private static String valueOr(Map<String, String> env, String name, String fallback) {
+    String v = value(env, name);
+    return v == null ? fallback : v;
+  }
+
+  private static Path path(Map<String, String> env, String name) {
+    String v = value(env, name);
+    return v == null ? null : Path.of(v);
+  }
+
+  private static String withoutTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}
