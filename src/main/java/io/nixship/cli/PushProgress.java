@@ -1,6 +1,7 @@
 package io.nixship.cli;
 
 import io.nixship.image.Descriptor;
+import io.nixship.registry.BlobOutcome;
 import io.nixship.registry.PushListener;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -2,7 +2,7 @@ package io.nixship.forge;
 
 import io.nixship.NixshipException;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,13 +25,13 @@ public final class ActionsOutput {
   private final boolean inActions;
   private final Path outputFile;
   private final Path summaryFile;
-  private final PrintStream log;
+  private final PrintWriter log;
   private final SecretMasker masker;
   private final Supplier<String> randomTokens;
 
   /** For the given environment; registers (and masks) the environment's token right away. */
   public static ActionsOutput forEnvironment(
-      GitHubEnvironment env, PrintStream log, SecretMasker masker) {
+      GitHubEnvironment env, PrintWriter log, SecretMasker masker) {
     ActionsOutput output =
         new ActionsOutput(
             env.inActions(), env.outputFile(), env.stepSummaryFile(), log, masker,
@@ -47,7 +47,7 @@ public final class ActionsOutput {
       boolean inActions,
       Path outputFile,
       Path summaryFile,
-      PrintStream log,
+      PrintWriter log,
       SecretMasker masker,
       Supplier<String> randomTokens) {
     this.inActions = inActions;

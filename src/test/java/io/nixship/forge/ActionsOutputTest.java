@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ class ActionsOutputTest {
 
   @TempDir Path dir;
   private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-  private final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+  private final PrintWriter log = new PrintWriter(new java.io.OutputStreamWriter(logBytes, StandardCharsets.UTF_8), true);
 
   private ActionsOutput actions() {
     return new ActionsOutput(true, dir.resolve("output"), dir.resolve("summary"), log,
