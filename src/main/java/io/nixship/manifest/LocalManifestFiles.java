@@ -28,20 +28,22 @@ public final class LocalManifestFiles implements ManifestFiles {
   @Override
   public List<Path> expand(String pattern) {
     List<Path> files = new ArrayList<>();
-    int glob = firstGlobCharacter(pattern);
-    if (glob < 0) {
+    int firstGlob = firstGlobCharacter(pattern);
+    if (firstGlob < 0) {
       Path path = root.resolve(pattern).normalize();
       if (Files.isRegularFile(path)) {
         files.add(path);
       } else if (Files.isDirectory(path)) {
-        walk(path, file -> isYaml(file)).forEach(files::add);
+        walk(path, LocalManifestFiles::isYaml).forEach(files::add);
       }
     } else {
-      int lastSlash = pattern.lastIndexOf('/', glob);
+      int lastSlash = pattern.lastIndexOf('/', firstGlob);
       Path base = root.resolve(lastSlash < 0 ? "." : pattern.substring(0, Math.max(lastSlash, 1))).normalize();
-      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + root.resolve(pattern).normalize());
+      // Matched relative to the root, so glob characters in the root's own name do not count.
+      String glob = pattern.startsWith("./") ? pattern.substring(2) : pattern;
+      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
       if (Files.isDirectory(base)) {
-        walk(base, matcher::matches).forEach(files::add);
+        walk(base, file -> matcher.matches(root.relativize(file)) || matcher.matches(file)).forEach(files::add);
       }
     }
     if (files.isEmpty()) {

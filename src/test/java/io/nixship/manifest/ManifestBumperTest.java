@@ -69,7 +69,7 @@ class ManifestBumperTest {
 
     assertThat(files.expand("deploy")).containsExactly(Path.of("deploy/base/pod.yaml"), Path.of("deploy/overlay/prod/pod.yml"));
     assertThat(files.expand("deploy/**/pod.y*ml")).containsExactly(Path.of("deploy/base/pod.yaml"), Path.of("deploy/overlay/prod/pod.yml"));
-    assertThat(files.expand("deploy/*/pod.yaml")).containsExactly(Path.of("deploy/base/pod.yaml"));
+    assertThat(files.expand("./deploy/*/pod.yaml")).containsExactly(Path.of("deploy/base/pod.yaml"));
     assertThat(files.expand("deploy/README.md")).containsExactly(Path.of("deploy/README.md"));
   }
 
