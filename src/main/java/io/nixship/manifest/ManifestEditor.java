@@ -106,10 +106,10 @@ public final class ManifestEditor {
         String tag = helm.digest() != null || pin == PinStyle.TAG
             ? target.tag()
             : target.tag() + "@" + target.digest();
-        String digest = keptDigest(helm.digest());
+        String digest = helm.digest() != null ? keptDigest(helm.digest()) : null;
         Map<String, String> missing = new LinkedHashMap<>();
         setOrAdd(helm.tag(), "tag", tag, missing, line);
-        if (helm.digest() != null) {
+        if (digest != null) {
           setScalar(helm.digest(), digest, line);
         }
         addKeys(helm.map(), missing, line);

@@ -50,6 +50,18 @@ class ManifestCorpusTest {
     List<FileEdit> edits = bumper.plan(target, specs, pin);
     bumper.apply(edits);
 
+    for (Change change : edits.stream().flatMap(edit -> edit.changes().stream()).toList()) {
+      ImageReference written = ImageReference.parse(change.newReference());
+      assertThat(written.sameRepository(target)).as(change.toString()).isTrue();
+      assertThat(ImageReference.parse(change.oldReference()).sameRepository(target)).as(change.toString()).isTrue();
+      if (pin != PinStyle.TAG) {
+        assertThat(written.digest()).as(change.toString()).isEqualTo(target.digest());
+      }
+      if (pin != PinStyle.DIGEST) {
+        assertThat(written.tag()).as(change.toString()).isEqualTo(target.tag());
+      }
+    }
+
     for (Path expected : files(caseDir.resolve("out"))) {
       Path relative = caseDir.resolve("out").relativize(expected);
       byte[] before = Files.readAllBytes(caseDir.resolve("in").resolve(relative));

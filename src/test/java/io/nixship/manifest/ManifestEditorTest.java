@@ -43,6 +43,37 @@ class ManifestEditorTest {
   }
 
   @Test
+  void kustomizeKeysAddedToACrlfFileWithoutFinalNewlineUseCrlf() {
+    String yaml = "images:\r\n  - name: ghcr.io/acme/shop\r\n    newTag: '1.0.0' # current";
+
+    FileEdit edit = edit("kustomization.yaml", yaml, ManifestKind.AUTO, PinStyle.TAG_AT_DIGEST);
+
+    assertThat(text(edit.newBytes()))
+        .isEqualTo("images:\r\n  - name: ghcr.io/acme/shop\r\n    newTag: '2.0.0' # current\r\n    digest: " + DIGEST);
+  }
+
+  @Test
+  void helmMapWithoutDigestKeyCarriesTheDigestInTheTagUnderDigestPinning() {
+    String yaml = "image:\n  repository: ghcr.io/acme/shop\n  tag: v1\n  pullPolicy: Always\n";
+
+    FileEdit edit = edit("values.yaml", yaml, ManifestKind.AUTO, PinStyle.DIGEST);
+
+    assertThat(text(edit.newBytes())).isEqualTo(yaml.replace("tag: v1", "tag: 2.0.0@" + DIGEST));
+    assertThat(edit.changes()).containsExactly(
+        new Change(3, "ghcr.io/acme/shop:v1", "ghcr.io/acme/shop:2.0.0@" + DIGEST));
+  }
+
+  @Test
+  void tagThatReadsAsAnotherTypeGainsQuotes() {
+    String yaml = "image:\n  repository: ghcr.io/acme/shop\n  tag: v1\n";
+
+    for (String tag : new String[] {"123", "1.10", "1e3", "true", "on", "null", "0x1f"}) {
+      FileEdit edit = edit("values.yaml", yaml, ManifestKind.AUTO, PinStyle.TAG, TARGET.withTag(tag));
+      assertThat(text(edit.newBytes())).as(tag).isEqualTo(yaml.replace("tag: v1", "tag: \"" + tag + "\""));
+    }
+  }
+
+  @Test
   void markerCommentSelectsValuesUnderOtherKeysInAnyFile() {
     String yaml = "kind: Config\nrelease:\n  artefact: \"ghcr.io/acme/shop:1.0.0\"  #  nixship:image\n  other: ghcr.io/acme/shop:1.0.0\n";
 
