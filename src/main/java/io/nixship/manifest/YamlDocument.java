@@ -67,8 +67,6 @@ final class YamlDocument {
       throw NixshipException.failure(file + ":" + line(e) + ": invalid YAML: " + oneLine(e.getProblem()));
     } catch (YAMLException e) {
       throw NixshipException.failure(file + ": invalid YAML: " + oneLine(e.getMessage()));
-    } catch (StackOverflowError e) {
-      throw NixshipException.failure(file + ": invalid YAML: nesting is too deep");
     }
     YamlDocument document = new YamlDocument(file, bytes, offsets, List.copyOf(documents));
     document.rejectUnsafeContent();
