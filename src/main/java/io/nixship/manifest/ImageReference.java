@@ -48,6 +48,12 @@ public record ImageReference(String domain, String path, String tag, String dige
     if (domain == null || domain.isEmpty() || path == null || path.isEmpty()) {
       throw new IllegalArgumentException("an image reference needs a domain and a path");
     }
+    if (tag != null && !isValidTag(tag)) {
+      throw invalid(domain + "/" + path + ":" + tag, "the tag must match [\\w][\\w.-]{0,127}");
+    }
+    if (digest != null && digestProblem(digest) != null) {
+      throw invalid(domain + "/" + path + "@" + digest, digestProblem(digest));
+    }
   }
 
   /** Parses a familiar or fully qualified reference; throws a usage error naming the reason. */
@@ -162,20 +168,13 @@ public record ImageReference(String domain, String path, String tag, String dige
     return repository().equals(other.repository());
   }
 
+  /** This reference with another tag (null for none); an invalid tag is a usage error. */
   public ImageReference withTag(String newTag) {
-    if (newTag != null && !isValidTag(newTag)) {
-      throw invalid(familiarName() + ":" + newTag, "the tag must match [\\w][\\w.-]{0,127}");
-    }
     return new ImageReference(domain, path, newTag, digest);
   }
 
+  /** This reference with another digest (null for none); an invalid digest is a usage error. */
   public ImageReference withDigest(String newDigest) {
-    if (newDigest != null) {
-      String problem = digestProblem(newDigest);
-      if (problem != null) {
-        throw invalid(familiarName() + "@" + newDigest, problem);
-      }
-    }
     return new ImageReference(domain, path, tag, newDigest);
   }
 

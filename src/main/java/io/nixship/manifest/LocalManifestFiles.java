@@ -56,7 +56,7 @@ public final class LocalManifestFiles implements ManifestFiles {
   @Override
   public byte[] read(Path file) {
     try {
-      return Files.readAllBytes(root.resolve(file));
+      return Files.readAllBytes(insideRoot(file));
     } catch (IOException e) {
       throw NixshipException.failure("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -64,9 +64,9 @@ public final class LocalManifestFiles implements ManifestFiles {
 
   @Override
   public void writeAtomically(Path file, byte[] content) {
-    Path target = root.resolve(file);
     Path temporary = null;
     try {
+      Path target = insideRoot(file);
       temporary = Files.createTempFile(target.toAbsolutePath().getParent(), ".nixship-", ".tmp");
       Files.write(temporary, content);
       copyPermissions(target, temporary);
@@ -79,6 +79,19 @@ public final class LocalManifestFiles implements ManifestFiles {
       deleteQuietly(temporary);
       throw NixshipException.failure("cannot write " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The real file behind {@code file}: writes go to what a symlink points to (replacing the link
+   * would turn it into a copy), but never outside the root, so a link in the repository cannot
+   * make nixship read or overwrite files elsewhere.
+   */
+  private Path insideRoot(Path file) throws IOException {
+    Path real = root.resolve(file).toRealPath();
+    if (!real.startsWith(root.toRealPath())) {
+      throw NixshipException.usage("refusing to use " + file + ": it resolves to " + real + ", outside " + root);
+    }
+    return real;
   }
 
   private Path relative(Path file) {

@@ -88,6 +88,24 @@ class ManifestBumperTest {
   }
 
   @Test
+  void followsSymlinksInsideTheRootButNeverOutsideIt(@TempDir Path outside) throws IOException {
+    write("real/pod.yaml", POD);
+    Files.createSymbolicLink(root.resolve("link.yaml"), root.resolve("real/pod.yaml"));
+    Files.writeString(outside.resolve("secret.yaml"), POD);
+    Files.createSymbolicLink(root.resolve("escape.yaml"), outside.resolve("secret.yaml"));
+    ManifestBumper bumper = bumper();
+
+    bumper.apply(bumper.plan(TARGET, List.of(ManifestSpec.parse("link.yaml")), PinStyle.TAG));
+
+    assertThat(Files.isSymbolicLink(root.resolve("link.yaml"))).isTrue();
+    assertThat(read("real/pod.yaml")).contains("shop:2.0.0");
+    assertThatThrownBy(() -> bumper.plan(TARGET, List.of(ManifestSpec.parse("escape.yaml")), PinStyle.TAG))
+        .isInstanceOf(NixshipException.class)
+        .hasMessageStartingWith("refusing to use escape.yaml: it resolves to");
+    assertThat(Files.readString(outside.resolve("secret.yaml"))).isEqualTo(POD);
+  }
+
+  @Test
   void unifiedDiffShowsHunksWithThreeLinesOfContext() throws IOException {
     write("pod.yaml", "# 1\n# 2\n# 3\n# 4\n" + POD + "# 6\n# 7\n# 8\n# 9\n");
 
