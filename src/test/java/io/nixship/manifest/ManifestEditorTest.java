@@ -108,6 +108,21 @@ class ManifestEditorTest {
   }
 
   @Test
+  void digestOnlyTargetUpdatesDigestsAndLeavesTagsAlone() {
+    ImageReference digestOnly = ImageReference.parse("ghcr.io/acme/shop@" + DIGEST);
+    String values = "image:\n  repository: ghcr.io/acme/shop\n  tag: \"1.0.0\"\n  digest: \"\"\n"
+        + "job:\n  image: ghcr.io/acme/shop:1.0.0\n";
+
+    FileEdit edit = edit("values.yaml", values, ManifestKind.AUTO, PinStyle.DIGEST, digestOnly);
+
+    assertThat(text(edit.newBytes())).isEqualTo(values.replace("digest: \"\"", "digest: \"" + DIGEST + "\"")
+        .replace("image: ghcr.io/acme/shop:1.0.0", "image: ghcr.io/acme/shop@" + DIGEST));
+    assertThatThrownBy(() -> edit("values.yaml", "image:\n  repository: ghcr.io/acme/shop\n  tag: v1\n",
+            ManifestKind.AUTO, PinStyle.DIGEST, digestOnly))
+        .hasMessageStartingWith("values.yaml:3: this Helm image map has no digest key");
+  }
+
+  @Test
   void digestPinNeedsADigestInTheTarget() {
     assertThatThrownBy(() -> edit("pod.yaml", "kind: Pod\n", ManifestKind.AUTO, PinStyle.DIGEST,
             ImageReference.parse("ghcr.io/acme/shop:2.0.0")))
