@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * {@code digest} are null when absent.
  */
 public record ImageReference(String domain, String path, String tag, String digest) {
-  static final String DEFAULT_DOMAIN = "docker.io";
+  private static final String DEFAULT_DOMAIN = "docker.io";
   private static final String LEGACY_DEFAULT_DOMAIN = "index.docker.io";
   private static final String OFFICIAL_PREFIX = "library/";
   private static final int PATH_LENGTH_MAX = 255;
@@ -29,8 +29,9 @@ public record ImageReference(String domain, String path, String tag, String dige
   private static final String IPV6 = "\\[(?:[a-fA-F0-9:]+)\\]";
   private static final String DOMAIN_AND_PORT = "(?:" + DOMAIN_NAME + "|" + IPV6 + ")(?::[0-9]+)?";
   private static final String TAG = "[\\w][\\w.-]{0,127}";
-  private static final String DIGEST =
-      "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+  private static final String DIGEST_ALGORITHM = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*";
+  private static final String DIGEST_HEX = "[0-9a-fA-F]{32,}";
+  private static final String DIGEST = DIGEST_ALGORITHM + ":" + DIGEST_HEX;
 
   private static final Pattern REFERENCE =
       Pattern.compile(
@@ -39,7 +40,7 @@ public record ImageReference(String domain, String path, String tag, String dige
       Pattern.compile("^(?:(" + DOMAIN_AND_PORT + ")/)?(" + REMOTE_NAME + ")$");
   private static final Pattern TAG_ONLY = Pattern.compile("^" + TAG + "$");
   private static final Pattern IDENTIFIER = Pattern.compile("^[a-f0-9]{64}$");
-  private static final Pattern DIGEST_ONLY = Pattern.compile("^([^:]+):(.*)$");
+  private static final Pattern DIGEST_ONLY = Pattern.compile("^(" + DIGEST_ALGORITHM + "):(" + DIGEST_HEX + ")$");
   private static final Map<String, Integer> DIGEST_HEX_LENGTHS =
       Map.of("sha256", 64, "sha384", 96, "sha512", 128);
   private static final Pattern LOWER_HEX = Pattern.compile("^[a-f0-9]+$");
@@ -47,6 +48,12 @@ public record ImageReference(String domain, String path, String tag, String dige
   public ImageReference {
     if (domain == null || domain.isEmpty() || path == null || path.isEmpty()) {
       throw new IllegalArgumentException("an image reference needs a domain and a path");
+    }
+    if (tag != null && !isValidTag(tag)) {
+      throw invalid(domain + "/" + path + ":" + tag, "the tag must match [\\w][\\w.-]{0,127}");
+    }
+    if (digest != null && digestProblem(digest) != null) {
+      throw invalid(domain + "/" + path + "@" + digest, digestProblem(digest));
     }
   }
 
@@ -106,9 +113,6 @@ public record ImageReference(String domain, String path, String tag, String dige
     if (digest == null || digest.length() > INPUT_LENGTH_MAX) {
       return "the digest is missing or too long";
     }
-    if (!Pattern.matches(DIGEST, digest)) {
-      return "the digest '" + digest + "' is not algorithm:hex";
-    }
     Matcher parts = DIGEST_ONLY.matcher(digest);
     if (!parts.matches()) {
       return "the digest '" + digest + "' is not algorithm:hex";
@@ -162,20 +166,13 @@ public record ImageReference(String domain, String path, String tag, String dige
     return repository().equals(other.repository());
   }
 
+  /** This reference with another tag (null for none); an invalid tag is a usage error. */
   public ImageReference withTag(String newTag) {
-    if (newTag != null && !isValidTag(newTag)) {
-      throw invalid(familiarName() + ":" + newTag, "the tag must match [\\w][\\w.-]{0,127}");
-    }
     return new ImageReference(domain, path, newTag, digest);
   }
 
+  /** This reference with another digest (null for none); an invalid digest is a usage error. */
   public ImageReference withDigest(String newDigest) {
-    if (newDigest != null) {
-      String problem = digestProblem(newDigest);
-      if (problem != null) {
-        throw invalid(familiarName() + "@" + newDigest, problem);
-      }
-    }
     return new ImageReference(domain, path, tag, newDigest);
   }
 

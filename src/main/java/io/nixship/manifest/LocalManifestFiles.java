@@ -28,20 +28,22 @@ public final class LocalManifestFiles implements ManifestFiles {
   @Override
   public List<Path> expand(String pattern) {
     List<Path> files = new ArrayList<>();
-    int glob = firstGlobCharacter(pattern);
-    if (glob < 0) {
+    int firstGlob = firstGlobCharacter(pattern);
+    if (firstGlob < 0) {
       Path path = root.resolve(pattern).normalize();
       if (Files.isRegularFile(path)) {
         files.add(path);
       } else if (Files.isDirectory(path)) {
-        walk(path, file -> isYaml(file)).forEach(files::add);
+        walk(path, LocalManifestFiles::isYaml).forEach(files::add);
       }
     } else {
-      int lastSlash = pattern.lastIndexOf('/', glob);
+      int lastSlash = pattern.lastIndexOf('/', firstGlob);
       Path base = root.resolve(lastSlash < 0 ? "." : pattern.substring(0, Math.max(lastSlash, 1))).normalize();
-      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + root.resolve(pattern).normalize());
+      // Matched relative to the root, so glob characters in the root's own name do not count.
+      String glob = pattern.startsWith("./") ? pattern.substring(2) : pattern;
+      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
       if (Files.isDirectory(base)) {
-        walk(base, matcher::matches).forEach(files::add);
+        walk(base, file -> matcher.matches(root.relativize(file)) || matcher.matches(file)).forEach(files::add);
       }
     }
     if (files.isEmpty()) {
@@ -54,7 +56,7 @@ public final class LocalManifestFiles implements ManifestFiles {
   @Override
   public byte[] read(Path file) {
     try {
-      return Files.readAllBytes(root.resolve(file));
+      return Files.readAllBytes(insideRoot(file));
     } catch (IOException e) {
       throw NixshipException.failure("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -62,9 +64,9 @@ public final class LocalManifestFiles implements ManifestFiles {
 
   @Override
   public void writeAtomically(Path file, byte[] content) {
-    Path target = root.resolve(file);
     Path temporary = null;
     try {
+      Path target = insideRoot(file);
       temporary = Files.createTempFile(target.toAbsolutePath().getParent(), ".nixship-", ".tmp");
       Files.write(temporary, content);
       copyPermissions(target, temporary);
@@ -77,6 +79,19 @@ public final class LocalManifestFiles implements ManifestFiles {
       deleteQuietly(temporary);
       throw NixshipException.failure("cannot write " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The real file behind {@code file}: writes go to what a symlink points to (replacing the link
+   * would turn it into a copy), but never outside the root, so a link in the repository cannot
+   * make nixship read or overwrite files elsewhere.
+   */
+  private Path insideRoot(Path file) throws IOException {
+    Path real = root.resolve(file).toRealPath();
+    if (!real.startsWith(root.toRealPath())) {
+      throw NixshipException.usage("refusing to use " + file + ": it resolves to " + real + ", outside " + root);
+    }
+    return real;
   }
 
   private Path relative(Path file) {

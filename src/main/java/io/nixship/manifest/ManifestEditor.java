@@ -99,40 +99,68 @@ public final class ManifestEditor {
     void add(Site site) {
       int line = site.site().line();
       if (site instanceof Site.ImageString image) {
-        String newValue = image.name() + pin.suffix(target);
-        setScalar(image.node(), newValue, line);
-        change(line, image.node().getValue(), newValue);
+        addImageString(image, line);
       } else if (site instanceof Site.HelmMap helm) {
-        String tag = helm.digest() != null || pin == PinStyle.TAG
-            ? target.tag()
-            : target.tag() + "@" + target.digest();
-        String digest = keptDigest(helm.digest());
-        Map<String, String> missing = new LinkedHashMap<>();
-        setOrAdd(helm.tag(), "tag", tag, missing, line);
-        if (helm.digest() != null) {
-          setScalar(helm.digest(), digest, line);
-        }
-        addKeys(helm.map(), missing, line);
-        change(line, spell(helm.name(), value(helm.tag()), value(helm.digest())), spell(helm.name(), tag, digest));
+        addHelmMap(helm, line);
       } else if (site instanceof Site.KustomizeEntry entry) {
-        Map<String, String> missing = new LinkedHashMap<>();
-        String tag = entry.newTag() != null || pin != PinStyle.DIGEST ? target.tag() : null;
-        String digest = entry.digest() != null ? keptDigest(entry.digest()) : pin != PinStyle.TAG ? target.digest() : null;
-        if (tag != null) {
-          setOrAdd(entry.newTag(), "newTag", tag, missing, line);
-        }
-        if (digest != null) {
-          setOrAdd(entry.digest(), "digest", digest, missing, line);
-        }
-        addKeys(entry.map(), missing, line);
-        change(line, spell(entry.name(), value(entry.newTag()), value(entry.digest())), spell(entry.name(), tag, digest));
+        addKustomizeEntry(entry, line);
       }
     }
 
-    /** An existing digest key follows the new image, except an empty one under tag pinning. */
+    private void addImageString(Site.ImageString image, int line) {
+      String newValue = image.name() + pin.suffix(target);
+      setScalar(image.node(), newValue, line);
+      change(line, image.node().getValue(), newValue);
+    }
+
+    /** Without a digest key the digest rides in the tag ({@code tag@digest}), which charts render after ':'. */
+    private void addHelmMap(Site.HelmMap helm, int line) {
+      String digest = helm.digest() != null ? keptDigest(helm.digest()) : null;
+      String tag;
+      if (target.tag() != null) {
+        tag = helm.digest() != null || pin == PinStyle.TAG ? target.tag() : target.tag() + "@" + target.digest();
+      } else if (helm.digest() != null) {
+        tag = null;
+      } else {
+        throw NixshipException.usage(document.file() + ":" + line + ": this Helm image map has no digest key, so "
+            + "the image cannot be pinned by digest alone; give --image with a tag as well");
+      }
+      Map<String, String> missing = new LinkedHashMap<>();
+      if (tag != null) {
+        setOrAdd(helm.tag(), "tag", tag, missing, line);
+      }
+      if (digest != null) {
+        setScalar(helm.digest(), digest, line);
+      }
+      addKeys(helm.map(), missing, line);
+      change(line, spell(helm.name(), value(helm.tag()), value(helm.digest())),
+          spell(helm.name(), tag != null ? tag : value(helm.tag()), digest != null ? digest : value(helm.digest())));
+    }
+
+    private void addKustomizeEntry(Site.KustomizeEntry entry, int line) {
+      Map<String, String> missing = new LinkedHashMap<>();
+      // Under digest pinning an entry without newTag gets none; a tagless target leaves newTag as it is.
+      String tag = entry.newTag() != null || pin != PinStyle.DIGEST ? target.tag() : null;
+      String digest = entry.digest() != null ? keptDigest(entry.digest()) : pin != PinStyle.TAG ? target.digest() : null;
+      if (tag != null) {
+        setOrAdd(entry.newTag(), "newTag", tag, missing, line);
+      }
+      if (digest != null) {
+        setOrAdd(entry.digest(), "digest", digest, missing, line);
+      }
+      addKeys(entry.map(), missing, line);
+      change(line, spell(entry.name(), value(entry.newTag()), value(entry.digest())),
+          spell(entry.name(), tag != null ? tag : value(entry.newTag()),
+              digest != null ? digest : value(entry.digest())));
+    }
+
+    /**
+     * The value for an existing digest key, or null to leave it: a set digest always follows the new
+     * image (a stale one would pin the old build), an empty one stays empty under tag pinning.
+     */
     private String keptDigest(ScalarNode digest) {
-      if (pin == PinStyle.TAG && (digest == null || value(digest).isEmpty())) {
-        return value(digest);
+      if (pin == PinStyle.TAG && value(digest).isEmpty()) {
+        return null;
       }
       return target.digest() == null ? "" : target.digest();
     }

@@ -2,6 +2,7 @@ package io.nixship.manifest;
 
 import io.nixship.NixshipException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -29,9 +30,14 @@ public final class ManifestLocator {
   private static final Set<String> TEMPLATED_WORKLOADS =
       Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "ReplicationController");
 
-  /** The places in {@code content} (the bytes of {@code file}) that name {@code target}'s repository. */
+  /**
+   * The places in {@code content} (the bytes of {@code file}) that name {@code target}'s
+   * repository; {@link ManifestKind#AUTO} decides the kind by the file's name.
+   */
   public List<ImageSite> locate(String file, byte[] content, ManifestKind kind, ImageReference target) {
-    return sites(YamlDocument.parse(file, content), kind, target).stream().map(Site::site).toList();
+    return sites(YamlDocument.parse(file, content), kind.resolve(Path.of(file)), target).stream()
+        .map(Site::site)
+        .toList();
   }
 
   List<Site> sites(YamlDocument document, ManifestKind kind, ImageReference target) {

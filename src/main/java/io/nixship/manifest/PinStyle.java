@@ -39,8 +39,9 @@ public enum PinStyle {
 
   /** Checks that {@code target} carries what this style writes. */
   void requireParts(ImageReference target) {
-    if (target.tag() == null) {
-      throw NixshipException.usage("image '" + target + "' has no tag; bumping needs the new tag");
+    if (this != DIGEST && target.tag() == null) {
+      throw NixshipException.usage(
+          "image '" + target + "' has no tag; pin style " + option + " needs one (or use --pin digest)");
     }
     if (this != TAG && target.digest() == null) {
       throw NixshipException.usage(

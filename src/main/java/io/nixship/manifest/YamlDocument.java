@@ -51,10 +51,14 @@ final class YamlDocument {
   }
 
   static YamlDocument parse(String file, byte[] bytes) {
+    // A UTF-8 code point takes at most 4 bytes: refuse what is surely too large before decoding it.
+    if (bytes.length > 4L * MAX_CODE_POINTS) {
+      throw tooLarge(file);
+    }
     String text = decodeUtf8(file, bytes);
     int[] offsets = codePointByteOffsets(text);
     if (offsets.length - 1 > MAX_CODE_POINTS) {
-      throw NixshipException.failure(file + ": YAML file is larger than " + MAX_CODE_POINTS + " characters");
+      throw tooLarge(file);
     }
     List<Node> documents = new ArrayList<>();
     try {
@@ -67,8 +71,6 @@ final class YamlDocument {
       throw NixshipException.failure(file + ":" + line(e) + ": invalid YAML: " + oneLine(e.getProblem()));
     } catch (YAMLException e) {
       throw NixshipException.failure(file + ": invalid YAML: " + oneLine(e.getMessage()));
-    } catch (StackOverflowError e) {
-      throw NixshipException.failure(file + ": invalid YAML: nesting is too deep");
     }
     YamlDocument document = new YamlDocument(file, bytes, offsets, List.copyOf(documents));
     document.rejectUnsafeContent();
@@ -152,6 +154,10 @@ final class YamlDocument {
         pending.addAll(sequence.getValue());
       }
     }
+  }
+
+  private static NixshipException tooLarge(String file) {
+    return NixshipException.failure(file + ": YAML file is larger than " + MAX_CODE_POINTS + " characters");
   }
 
   private static String decodeUtf8(String file, byte[] bytes) {
