@@ -7,18 +7,15 @@ import io.nixship.manifest.ManifestBumper;
 import io.nixship.manifest.ManifestSpec;
 import io.nixship.manifest.PinStyle;
 import io.nixship.manifest.UnifiedDiff;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code nixship bump}: points manifests at a new image in place and prints the unified diff. */
 @Command(name = "bump", mixinStandardHelpOptions = true,
     description = "Point Kubernetes manifests at a new image (in place) and print the diff.")
-public final class BumpCommand implements Callable<Integer> {
+final class BumpCommand implements Callable<Integer> {
   @Option(names = "--image", required = true, paramLabel = "REF",
       description = "New image reference, with tag and digest: registry/name:tag@sha256:...")
   String image;
@@ -34,26 +31,19 @@ public final class BumpCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Change nothing; exit 1 if anything would change.")
   boolean check;
 
-  @Spec CommandSpec spec;
+  private final CliContext context;
 
-  private final Path root;
-
-  public BumpCommand() {
-    this(Path.of(""));
-  }
-
-  /** Resolves relative manifest paths against {@code root} instead of the working directory. */
-  public BumpCommand(Path root) {
-    this.root = root;
+  BumpCommand(CliContext context) {
+    this.context = context;
   }
 
   @Override
   public Integer call() {
-    ManifestBumper bumper = new ManifestBumper(new LocalManifestFiles(root));
+    ManifestBumper bumper = new ManifestBumper(new LocalManifestFiles(context.workingDir()));
     List<FileEdit> edits = bumper.plan(ImageReference.parse(image),
         manifests.stream().map(ManifestSpec::parse).toList(), PinStyle.parse(pin));
-    spec.commandLine().getOut().print(UnifiedDiff.render(edits));
-    spec.commandLine().getOut().flush();
+    context.out().print(UnifiedDiff.render(edits));
+    context.out().flush();
     if (check) {
       return ManifestBumper.wouldChange(edits) ? 1 : 0;
     }

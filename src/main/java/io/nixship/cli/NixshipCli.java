@@ -26,6 +26,7 @@ public final class NixshipCli {
     CommandLine commandLine = new CommandLine(new NixshipCli());
     commandLine.addSubcommand("build", new BuildCommand(context));
     commandLine.addSubcommand("freeze", new FreezeCommand(context));
+    commandLine.addSubcommand("bump", new BumpCommand(context));
     commandLine.setOut(context.out());
     commandLine.setErr(context.err());
     commandLine.setExecutionExceptionHandler(

@@ -1,16 +1,15 @@
-package io.nixship.manifest;
+package io.nixship.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nixship.cli.BumpCommand;
+import io.nixship.testsupport.CliRun;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import java.util.Map;
 
 class BumpCommandTest {
   private static final String DIGEST = "sha256:" + "b".repeat(64);
@@ -45,6 +44,11 @@ class BumpCommandTest {
   }
 
   private int run(StringWriter out, String... args) {
-    return new CommandLine(new BumpCommand(root)).setOut(new PrintWriter(out)).execute(args);
+    String[] withCommand = new String[args.length + 1];
+    withCommand[0] = "bump";
+    System.arraycopy(args, 0, withCommand, 1, args.length);
+    CliRun.Result result = new CliRun(root, Map.of()).run(withCommand);
+    out.write(result.out());
+    return result.exitCode();
   }
 }
