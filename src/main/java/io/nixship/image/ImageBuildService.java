@@ -30,7 +30,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -198,9 +197,5 @@ public final class ImageBuildService {
     } catch (IOException e) {
       // A leftover temp directory is harmless; the build result is what matters.
     }
-  }
-
-  static Optional<String> none() {
-    return Optional.empty();
   }
 }
