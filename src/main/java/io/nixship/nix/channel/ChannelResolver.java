@@ -65,6 +65,7 @@ public final class ChannelResolver {
 
   /** True when the channel server publishes the channel (it redirects), false on 404. */
   public boolean channelExists(String channel) {
+    // Validates the name before it becomes a URL path.
     ChannelSpec.parse(channel);
     URI uri = channelUri(channel);
     ChannelHttp.Response response = http.get(uri);

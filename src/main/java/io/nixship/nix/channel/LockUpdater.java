@@ -5,8 +5,10 @@ import java.util.Optional;
 
 /**
  * Moves a lock to a release. The release's tarball is downloaded once, to compute the hash the lock
- * records; when the lock already pins the same revision at the same URL nothing is downloaded and
- * the recorded hash stays (checking it is {@link LockVerifier}'s job, on use).
+ * records. When the lock already pins the release's commit nothing is downloaded: the lock keeps its
+ * URL and hash (the same commit is the same nixpkgs, whichever tarball carries it, so a workstation
+ * pin does not flap to the channel's tarball) and only takes the release's channel and release
+ * names. Checking the recorded hash is {@link LockVerifier}'s job, on use.
  */
 public final class LockUpdater {
   private final Prefetcher prefetcher;
@@ -18,13 +20,13 @@ public final class LockUpdater {
   public LockUpdate update(Optional<NixpkgsLock> current, ChannelRelease release) {
     Optional<String> revision =
         release.hasFullRevision() ? Optional.of(release.revision()) : Optional.empty();
-    if (current.isPresent() && pinsSameTarball(current.get(), release, revision)) {
+    if (current.isPresent() && pinsSameCommit(current.get(), release, revision)) {
       NixpkgsLock kept =
           new NixpkgsLock(
               Optional.of(release.channel()),
               Optional.of(release.release()),
-              revision,
-              release.tarballUrl(),
+              current.get().revision(),
+              current.get().url(),
               current.get().sha256());
       return new LockUpdate(current, kept, !kept.equals(current.get()), Optional.empty());
     }
@@ -40,8 +42,12 @@ public final class LockUpdater {
     return new LockUpdate(current, lock, changed, Optional.of(fetched));
   }
 
-  private static boolean pinsSameTarball(
+  /** Same full commit; without full commits on both sides only the same URL is the same pin. */
+  private static boolean pinsSameCommit(
       NixpkgsLock lock, ChannelRelease release, Optional<String> revision) {
+    if (lock.revision().isPresent() && revision.isPresent()) {
+      return lock.revision().equals(revision);
+    }
     return lock.url().equals(release.tarballUrl()) && lock.revision().equals(revision);
   }
 }

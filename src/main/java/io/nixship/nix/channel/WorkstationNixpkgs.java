@@ -59,7 +59,7 @@ public final class WorkstationNixpkgs {
       }
       return new WorkstationRevision(dir, commit, version, "svn-revision");
     }
-    String libVersion = libVersion(dir);
+    String libVersion = libVersion();
     Matcher matcher = VERSION_WITH_COMMIT.matcher(libVersion);
     if (!matcher.matches()) {
       throw NixshipException.usage(
@@ -121,7 +121,8 @@ public final class WorkstationNixpkgs {
     return dir;
   }
 
-  private String libVersion(Path dir) {
+  /** Through {@code <nixpkgs/lib>} rather than the path, which would need quoting for Nix. */
+  private String libVersion() {
     String out =
         commands.run(
             List.of(
@@ -131,7 +132,7 @@ public final class WorkstationNixpkgs {
                 "",
                 "--eval",
                 "--expr",
-                "(import " + dir.resolve("lib") + ").version"));
+                "(import <nixpkgs/lib>).version"));
     return out.strip().replaceAll("^\"|\"$", "");
   }
 
