@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -75,11 +76,20 @@ public final class ChannelServer implements AutoCloseable {
    * another revision later moves the channel. Returns the release name.
    */
   public String publish(String channel, Revision revision) {
-    String releasePath = releasePath(channel, revision);
-    files.put(releasePath + "/git-revision", revision.gitRevision().getBytes(StandardCharsets.UTF_8));
-    files.putIfAbsent(releasePath + "/" + TARBALL, tarballBytes(revision));
+    String release = releaseName(channel, revision);
+    publish(channel, release, revision.gitRevision(), nixpkgs.tarball(revision));
+    return release;
+  }
+
+  /**
+   * Publishes any tarball as a release of the channel and points the channel at it, e.g. a nixpkgs
+   * whose build fails. A release published before keeps its tarball, tampered or not.
+   */
+  public void publish(String channel, String release, String gitRevision, Path tarball) {
+    String releasePath = releasePath(channel, release);
+    files.put(releasePath + "/git-revision", gitRevision.getBytes(StandardCharsets.UTF_8));
+    files.putIfAbsent(releasePath + "/" + TARBALL, read(tarball));
     channels.put(channel, releasePath);
-    return releaseName(channel, revision);
   }
 
   /** Serves GitHub's archive of the revision at {@code /NixOS/nixpkgs/archive/<rev>.tar.gz}. */
@@ -119,6 +129,11 @@ public final class ChannelServer implements AutoCloseable {
     return releasePath(channel, revision) + "/" + TARBALL;
   }
 
+  /** The tarball URL of a release published by name. */
+  public String tarballUrl(String channel, String release) {
+    return url + releasePath(channel, release) + "/" + TARBALL;
+  }
+
   public static String githubArchivePath(String revision) {
     return "/NixOS/nixpkgs/archive/" + revision + ".tar.gz";
   }
@@ -135,12 +150,20 @@ public final class ChannelServer implements AutoCloseable {
   }
 
   private static String releasePath(String channel, Revision revision) {
-    return "/releases/" + channel + "/" + releaseName(channel, revision);
+    return releasePath(channel, releaseName(channel, revision));
+  }
+
+  private static String releasePath(String channel, String release) {
+    return "/releases/" + channel + "/" + release;
   }
 
   private byte[] tarballBytes(Revision revision) {
+    return read(nixpkgs.tarball(revision));
+  }
+
+  private static byte[] read(Path file) {
     try {
-      return Files.readAllBytes(nixpkgs.tarball(revision));
+      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -64,6 +64,18 @@ class ChannelResolverTest {
   }
 
   @Test
+  void servesAnyTarballPublishedAsARelease() {
+    String rev = "0123456789abcdef0123456789abcdef01234567";
+    server.publish(CHANNEL, "nixos-24.05.1003.0123456789ab", rev, TestNixpkgs.get().tarball(Revision.REV2));
+
+    ChannelRelease release = resolver.resolve(CHANNEL);
+
+    assertThat(release.revision()).isEqualTo(rev);
+    assertThat(release.tarballUrl())
+        .isEqualTo(server.tarballUrl(CHANNEL, "nixos-24.05.1003.0123456789ab"));
+  }
+
+  @Test
   void unknownChannelIsAUsageErrorNamingTheChannelAndUrl() {
     assertThatThrownBy(() -> resolver.resolve("nixos-24.06"))
         .isInstanceOf(NixshipException.class)
