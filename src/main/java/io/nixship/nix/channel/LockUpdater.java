@@ -6,9 +6,9 @@ import java.util.Optional;
 /**
  * Moves a lock to a release. The release's tarball is downloaded once, to compute the hash the lock
  * records. When the lock already pins the release's commit nothing is downloaded: the lock keeps its
- * URL and hash (the same commit is the same nixpkgs, whichever tarball carries it, so a workstation
- * pin does not flap to the channel's tarball) and only takes the release's channel and release
- * names. Checking the recorded hash is {@link LockVerifier}'s job, on use.
+ * URL, hash and release name (the same commit is the same nixpkgs, whichever tarball carries it, so
+ * a workstation pin does not flap to the channel's tarball) and only takes the release's channel.
+ * Checking the recorded hash is {@link LockVerifier}'s job, on use.
  */
 public final class LockUpdater {
   private final Prefetcher prefetcher;
@@ -24,7 +24,7 @@ public final class LockUpdater {
       NixpkgsLock kept =
           new NixpkgsLock(
               Optional.of(release.channel()),
-              Optional.of(release.release()),
+              current.get().release().or(() -> Optional.of(release.release())),
               current.get().revision(),
               current.get().url(),
               current.get().sha256());

@@ -84,6 +84,38 @@ class LockUpdaterTest {
   }
 
   @Test
+  void theSameCommitFromAnotherSourceKeepsTheTarballAndTakesOnlyTheChannel() {
+    NixpkgsLock github =
+        new NixpkgsLock(
+            Optional.of("github:NixOS/nixpkgs/" + Revision.REV1.gitRevision()),
+            Optional.of("github-e8f1c4a"),
+            Optional.of(Revision.REV1.gitRevision()),
+            "https://github.com/NixOS/nixpkgs/archive/" + Revision.REV1.gitRevision() + ".tar.gz",
+            NixHash.parse(nixpkgs.sha256(Revision.REV1)).orElseThrow());
+    LockUpdater offline =
+        new LockUpdater(
+            url -> {
+              throw new AssertionError("no download expected: " + url);
+            });
+
+    LockUpdate update =
+        offline.update(
+            Optional.of(github),
+            new ChannelRelease(
+                CHANNEL, Revision.REV1.release(), Revision.REV1.gitRevision(), "https://x/nixexprs.tar.xz"));
+
+    assertThat(update.changed()).isTrue();
+    assertThat(update.lock())
+        .isEqualTo(
+            new NixpkgsLock(
+                Optional.of(CHANNEL),
+                github.release(),
+                github.revision(),
+                github.url(),
+                github.sha256()));
+  }
+
+  @Test
   void switchingToANewerChannelRepinsToItsRelease() {
     server.publish(CHANNEL, Revision.REV1);
     server.publish("nixos-24.11", Revision.REV2);
