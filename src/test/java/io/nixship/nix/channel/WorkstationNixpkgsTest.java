@@ -1,0 +1,144 @@
+package io.nixship.nix.channel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nixship.NixshipException;
+import io.nixship.testsupport.ChannelServer;
+import io.nixship.testsupport.TestNixpkgs;
+import io.nixship.testsupport.TestNixpkgs.Revision;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real {@code nix-instantiate} resolving {@code <nixpkgs>} through {@code NIX_PATH}. */
+class WorkstationNixpkgsTest {
+  private static final String REV2 = Revision.REV2.gitRevision();
+
+  @TempDir Path dir;
+
+  @Test
+  void readsTheFullCommitFromGitRevisionAndTheReleaseFromVersionFiles() throws IOException {
+    Path nixpkgs = channelTree("nixos");
+    Files.writeString(nixpkgs.resolve(".git-revision"), REV2);
+    Files.writeString(nixpkgs.resolve(".version"), "24.05");
+    Files.writeString(nixpkgs.resolve(".version-suffix"), ".1002.5b3d9e0f1a2c");
+
+    WorkstationRevision detected = workstation(nixpkgs).detect();
+
+    assertThat(detected)
+        .isEqualTo(
+            new WorkstationRevision(
+                nixpkgs.toRealPath(), REV2, Optional.of("24.05.1002.5b3d9e0f1a2c"), ".git-revision"));
+  }
+
+  @Test
+  void pinsTheWorkstationCommitThroughItsArchiveOnTheCurrentChannel() throws IOException {
+    Path nixpkgs = channelTree("nixos");
+    Files.writeString(nixpkgs.resolve(".git-revision"), REV2 + "\n");
+    Files.writeString(nixpkgs.resolve(".version"), "24.05");
+    Files.writeString(nixpkgs.resolve(".version-suffix"), ".1002.5b3d9e0f1a2c");
+    try (ChannelServer server = ChannelServer.start()) {
+      server.publishGithubArchive(Revision.REV2);
+      ChannelResolver resolver = new ChannelResolver(new JdkChannelHttp(), server.url(), server.url());
+
+      ChannelRelease release =
+          WorkstationNixpkgs.release(
+              workstation(nixpkgs).detect(), Optional.of(TestNixpkgs.CHANNEL), resolver);
+      LockUpdate update = new LockUpdater(new NixPrefetchUrl()).update(Optional.empty(), release);
+
+      assertThat(release)
+          .isEqualTo(
+              new ChannelRelease(
+                  TestNixpkgs.CHANNEL,
+                  Revision.REV2.release(),
+                  REV2,
+                  server.url() + ChannelServer.githubArchivePath(REV2)));
+      assertThat(update.lock().revision()).contains(REV2);
+      assertThat(update.lock().sha256().base32()).isEqualTo(TestNixpkgs.get().sha256(Revision.REV2));
+    }
+  }
+
+  @Test
+  void withoutAChannelTheLockFollowsTheGithubCommit() throws IOException {
+    Path nixpkgs = channelTree("plain");
+    Files.writeString(nixpkgs.resolve(".git-revision"), REV2);
+
+    ChannelRelease release =
+        WorkstationNixpkgs.release(workstation(nixpkgs).detect(), Optional.empty(), ChannelResolver.standard());
+
+    assertThat(release)
+        .isEqualTo(
+            new ChannelRelease(
+                "github:NixOS/nixpkgs/" + REV2,
+                "github-5b3d9e0",
+                REV2,
+                "https://github.com/NixOS/nixpkgs/archive/" + REV2 + ".tar.gz"));
+  }
+
+  @Test
+  void olderChannelsNameAnAbbreviatedCommitInSvnRevision() throws IOException {
+    Path nixpkgs = channelTree("old");
+    Files.writeString(nixpkgs.resolve("svn-revision"), "7376.b134951a4c9f\n");
+
+    WorkstationRevision detected = workstation(nixpkgs).detect();
+
+    assertThat(detected.revision()).isEqualTo("b134951a4c9f");
+    assertThat(detected.source()).isEqualTo("svn-revision");
+    assertThatThrownBy(
+            () -> WorkstationNixpkgs.release(detected, Optional.empty(), ChannelResolver.standard()))
+        .isInstanceOf(NixshipException.class)
+        .hasMessageEndingWith(
+            "names only the abbreviated commit b134951a4c9f (from svn-revision); name the channel"
+                + " it follows with --channel");
+    assertThat(
+            WorkstationNixpkgs.release(detected, Optional.of("nixos-24.05"), ChannelResolver.standard())
+                .tarballUrl())
+        .isEqualTo("https://github.com/NixOS/nixpkgs/archive/b134951a4c9f.tar.gz");
+  }
+
+  @Test
+  void fallsBackToTheCommitAtTheEndOfLibVersion() throws IOException {
+    Path nixpkgs = channelTree("lib");
+    Files.createDirectories(nixpkgs.resolve("lib"));
+    Files.writeString(
+        nixpkgs.resolve("lib/default.nix"), "{ version = \"24.11pre712431.a0f3e10d9435\"; }\n");
+
+    WorkstationRevision detected = workstation(nixpkgs).detect();
+
+    assertThat(detected.revision()).isEqualTo("a0f3e10d9435");
+    assertThat(detected.version()).contains("24.11pre712431.a0f3e10d9435");
+    assertThat(
+            WorkstationNixpkgs.release(detected, Optional.of("nixos-unstable"), ChannelResolver.standard())
+                .release())
+        .isEqualTo("nixos-24.11pre712431.a0f3e10d9435");
+  }
+
+  @Test
+  void aCheckoutWithoutRevisionInformationIsAUsageError() throws IOException {
+    Path nixpkgs = channelTree("checkout");
+    Files.createDirectories(nixpkgs.resolve("lib"));
+    Files.writeString(nixpkgs.resolve("lib/default.nix"), "{ version = \"24.11pre-git\"; }\n");
+
+    assertThatThrownBy(() -> workstation(nixpkgs).detect())
+        .isInstanceOf(NixshipException.class)
+        .hasMessageContaining("cannot tell which nixpkgs commit <nixpkgs> is")
+        .hasMessageContaining("lib.version '24.11pre-git' names no commit")
+        .extracting(e -> ((NixshipException) e).exitCode())
+        .isEqualTo(NixshipException.USAGE);
+  }
+
+  private Path channelTree(String name) throws IOException {
+    Path nixpkgs = Files.createDirectories(dir.resolve(name));
+    Files.writeString(nixpkgs.resolve("default.nix"), "{ ... }: { }\n");
+    return nixpkgs;
+  }
+
+  private static WorkstationNixpkgs workstation(Path nixpkgs) {
+    return new WorkstationNixpkgs(Map.of("NIX_PATH", "nixpkgs=" + nixpkgs));
+  }
+}
