@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Runs one Nix program with the settings' binaries, environment, timeout and log. */
-final class NixCommands {
+public final class NixCommands {
   private final ProcessRunner runner;
   private final NixSettings settings;
 
-  NixCommands(ProcessRunner runner, NixSettings settings) {
+  public NixCommands(ProcessRunner runner, NixSettings settings) {
     this.runner = runner;
     this.settings = settings;
   }
@@ -21,7 +21,7 @@ final class NixCommands {
   }
 
   /** Runs {@code program args...}; timeouts and a missing Nix become {@link NixException}s. */
-  ProcessResult run(
+  public ProcessResult run(
       String program, List<String> args, Map<String, String> extraEnvironment, Optional<Path> directory) {
     return run(program, args, extraEnvironment, directory, settings.log());
   }
@@ -72,7 +72,7 @@ final class NixCommands {
   }
 
   /** Fails with the command's last output lines unless it exited 0. */
-  ProcessResult runChecked(String program, List<String> args) {
+  public ProcessResult runChecked(String program, List<String> args) {
     ProcessResult result = run(program, args);
     if (!result.succeeded()) {
       throw new NixException(

@@ -13,7 +13,7 @@ import java.util.List;
  * download and {@code --check-validity} says whether it is already there. Only when it is missing does
  * {@code nix-prefetch-url --unpack} fetch the URL; its reported hash is compared with the lock's.
  */
-public final class NixpkgsFetcher {
+public final class NixpkgsFetcher implements Prefetcher {
   /** The store name of the unpacked tree; matches {@code fetchTarball}'s default, so both share it. */
   static final String STORE_NAME = "source";
 
@@ -54,6 +54,7 @@ public final class NixpkgsFetcher {
   }
 
   /** Downloads and unpacks {@code url} into the store and reports its hash (for pinning a new lock). */
+  @Override
   public PrefetchResult prefetch(String url) {
     ProcessResult result =
         nix.run(

@@ -1,5 +1,6 @@
 package io.nixship.nix.channel;
 
+import io.nixship.nix.PrefetchResult;
 import io.nixship.config.NixpkgsLock;
 import java.util.Optional;
 
@@ -16,4 +17,4 @@ public record LockUpdate(
     Optional<NixpkgsLock> previous,
     NixpkgsLock lock,
     boolean changed,
-    Optional<Prefetcher.PrefetchResult> fetched) {}
+    Optional<PrefetchResult> fetched) {}

@@ -1,5 +1,7 @@
 package io.nixship.nix.channel;
 
+import io.nixship.nix.Prefetcher;
+import io.nixship.nix.PrefetchResult;
 import io.nixship.config.NixpkgsLock;
 import java.util.Optional;
 
@@ -30,14 +32,14 @@ public final class LockUpdater {
               current.get().sha256());
       return new LockUpdate(current, kept, !kept.equals(current.get()), Optional.empty());
     }
-    Prefetcher.PrefetchResult fetched = prefetcher.prefetch(release.tarballUrl());
+    PrefetchResult fetched = prefetcher.prefetch(release.tarballUrl());
     NixpkgsLock lock =
         new NixpkgsLock(
             Optional.of(release.channel()),
             Optional.of(release.release()),
             revision,
             release.tarballUrl(),
-            fetched.sha256());
+            fetched.hash());
     boolean changed = current.map(previous -> !previous.equals(lock)).orElse(true);
     return new LockUpdate(current, lock, changed, Optional.of(fetched));
   }

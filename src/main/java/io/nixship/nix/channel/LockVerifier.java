@@ -1,5 +1,7 @@
 package io.nixship.nix.channel;
 
+import io.nixship.nix.Prefetcher;
+import io.nixship.nix.PrefetchResult;
 import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;
 import java.nio.file.Path;
@@ -21,17 +23,17 @@ public final class LockVerifier {
    *
    * @param lockFile where the lock was read from; relative URLs resolve against its directory
    */
-  public Prefetcher.PrefetchResult verify(NixpkgsLock lock, Path lockFile) {
+  public PrefetchResult verify(NixpkgsLock lock, Path lockFile) {
     Path directory = lockFile.toAbsolutePath().getParent();
     String url = lock.resolveUrl(directory);
-    Prefetcher.PrefetchResult fetched = prefetcher.prefetch(url);
-    if (!fetched.sha256().equals(lock.sha256())) {
+    PrefetchResult fetched = prefetcher.prefetch(url);
+    if (!fetched.hash().equals(lock.sha256())) {
       throw NixshipException.failure(
           lockFile
               + ": nixpkgs tarball "
               + url
               + " unpacks to sha256 "
-              + fetched.sha256().base32()
+              + fetched.hash().base32()
               + " but the lock expects "
               + lock.sha256().base32()
               + "; refusing to use it (the server changed or tampered with the tarball)");

@@ -1,6 +1,10 @@
 package io.nixship.nix.channel;
 
 import io.nixship.NixshipException;
+import io.nixship.nix.NixCommands;
+import io.nixship.nix.NixSettings;
+import io.nixship.nix.ProcessResult;
+import io.nixship.nix.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,10 +36,13 @@ public final class WorkstationNixpkgs {
       Pattern.compile("[0-9]{2}\\.[0-9]{2}(?:\\.|pre)[0-9]+\\.([0-9a-f]{7,40})");
 
   private final NixCommands commands;
+  private final Map<String, String> nixPath;
 
-  /** @param environment added to this process's environment; {@code NIX_PATH} decides {@code <nixpkgs>} */
-  public WorkstationNixpkgs(Map<String, String> environment) {
-    this.commands = new NixCommands(environment);
+  /** The settings' host environment's {@code NIX_PATH} decides what {@code <nixpkgs>} is. */
+  public WorkstationNixpkgs(ProcessRunner runner, NixSettings settings) {
+    this.commands = new NixCommands(runner, settings);
+    String value = settings.hostEnvironment().get("NIX_PATH");
+    this.nixPath = value == null ? Map.of() : Map.of("NIX_PATH", value);
   }
 
   public WorkstationRevision detect() {
@@ -104,15 +111,7 @@ public final class WorkstationNixpkgs {
 
   private Path nixpkgsDir() {
     String out =
-        commands.run(
-            List.of(
-                "nix-instantiate",
-                "--option",
-                "substituters",
-                "",
-                "--find-file",
-                "nixpkgs"))
-            .strip();
+        instantiate(List.of("--find-file", "nixpkgs")).strip();
     Path dir = Path.of(out);
     if (out.isEmpty() || !Files.isDirectory(dir)) {
       throw NixshipException.usage(
@@ -124,16 +123,18 @@ public final class WorkstationNixpkgs {
   /** Through {@code <nixpkgs/lib>} rather than the path, which would need quoting for Nix. */
   private String libVersion() {
     String out =
-        commands.run(
-            List.of(
-                "nix-instantiate",
-                "--option",
-                "substituters",
-                "",
-                "--eval",
-                "--expr",
-                "(import <nixpkgs/lib>).version"));
+        instantiate(List.of("--eval", "--expr", "(import <nixpkgs/lib>).version"));
     return out.strip().replaceAll("^\"|\"$", "");
+  }
+
+  private String instantiate(List<String> args) {
+    ProcessResult result = commands.run("nix-instantiate", args, nixPath, Optional.empty());
+    if (!result.succeeded()) {
+      throw NixshipException.failure(
+          "nix-instantiate " + String.join(" ", args) + " failed with exit code " + result.exitCode()
+              + ": " + String.join(" ", result.stderrTail()));
+    }
+    return result.stdout();
   }
 
   /** {@code .version} (or {@code lib/.version}) joined with {@code .version-suffix}, as lib does. */

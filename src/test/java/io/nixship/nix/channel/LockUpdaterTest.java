@@ -1,5 +1,7 @@
 package io.nixship.nix.channel;
 
+import io.nixship.nix.Prefetcher;
+import io.nixship.nix.PrefetchResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +24,7 @@ class LockUpdaterTest {
   private static final String CHANNEL = TestNixpkgs.CHANNEL;
 
   private final TestNixpkgs nixpkgs = TestNixpkgs.get();
-  private final NixPrefetchUrl prefetcher = new NixPrefetchUrl();
+  private final Prefetcher prefetcher = TestPrefetcher.offline();
   private final LockUpdater updater = new LockUpdater(prefetcher);
   private ChannelServer server;
   private ChannelResolver resolver;
@@ -55,7 +57,7 @@ class LockUpdaterTest {
                 Optional.of(Revision.REV1.gitRevision()),
                 server.tarballUrl(CHANNEL, Revision.REV1),
                 NixHash.parse(nixpkgs.sha256(Revision.REV1)).orElseThrow()));
-    assertThat(first.fetched().orElseThrow().storePath().resolve("revision.nix")).exists();
+    assertThat(Path.of(first.fetched().orElseThrow().storePath()).resolve("revision.nix")).exists();
     assertThat(server.requests(server.tarballPath(CHANNEL, Revision.REV1))).isEqualTo(1);
 
     server.publish(CHANNEL, Revision.REV2);
@@ -136,10 +138,10 @@ class LockUpdaterTest {
     updater.update(Optional.empty(), resolver.resolve(CHANNEL)).lock().write(lockFile);
 
     NixpkgsLock read = NixpkgsLock.read(lockFile);
-    Prefetcher.PrefetchResult verified = new LockVerifier(prefetcher).verify(read, lockFile);
+    PrefetchResult verified = new LockVerifier(prefetcher).verify(read, lockFile);
 
-    assertThat(verified.sha256()).isEqualTo(read.sha256());
-    assertThat(verified.storePath().resolve("revision.nix")).exists();
+    assertThat(verified.hash()).isEqualTo(read.sha256());
+    assertThat(Path.of(verified.storePath()).resolve("revision.nix")).exists();
   }
 
   @Test
@@ -170,7 +172,6 @@ class LockUpdaterTest {
 
     assertThatThrownBy(() -> prefetcher.prefetch(url))
         .isInstanceOf(NixshipException.class)
-        .hasMessageContaining("nix-prefetch-url")
         .hasMessageContaining(url)
         .hasMessageContaining("404");
   }

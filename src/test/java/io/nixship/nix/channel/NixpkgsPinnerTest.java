@@ -33,7 +33,7 @@ class NixpkgsPinnerTest {
     pinner =
         new NixpkgsPinner(
             new ChannelResolver(new JdkChannelHttp(), server.url(), server.url()),
-            new LockUpdater(new NixPrefetchUrl()));
+            new LockUpdater(TestPrefetcher.offline()));
   }
 
   @AfterEach
@@ -86,7 +86,7 @@ class NixpkgsPinnerTest {
         pinner.pinWorkstation(
             Optional.of(exampleLock(Revision.REV1)),
             Optional.empty(),
-            new WorkstationNixpkgs(Map.of("NIX_PATH", "nixpkgs=" + tree)));
+            TestPrefetcher.workstation(Map.of("NIX_PATH", "nixpkgs=" + tree)));
 
     assertThat(update.changed()).isTrue();
     assertThat(update.lock().channel()).contains(CHANNEL);
@@ -103,7 +103,7 @@ class NixpkgsPinnerTest {
     assertThatThrownBy(
             () ->
                 pinner.pinWorkstation(
-                    Optional.empty(), Optional.of(spec), new WorkstationNixpkgs(Map.of())))
+                    Optional.empty(), Optional.of(spec), TestPrefetcher.workstation(Map.of())))
         .isInstanceOf(NixshipException.class)
         .hasMessage(
             "--channel '" + spec + "' with --from-workstation must name the channel to follow, like nixos-24.05");

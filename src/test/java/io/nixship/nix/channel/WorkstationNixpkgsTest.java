@@ -49,7 +49,7 @@ class WorkstationNixpkgsTest {
       ChannelRelease release =
           WorkstationNixpkgs.release(
               workstation(nixpkgs).detect(), Optional.of(TestNixpkgs.CHANNEL), resolver);
-      LockUpdate update = new LockUpdater(new NixPrefetchUrl()).update(Optional.empty(), release);
+      LockUpdate update = new LockUpdater(TestPrefetcher.offline()).update(Optional.empty(), release);
 
       assertThat(release)
           .isEqualTo(
@@ -139,6 +139,6 @@ class WorkstationNixpkgsTest {
   }
 
   private static WorkstationNixpkgs workstation(Path nixpkgs) {
-    return new WorkstationNixpkgs(Map.of("NIX_PATH", "nixpkgs=" + nixpkgs));
+    return TestPrefetcher.workstation(Map.of("NIX_PATH", "nixpkgs=" + nixpkgs));
   }
 }

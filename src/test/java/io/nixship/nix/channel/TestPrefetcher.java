@@ -1,0 +1,29 @@
+package io.nixship.nix.channel;
+
+import io.nixship.nix.NixSettings;
+import io.nixship.nix.NixpkgsFetcher;
+import io.nixship.nix.Prefetcher;
+import io.nixship.nix.SystemProcessRunner;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The real Nix edges, offline, as the channel tests use them. */
+final class TestPrefetcher {
+  private TestPrefetcher() {}
+
+  static Prefetcher offline() {
+    return new NixpkgsFetcher(new SystemProcessRunner(), settings(Map.of()));
+  }
+
+  /** Workstation detection with {@code extra} (e.g. NIX_PATH) on top of this JVM's PATH and HOME. */
+  static WorkstationNixpkgs workstation(Map<String, String> extra) {
+    return new WorkstationNixpkgs(new SystemProcessRunner(), settings(extra));
+  }
+
+  private static NixSettings settings(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.remove("NIX_PATH");
+    env.putAll(extra);
+    return NixSettings.fromHost(env, line -> {}).withOffline(true);
+  }
+}
