@@ -99,6 +99,15 @@ class BuildErrorsTest {
   }
 
   @Test
+  void nixNotOnPathSaysSoAndWhatToDo() throws IOException {
+    Path withoutNix = Files.createDirectories(dir.resolve("bin-without-nix"));
+
+    String error = failedBuild(cli().env("PATH", withoutNix.toString()), 1);
+
+    assertThat(error).matches("nix-[a-z-]+ not found on PATH: install Nix .*");
+  }
+
+  @Test
   void anUnknownConfigFieldNamesTheFileLineAndField() throws IOException {
     String config = Files.readString(project.dir().resolve(".nixship.yaml"));
     String withTypo = config + "registry-mirror: mirror.example.com\n";
@@ -122,6 +131,26 @@ class BuildErrorsTest {
     String error = failedBuild(cli(), 1);
 
     assertThat(error).startsWith("nixship.lock: ").contains(wrongHash).contains(actualHash);
+  }
+
+  @Test
+  void aFailedBuildLeavesAnEarlierLayoutAtTheTargetAsItWas() throws IOException {
+    Path target = outputParent.resolve("image");
+    CliRun.Result first = cli().run("build", "--dir", project.dir().toString(), "--to", "oci:" + target);
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    byte[] index = Files.readAllBytes(target.resolve("index.json"));
+    List<String> blobs = entries(target.resolve("blobs/sha256"));
+    project.write("default.nix", HEADER + "pkgs.python312.withPackages (ps: [ ps.no-such-package ])\n");
+    project.commitAll("depend on a package that does not exist");
+
+    CliRun.Result second = cli().run("build", "--dir", project.dir().toString(), "--to", "oci:" + target);
+
+    assertThat(second.exitCode()).as(second.err()).isEqualTo(2);
+    assertThat(second.err().lines().filter(line -> line.startsWith("nixship:")))
+        .singleElement().asString().startsWith("nixship: error: default.nix:2").contains("no-such-package");
+    assertThat(entries(outputParent)).containsExactly("image");
+    assertThat(target.resolve("index.json")).hasBinaryContent(index);
+    assertThat(entries(target.resolve("blobs/sha256"))).containsExactlyInAnyOrderElementsOf(blobs);
   }
 
   private CliRun cli() {
