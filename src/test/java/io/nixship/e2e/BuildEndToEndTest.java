@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -291,7 +292,7 @@ class BuildEndToEndTest {
 
   private static void stop(Process app) throws InterruptedException {
     app.destroy();
-    if (!app.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+    if (!app.waitFor(10, TimeUnit.SECONDS)) {
       app.destroyForcibly().waitFor();
     }
   }
