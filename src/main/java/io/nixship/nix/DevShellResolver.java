@@ -66,7 +66,7 @@ public final class DevShellResolver {
       throw new NixException(
           kind,
           error.location().orElse(file.toString()) + ": cannot build the dev shell's inputs: "
-              + error.message() + NixCommands.tail(result.stderrTail()),
+              + error.message(),
           result.stderrTail());
     }
     List<String> inputs = result.stdout().lines().map(String::trim).filter(l -> l.startsWith("/")).toList();

@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * Runs {@code nix-build} on a project's Nix file with {@code <nixpkgs>} pinned to the locked store
  * path, and sorts its failures into evaluation errors (with {@code file:line}), non-derivations, build
- * failures (with the log's last lines), timeouts and a missing Nix.
+ * failures (naming the failed derivation), timeouts and a missing Nix.
  */
 public final class NixBuilder {
   private final NixCommands nix;
@@ -48,7 +48,7 @@ public final class NixBuilder {
       if (NixOutput.isBuildFailure(tail)) {
         String what = NixOutput.firstBuildError(tail).orElse("a builder failed");
         throw new NixException(
-            NixFailureKind.BUILD, shown + ": the build failed (" + what + ")" + NixCommands.tail(tail), tail);
+            NixFailureKind.BUILD, shown + ": the build failed (" + what + ")", tail);
       }
       if (NixOutput.isNotADerivation(tail)) {
         throw notADerivation(shown, tail);

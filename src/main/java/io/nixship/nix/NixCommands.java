@@ -61,7 +61,7 @@ public final class NixCommands {
     if (result.timedOut()) {
       throw new NixException(
           NixFailureKind.TIMEOUT,
-          program + " timed out after " + settings.timeout() + " and was stopped" + tail(result.stderrTail()),
+          program + " timed out after " + settings.timeout() + " and was stopped",
           result.stderrTail());
     }
     return result;
@@ -71,25 +71,15 @@ public final class NixCommands {
     return run(program, args, Map.of(), Optional.empty());
   }
 
-  /** Fails with the command's last output lines unless it exited 0. */
+  /** Fails unless it exited 0; the exception keeps the last output lines, the log has them all. */
   public ProcessResult runChecked(String program, List<String> args) {
     ProcessResult result = run(program, args);
     if (!result.succeeded()) {
       throw new NixException(
           NixFailureKind.OTHER,
-          program + " failed with exit code " + result.exitCode() + tail(result.stderrTail()),
+          program + " failed with exit code " + result.exitCode(),
           result.stderrTail());
     }
     return result;
-  }
-
-  /** The last log lines, indented under a message; empty when there are none. */
-  static String tail(List<String> lines) {
-    if (lines.isEmpty()) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder("; last lines of the log:");
-    lines.forEach(line -> out.append("\n  ").append(line));
-    return out.toString();
   }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A Nix failure: a {@link NixshipException} whose {@link #kind()} says which, with the last lines of
- * Nix's output (for a PR comment or a log group). The message already includes those lines where they
- * help.
+ * Nix's output (for a PR comment or a log group). The message is one line: Nix's own output has
+ * already been streamed to the log.
  */
 public final class NixException extends NixshipException {
   private final NixFailureKind kind;

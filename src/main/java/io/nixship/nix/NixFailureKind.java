@@ -12,7 +12,7 @@ public enum NixFailureKind {
   EVALUATION,
   /** The file evaluates, but not to one derivation. Exit 2. */
   NOT_A_DERIVATION,
-  /** A builder failed; the message ends with the log's last lines. Exit 1. */
+  /** A builder failed; the message names the derivation, the exception keeps the log's last lines. Exit 1. */
   BUILD,
   /** A Nix command ran past its time limit and was killed. Exit 1. */
   TIMEOUT,

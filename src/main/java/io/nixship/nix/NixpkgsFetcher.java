@@ -64,7 +64,7 @@ public final class NixpkgsFetcher implements Prefetcher {
     if (!result.succeeded() || lines.size() != 2) {
       throw new NixException(
           NixFailureKind.FETCH_FAILED,
-          "cannot fetch nixpkgs from " + url + NixCommands.tail(result.stderrTail()),
+          "cannot fetch nixpkgs from " + url,
           result.stderrTail());
     }
     NixHash hash =

@@ -7,9 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs processes with {@link ProcessBuilder}: stdout collected, stderr streamed line by line. */
@@ -19,7 +23,9 @@ public final class SystemProcessRunner implements ProcessRunner {
 
   @Override
   public ProcessResult run(ProcessSpec spec) {
-    ProcessBuilder builder = new ProcessBuilder(spec.argv());
+    List<String> argv = new ArrayList<>(spec.argv());
+    argv.set(0, onPath(spec.program(), spec.environment()));
+    ProcessBuilder builder = new ProcessBuilder(argv);
     builder.environment().clear();
     builder.environment().putAll(spec.environment());
     spec.directory().ifPresent(dir -> builder.directory(dir.toFile()));
@@ -63,6 +69,25 @@ public final class SystemProcessRunner implements ProcessRunner {
           new ArrayList<>(tail),
           timedOut);
     }
+  }
+
+  /**
+   * A bare program name as the child's own {@code PATH} finds it: {@link ProcessBuilder} would search
+   * the JVM's {@code PATH} instead, so the environment a command was given would not decide.
+   */
+  private static String onPath(String program, Map<String, String> environment) {
+    String path = environment.get("PATH");
+    if (program.contains("/") || path == null) {
+      return program;
+    }
+    for (String directory : path.split(":")) {
+      // An empty entry would mean the current directory: a project's checkout is not trusted for that.
+      Path candidate = directory.isEmpty() ? null : Path.of(directory, program);
+      if (candidate != null && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    throw new ProgramNotFoundException(program, new IOException(program + " is not on PATH " + path));
   }
 
   private static Thread reader(String name, Runnable body) {
