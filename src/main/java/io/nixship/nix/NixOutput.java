@@ -26,6 +26,16 @@ final class NixOutput {
     return lines.stream().anyMatch(line -> line.contains("does not evaluate to a derivation"));
   }
 
+  /** The last non-empty {@code error:} message, for a one-line failure reason. */
+  static Optional<String> lastError(List<String> lines) {
+    return lines.stream()
+        .map(ERROR::matcher)
+        .filter(Matcher::matches)
+        .map(m -> m.group(1).trim())
+        .filter(text -> !text.isEmpty())
+        .reduce((first, second) -> second);
+  }
+
   /** The first failing builder's {@code error:} line, without the prefix. */
   static Optional<String> firstBuildError(List<String> lines) {
     return lines.stream()

@@ -64,7 +64,8 @@ public final class NixpkgsFetcher implements Prefetcher {
     if (!result.succeeded() || lines.size() != 2) {
       throw new NixException(
           NixFailureKind.FETCH_FAILED,
-          "cannot fetch nixpkgs from " + url,
+          "cannot fetch nixpkgs from " + url
+              + NixOutput.lastError(result.stderrTail()).map(reason -> ": " + reason).orElse(""),
           result.stderrTail());
     }
     NixHash hash =
