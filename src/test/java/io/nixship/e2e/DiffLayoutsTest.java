@@ -64,9 +64,9 @@ class DiffLayoutsTest {
     assertThat(rows).extracting(row -> row.split(" \\| ")[0].substring(2))
         .containsExactlyInAnyOrder("certifi", "olefile", "python-dotenv", "requests", "Werkzeug");
     assertThat(markdown)
-        .contains("| requests | 2.28.1 | 2.31.0 | ⬆ upgraded |".replace("⬆", rowSymbol(markdown, "requests")))
+        .contains("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |")
         .contains("| Werkzeug | 2.2.2 | 2.3.8 |")
-        .contains("| olefile |")
+        .contains("| olefile | 0.46 | — | ➖ removed |")
         .contains("| python-dotenv | — |")
         .contains("<details>")
         .contains("<summary>Full freeze after")
@@ -75,12 +75,6 @@ class DiffLayoutsTest {
             + Revision.REV2.gitRevision());
     assertThat(withoutStoreHashes(markdown))
         .isEqualTo(withoutStoreHashes(Files.readString(GOLDEN, StandardCharsets.UTF_8)));
-  }
-
-  private static String rowSymbol(String markdown, String name) {
-    String row = markdown.lines().filter(line -> line.startsWith("| " + name + " |")).findFirst().orElseThrow();
-    String change = row.split(" \\| ")[3];
-    return change.substring(0, change.indexOf(' '));
   }
 
   @Test
@@ -115,7 +109,9 @@ class DiffLayoutsTest {
     CliRun.Result fromLayouts = cli().run("diff", layout("rev1"), layout("rev2"), "--format", "markdown");
 
     assertThat(fromCommits.exitCode()).as(fromCommits.err()).isZero();
-    assertThat(fromCommits.out()).isEqualTo(fromLayouts.out());
+    // A build knows each store path's size; an image's annotations name the paths only.
+    assertThat(fromCommits.out()).contains("python3.11-requests-2.31.0  (");
+    assertThat(fromCommits.out().replaceAll("(?m)  \\([0-9.]+ [KMGT]?i?B\\)$", "")).isEqualTo(fromLayouts.out());
   }
 
   @Test
