@@ -28,6 +28,7 @@ public final class NixshipCli {
     commandLine.addSubcommand("freeze", new FreezeCommand(context));
     commandLine.addSubcommand("bump", new BumpCommand(context));
     commandLine.addSubcommand("diff", new DiffCommand(context));
+    commandLine.addSubcommand("comment", new CommentCommand(context));
     commandLine.setOut(context.out());
     commandLine.setErr(context.err());
     commandLine.setExecutionExceptionHandler(

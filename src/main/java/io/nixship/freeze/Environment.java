@@ -21,6 +21,15 @@ public record Environment(
         revision.isTextual() ? Optional.of(revision.asText()) : Optional.empty());
   }
 
+  /** What a build learnt about its environment. */
+  public static Environment fromBuild(ImageBuildService.BuiltImage built) {
+    return new Environment(
+        built.commitId().substring(0, 12),
+        built.freeze(),
+        Optional.of(ClosureSummary.of(built.closure())),
+        built.lock().revision());
+  }
+
   /**
    * The diff from {@code before} to {@code after}: the packages always, the closure and the nixpkgs
    * revision when both sides know them.

@@ -89,14 +89,17 @@ public final class EnvironmentSources {
 
   /** The project at {@code revision}, built like {@code nixship build} does, kept in memory. */
   public Environment fromCommit(String revision) {
-    ImageBuildService.BuiltImage built =
-        new ImageBuildService(processes, environment, log)
-            .build(new ImageBuildService.Request(projectDirectory, revision, OptionalInt.empty(), cacheDirectory));
-    return new Environment(
-        built.commitId().substring(0, 12),
-        built.freeze(),
-        Optional.of(ClosureSummary.of(built.closure())),
-        built.lock().revision());
+    return Environment.fromBuild(build(revision));
+  }
+
+  /** The project at {@code revision} built into memory (and the layer cache), nothing else written. */
+  public ImageBuildService.BuiltImage build(String revision) {
+    return new ImageBuildService(processes, environment, log)
+        .build(new ImageBuildService.Request(projectDirectory, revision, OptionalInt.empty(), cacheDirectory));
+  }
+
+  public Path projectDirectory() {
+    return projectDirectory;
   }
 
   /**
