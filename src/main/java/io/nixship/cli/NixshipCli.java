@@ -29,6 +29,7 @@ public final class NixshipCli {
     commandLine.addSubcommand("bump", new BumpCommand(context));
     commandLine.addSubcommand("diff", new DiffCommand(context));
     commandLine.addSubcommand("comment", new CommentCommand(context));
+    commandLine.addSubcommand("verify", new VerifyCommand(context));
     commandLine.setOut(context.out());
     commandLine.setErr(context.err());
     commandLine.setExecutionExceptionHandler(

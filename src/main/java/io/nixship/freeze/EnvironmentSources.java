@@ -139,6 +139,11 @@ public final class EnvironmentSources {
         "nix-shell in " + project, freeze, Optional.empty(), NixpkgsLock.read(lockFile).revision());
   }
 
+  /** The project's {@code .nixship.yaml} as it is on disk, defaults applied. */
+  public NixshipConfig projectConfig() {
+    return projectConfig(projectDirectory, environment);
+  }
+
   static NixshipConfig projectConfig(Path project, Map<String, String> environment) {
     Path configFile = project.resolve(NixshipConfig.FILE_NAME);
     if (!Files.isRegularFile(configFile)) {

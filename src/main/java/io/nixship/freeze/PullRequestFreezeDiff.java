@@ -6,10 +6,6 @@ import io.nixship.forge.CommentResult;
 import io.nixship.forge.StickyCommentService;
 import io.nixship.image.ImageBuildService;
 import io.nixship.manifest.ImageReference;
-import io.nixship.manifest.ImageSite;
-import io.nixship.manifest.LocalManifestFiles;
-import io.nixship.manifest.ManifestBumper;
-import io.nixship.manifest.ManifestSpec;
 import io.nixship.source.CommitSource;
 import io.nixship.source.SourceSnapshot;
 import java.io.IOException;
@@ -82,20 +78,10 @@ public final class PullRequestFreezeDiff {
     Path work = temporaryDirectory();
     try (CommitSource source = CommitSource.open(sources.projectDirectory())) {
       SourceSnapshot snapshot = source.snapshot(baseRevision, work.resolve("base"), environment);
-      NixshipConfig config = snapshot.config();
-      if (config.image().isEmpty() || config.manifests().isEmpty()) {
-        log.accept("no image or manifests configured at the base commit; building it");
-        return Optional.empty();
-      }
-      ImageReference image = ImageReference.parse(config.image().get());
-      Optional<ImageReference> found = new ManifestBumper(new LocalManifestFiles(snapshot.directory()))
-          .locate(image, config.manifests().stream().map(ManifestSpec::parse).toList())
-          .stream()
-          .map(ImageSite::reference)
-          .filter(reference -> reference.tag() != null || reference.digest() != null)
-          .findFirst();
+      Optional<ImageReference> found = DeployedImage.find(snapshot.config(), snapshot.directory());
       if (found.isEmpty()) {
-        log.accept("the base commit's manifests do not reference " + image.familiarName() + "; building it");
+        log.accept("the base commit's manifests name no image of " + snapshot.config().image().orElse("the project")
+            + "; building it");
       }
       return found;
     } finally {
