@@ -16,11 +16,19 @@ final class FreezeDiffResults {
   private FreezeDiffResults() {}
 
   static void write(CommandSession session, String heading, FreezeDiff diff, String markdown) {
+    summary(session, heading, markdown);
+    outputs(session, diff.hasChanges(), markdown);
+  }
+
+  static void summary(CommandSession session, String heading, String markdown) {
     session.actions().appendSummary("### " + heading + "\n\n" + markdown);
+  }
+
+  static void outputs(CommandSession session, boolean changed, String markdown) {
     if (session.github().outputFile() == null) {
       return;
     }
-    session.actions().setOutput("changed", Boolean.toString(diff.hasChanges()));
+    session.actions().setOutput("changed", Boolean.toString(changed));
     session.actions().setOutput("diff-markdown-file", markdownFile(session, markdown).toString());
   }
 

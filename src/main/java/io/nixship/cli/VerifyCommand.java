@@ -1,5 +1,9 @@
 package io.nixship.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.nixship.freeze.DeploymentFreeze;
 import io.nixship.freeze.DiffFormat;
 import io.nixship.freeze.DriftCheck;
@@ -45,6 +49,8 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registry;
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   VerifyCommand(CliContext context) {
     this.context = context;
   }
@@ -62,22 +68,38 @@ final class VerifyCommand implements Callable<Integer> {
     DriftCheck.Result result = session.group("nixship verify", () ->
         check.check(context.workingDir(), Optional.ofNullable(image), target));
     StringBuilder out = new StringBuilder();
+    StringBuilder allMarkdown = new StringBuilder();
+    ArrayNode json = JSON.createArrayNode();
     for (DriftCheck.Comparison comparison : result.comparisons()) {
       String heading = result.shell().name() + " (-) vs " + comparison.target().name() + " (+)";
       String markdown = FreezeDiffMarkdown.render(comparison.diff());
-      FreezeDiffResults.write(session, "nixship verify: " + heading, comparison.diff(), markdown);
-      String verdict = comparison.drifted() ? "drift" : "match";
-      if (diffFormat == DiffFormat.JSON) {
-        out.append(diffFormat.render(comparison.diff())).append('\n');
-      } else {
-        out.append(verdict).append(": ").append(heading).append('\n');
-        if (comparison.drifted()) {
-          out.append(diffFormat == DiffFormat.MARKDOWN ? markdown : diffFormat.render(comparison.diff()));
-        }
+      FreezeDiffResults.summary(session, "nixship verify: " + heading, markdown);
+      allMarkdown.append("### ").append(heading).append("\n\n").append(markdown).append('\n');
+      json.addObject()
+          .put("shell", result.shell().name())
+          .put("target", comparison.target().name())
+          .put("drift", comparison.drifted())
+          .set("diff", readJson(DiffFormat.JSON.render(comparison.diff())));
+      out.append(comparison.drifted() ? "drift: " : "match: ").append(heading).append('\n');
+      if (comparison.drifted()) {
+        out.append(diffFormat == DiffFormat.MARKDOWN ? markdown : diffFormat.render(comparison.diff()));
       }
+    }
+    FreezeDiffResults.outputs(session, result.drifted(), allMarkdown.toString());
+    if (diffFormat == DiffFormat.JSON) {
+      out.setLength(0);
+      out.append(json.toPrettyString()).append('\n');
     }
     context.out().print(out);
     context.out().flush();
     return result.drifted() ? 1 : 0;
+  }
+
+  private static JsonNode readJson(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the diff renderer wrote invalid JSON", e);
+    }
   }
 }
