@@ -62,7 +62,8 @@ final class CommentCommand implements Callable<Integer> {
         service.comment(pull, base != null ? base : pull.baseSha(), head != null ? head : pull.headSha(), comments));
     CommentResult comment = outcome.comment();
     FreezeDiffResults.write(
-        session, "nixship: Python packages of #" + pull.number() + " (" + outcome.key() + ")", outcome.diff(),
+        session, "nixship: Python packages of #" + pull.number() + " (" + outcome.comparison().key() + ")",
+        outcome.comparison().diff(),
         outcome.markdown());
     if (!comment.posted()) {
       session.log("cannot comment (" + comment.reason() + "); the diff is in the job summary");

@@ -64,7 +64,7 @@ final class DiffCommand implements Callable<Integer> {
     String markdown = FreezeDiffMarkdown.render(diff);
     FreezeDiffResults.write(session, "nixship diff: " + old.name() + " → " + now.name(), diff, markdown);
     String rendered = diffFormat == DiffFormat.MARKDOWN ? markdown : diffFormat.render(diff);
-    context.out().print(rendered.endsWith("\n") || rendered.isEmpty() ? rendered : rendered + "\n");
+    context.out().print(rendered.endsWith("\n") ? rendered : rendered + "\n");
     context.out().flush();
     return exitCode && diff.hasChanges() ? 1 : 0;
   }

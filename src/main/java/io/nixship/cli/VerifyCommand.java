@@ -67,7 +67,7 @@ final class VerifyCommand implements Callable<Integer> {
         session::log);
     DriftCheck.Result result = session.group("nixship verify", () ->
         check.check(context.workingDir(), Optional.ofNullable(image), target));
-    StringBuilder out = new StringBuilder();
+    StringBuilder text = new StringBuilder();
     StringBuilder allMarkdown = new StringBuilder();
     ArrayNode json = JSON.createArrayNode();
     for (DriftCheck.Comparison comparison : result.comparisons()) {
@@ -80,17 +80,13 @@ final class VerifyCommand implements Callable<Integer> {
           .put("target", comparison.target().name())
           .put("drift", comparison.drifted())
           .set("diff", readJson(DiffFormat.JSON.render(comparison.diff())));
-      out.append(comparison.drifted() ? "drift: " : "match: ").append(heading).append('\n');
+      text.append(comparison.drifted() ? "drift: " : "match: ").append(heading).append('\n');
       if (comparison.drifted()) {
-        out.append(diffFormat == DiffFormat.MARKDOWN ? markdown : diffFormat.render(comparison.diff()));
+        text.append(diffFormat == DiffFormat.MARKDOWN ? markdown : DiffFormat.TEXT.render(comparison.diff()));
       }
     }
     FreezeDiffResults.outputs(session, result.drifted(), allMarkdown.toString());
-    if (diffFormat == DiffFormat.JSON) {
-      out.setLength(0);
-      out.append(json.toPrettyString()).append('\n');
-    }
-    context.out().print(out);
+    context.out().print(diffFormat == DiffFormat.JSON ? json.toPrettyString() + "\n" : text);
     context.out().flush();
     return result.drifted() ? 1 : 0;
   }

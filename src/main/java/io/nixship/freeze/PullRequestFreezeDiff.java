@@ -34,9 +34,8 @@ public final class PullRequestFreezeDiff {
     this.log = log;
   }
 
-  /** What was compared and what became of the comment. */
-  public record Outcome(
-      Environment base, Environment head, FreezeDiff diff, String markdown, String key, CommentResult comment) {}
+  /** What was compared, the markdown posted and what became of the comment. */
+  public record Outcome(Comparison comparison, String markdown, CommentResult comment) {}
 
   /** The base and head environments and their diff, without posting anything. */
   public record Comparison(Environment base, Environment head, FreezeDiff diff, String key) {}
@@ -54,7 +53,7 @@ public final class PullRequestFreezeDiff {
     Comparison comparison = compare(baseRevision, headRevision);
     String markdown = FreezeDiffMarkdown.render(comparison.diff());
     CommentResult result = comments.upsert(event.number(), comparison.key(), markdown);
-    return new Outcome(comparison.base(), comparison.head(), comparison.diff(), markdown, comparison.key(), result);
+    return new Outcome(comparison, markdown, result);
   }
 
   /**

@@ -2,6 +2,8 @@ package io.nixship.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
 import io.nixship.testsupport.RegistryServer;
@@ -122,6 +124,22 @@ class VerifyDriftTest {
     assertThat(result.out()).contains("match: ").contains("/acme/app:rev1 (+)")
         .contains("drift: ").contains("vs deploy/imgproxy-lite (+)")
         .contains("-requests==2.28.1\n+requests==2.27.0");
+  }
+
+  @Test
+  void jsonSaysWhichTargetDrifted() throws IOException {
+    Path kubectl = fakeKubectl("kubectl-json", shellFreeze.replace("six==1.16.0\n", ""));
+
+    CliRun.Result result = cli().env("NIXSHIP_KUBECTL", kubectl.toString())
+        .run("verify", "--deployment", "imgproxy-lite", "--format", "json");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    JsonNode json = new ObjectMapper().readTree(result.out());
+    assertThat(json).hasSize(2);
+    assertThat(json.get(0).path("drift").asBoolean()).isFalse();
+    assertThat(json.get(1).path("target").asText()).isEqualTo("deploy/imgproxy-lite");
+    assertThat(json.get(1).path("drift").asBoolean()).isTrue();
+    assertThat(json.get(1).path("diff").toString()).contains("six");
   }
 
   @Test
