@@ -18,16 +18,13 @@ import java.nio.file.Path;
  * </ul>
  */
 public sealed interface EnvironmentSide {
-  /** How the side was written, for messages. */
-  String text();
+  record RegistryImage(ImageReference reference) implements EnvironmentSide {}
 
-  record RegistryImage(String text, ImageReference reference) implements EnvironmentSide {}
+  record Layout(OciLayoutReader.LayoutReference reference) implements EnvironmentSide {}
 
-  record Layout(String text, OciLayoutReader.LayoutReference reference) implements EnvironmentSide {}
+  record Lock(Path lockFile) implements EnvironmentSide {}
 
-  record Lock(String text, Path lockFile) implements EnvironmentSide {}
-
-  record Commit(String text, String revision) implements EnvironmentSide {}
+  record Commit(String revision) implements EnvironmentSide {}
 
   static EnvironmentSide parse(String text, Path workingDir) {
     String value = text.strip();
@@ -35,31 +32,31 @@ public sealed interface EnvironmentSide {
       throw NixshipException.usage("an empty side; give an image, oci:DIR, lock:PATH or a commit");
     }
     if (value.startsWith("docker://")) {
-      return new RegistryImage(text, image(value.substring("docker://".length()), text));
+      return new RegistryImage(image(value.substring("docker://".length())));
     }
     if (value.startsWith("oci:")) {
-      return new Layout(text, OciLayoutReader.parseReference(value.substring("oci:".length()), workingDir));
+      return new Layout(OciLayoutReader.parseReference(value.substring("oci:".length()), workingDir));
     }
     if (value.startsWith("lock:")) {
-      return new Lock(text, workingDir.resolve(value.substring("lock:".length())).normalize());
+      return new Lock(workingDir.resolve(value.substring("lock:".length())).normalize());
     }
     if (value.startsWith("git:")) {
-      return new Commit(text, value.substring("git:".length()));
+      return new Commit(value.substring("git:".length()));
     }
     if (value.equals(NixpkgsLock.FILE_NAME) || value.endsWith("/" + NixpkgsLock.FILE_NAME)) {
-      return new Lock(text, workingDir.resolve(value).normalize());
+      return new Lock(workingDir.resolve(value).normalize());
     }
     int slash = value.indexOf('/');
     if (slash > 0) {
       String first = value.substring(0, slash);
       if (first.contains(".") || first.contains(":") || first.equals("localhost")) {
-        return new RegistryImage(text, image(value, text));
+        return new RegistryImage(image(value));
       }
     }
-    return new Commit(text, value);
+    return new Commit(value);
   }
 
-  private static ImageReference image(String reference, String text) {
+  private static ImageReference image(String reference) {
     ImageReference parsed = ImageReference.parse(reference);
     return parsed.tag() == null && parsed.digest() == null ? parsed.withTag("latest") : parsed;
   }

@@ -41,12 +41,12 @@ class EnvironmentTest {
           assertThat(side.reference().tag()).contains("v1");
         });
     assertThat(EnvironmentSide.parse("lock:../next.lock", HERE))
-        .isEqualTo(new EnvironmentSide.Lock("lock:../next.lock", Path.of("/work/next.lock")));
+        .isEqualTo(new EnvironmentSide.Lock(Path.of("/work/next.lock")));
     assertThat(EnvironmentSide.parse("sub/nixship.lock", HERE))
-        .isEqualTo(new EnvironmentSide.Lock("sub/nixship.lock", HERE.resolve("sub/nixship.lock")));
-    assertThat(EnvironmentSide.parse("git:main", HERE)).isEqualTo(new EnvironmentSide.Commit("git:main", "main"));
-    assertThat(EnvironmentSide.parse("origin/main", HERE)).isEqualTo(new EnvironmentSide.Commit("origin/main", "origin/main"));
-    assertThat(EnvironmentSide.parse("HEAD~1", HERE)).isEqualTo(new EnvironmentSide.Commit("HEAD~1", "HEAD~1"));
+        .isEqualTo(new EnvironmentSide.Lock(HERE.resolve("sub/nixship.lock")));
+    assertThat(EnvironmentSide.parse("git:main", HERE)).isEqualTo(new EnvironmentSide.Commit("main"));
+    assertThat(EnvironmentSide.parse("origin/main", HERE)).isEqualTo(new EnvironmentSide.Commit("origin/main"));
+    assertThat(EnvironmentSide.parse("HEAD~1", HERE)).isEqualTo(new EnvironmentSide.Commit("HEAD~1"));
   }
 
   @Test
