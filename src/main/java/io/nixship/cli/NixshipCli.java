@@ -28,6 +28,9 @@ public final class NixshipCli {
     commandLine.addSubcommand("freeze", new FreezeCommand(context));
     commandLine.addSubcommand("bump", new BumpCommand(context));
     commandLine.addSubcommand("lock", new LockCommand(context));
+    commandLine.addSubcommand("diff", new DiffCommand(context));
+    commandLine.addSubcommand("comment", new CommentCommand(context));
+    commandLine.addSubcommand("verify", new VerifyCommand(context));
     commandLine.setOut(context.out());
     commandLine.setErr(context.err());
     commandLine.setExecutionExceptionHandler(

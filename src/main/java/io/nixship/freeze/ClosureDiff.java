@@ -18,8 +18,15 @@ public record ClosureDiff(
     long sizeAfter,
     List<StorePathSize> added,
     List<StorePathSize> removed) {
-  /** A store path and its NAR size in bytes. */
-  public record StorePathSize(String path, long narSize) {}
+  /** A store path and its NAR size in bytes ({@link #UNKNOWN_SIZE} when the source does not say). */
+  public record StorePathSize(String path, long narSize) {
+    public boolean sizeKnown() {
+      return narSize != UNKNOWN_SIZE;
+    }
+  }
+
+  /** The size of a store path read from an image, whose layers are annotated with paths only. */
+  public static final long UNKNOWN_SIZE = -1;
 
   public ClosureDiff {
     added = List.copyOf(added);
@@ -34,6 +41,26 @@ public record ClosureDiff(
         after.totalNarSize(),
         onlyIn(after, before),
         onlyIn(before, after));
+  }
+
+  /** The diff of two closures known as store paths and a total size (e.g. read from images). */
+  public static ClosureDiff of(ClosureSummary before, ClosureSummary after) {
+    return new ClosureDiff(
+        before.paths().size(),
+        after.paths().size(),
+        before.totalNarSize(),
+        after.totalNarSize(),
+        onlyIn(after.paths(), before.paths()),
+        onlyIn(before.paths(), after.paths()));
+  }
+
+  private static List<StorePathSize> onlyIn(List<StorePathSize> paths, List<StorePathSize> other) {
+    Set<String> otherPaths = other.stream().map(StorePathSize::path).collect(Collectors.toSet());
+    return paths.stream()
+        .filter(p -> !otherPaths.contains(p.path()))
+        .sorted(Comparator.comparing((StorePathSize p) -> new StorePathInfo(p.path(), 0, List.of()).name())
+            .thenComparing(StorePathSize::path))
+        .toList();
   }
 
   private static List<StorePathSize> onlyIn(Closure closure, Closure other) {

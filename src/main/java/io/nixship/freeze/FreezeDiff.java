@@ -53,6 +53,11 @@ public final class FreezeDiff {
     return new FreezeDiff(before, after, packages, ClosureDiff.of(closureBefore, closureAfter), nixpkgs);
   }
 
+  /** This diff plus a closure diff computed elsewhere (e.g. from image annotations). */
+  public FreezeDiff withClosure(ClosureDiff closureDiff) {
+    return new FreezeDiff(before, after, packages, closureDiff, nixpkgs);
+  }
+
   /** This diff plus the nixpkgs revisions (git commit hashes) of both sides. */
   public FreezeDiff withNixpkgs(String revisionBefore, String revisionAfter) {
     return new FreezeDiff(before, after, packages, closure, new NixpkgsChange(revisionBefore, revisionAfter));

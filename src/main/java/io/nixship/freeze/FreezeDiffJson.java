@@ -75,7 +75,12 @@ public final class FreezeDiffJson {
 
   private static void paths(ArrayNode array, List<ClosureDiff.StorePathSize> paths) {
     for (ClosureDiff.StorePathSize path : paths) {
-      array.addObject().put("path", path.path()).put("narSize", path.narSize());
+      ObjectNode entry = array.addObject().put("path", path.path());
+      if (path.sizeKnown()) {
+        entry.put("narSize", path.narSize());
+      } else {
+        entry.putNull("narSize");
+      }
     }
   }
 

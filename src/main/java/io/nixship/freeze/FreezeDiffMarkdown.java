@@ -158,12 +158,12 @@ public final class FreezeDiffMarkdown {
       int shown = 0;
       for (ClosureDiff.StorePathSize path : closure.removed()) {
         if (shown++ < cap) {
-          lines.append("- ").append(path.path()).append("  (").append(Sizes.format(path.narSize())).append(")\n");
+          lines.append("- ").append(path.path()).append(size(path)).append('\n');
         }
       }
       for (ClosureDiff.StorePathSize path : closure.added()) {
         if (shown++ < cap) {
-          lines.append("+ ").append(path.path()).append("  (").append(Sizes.format(path.narSize())).append(")\n");
+          lines.append("+ ").append(path.path()).append(size(path)).append('\n');
         }
       }
       if (cap < total) {
@@ -172,6 +172,10 @@ public final class FreezeDiffMarkdown {
       appendCodeBlock(out, "diff", lines.toString());
     }
     out.append("\n</details>\n");
+  }
+
+  private static String size(ClosureDiff.StorePathSize path) {
+    return path.sizeKnown() ? "  (" + Sizes.format(path.narSize()) + ")" : "";
   }
 
   /** A fenced block whose fence is longer than any backtick run inside, so nothing can close it early. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipException;
 import io.nixship.image.Blob;
 import io.nixship.image.Descriptor;
+import io.nixship.image.Digests;
 import io.nixship.image.Layer;
 import io.nixship.image.OciImage;
 import io.nixship.registry.RegistryHttp.Request;
@@ -165,6 +166,56 @@ public final class RegistryClient {
         layers.size() - missing.size(),
         Collections.frequency(outcomes, BlobOutcome.MOUNTED),
         uploadedBytes);
+  }
+
+  /** Media types a manifest read accepts: single-platform manifests first, then indexes. */
+  static final List<String> MANIFEST_ACCEPT = List.of(
+      OciImage.MANIFEST_MEDIA_TYPE,
+      "application/vnd.docker.distribution.manifest.v2+json",
+      "application/vnd.oci.image.index.v1+json",
+      "application/vnd.docker.distribution.manifest.list.v2+json");
+
+  /**
+   * GETs the manifest {@code reference} (a tag or a digest) of {@code repository}, exactly as stored.
+   * A digest reference is checked against the bytes received.
+   */
+  public RegistryManifest fetchManifest(String repository, String reference) {
+    URI uri = http.uri("/v2/" + repository + "/manifests/" + reference);
+    Response response = http.send(
+        new Request("GET", uri, Map.of("Accept", String.join(", ", MANIFEST_ACCEPT)), BodyPublishers::noBody),
+        pullScopes(repository));
+    if (response.status() == 404) {
+      throw NixshipException.usage(
+          "registry " + http.host() + " has no manifest " + repository + (reference.contains(":") ? "@" : ":")
+              + reference + "; check the image reference");
+    }
+    if (response.status() != 200) {
+      throw http.refusal(response);
+    }
+    String digest = Digests.sha256(response.body());
+    if (reference.startsWith("sha256:") && !reference.equals(digest)) {
+      throw NixshipException.failure("registry " + http.host() + ": manifest " + reference + " arrived with digest " + digest);
+    }
+    String mediaType = response.header("Content-Type").map(type -> type.split(";")[0].strip()).orElse("");
+    return new RegistryManifest(mediaType, digest, response.body());
+  }
+
+  /** GETs a small blob (a config) of {@code repository} into memory and checks its digest. */
+  public byte[] fetchBlob(String repository, String digest) {
+    URI uri = http.uri("/v2/" + repository + "/blobs/" + digest);
+    Response response = http.send(Request.of("GET", uri), pullScopes(repository));
+    if (response.status() != 200) {
+      throw http.refusal(response);
+    }
+    String received = Digests.sha256(response.body());
+    if (!received.equals(digest)) {
+      throw NixshipException.failure("registry " + http.host() + ": blob " + digest + " arrived with digest " + received);
+    }
+    return response.body();
+  }
+
+  private static List<String> pullScopes(String repository) {
+    return List.of("repository:" + repository + ":pull");
   }
 
   private static List<String> tagsFor(RegistryTarget target, List<String> extraTags) {
