@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
+import io.nixship.testsupport.RegistryServer;
 import io.nixship.testsupport.TestNixpkgs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,6 +65,50 @@ class ActionsRunTest {
     String everythingElse = String.join("\n", log.subList(2, log.size())) + result.out()
         + Files.readString(runner.outputFile) + runner.summary();
     assertThat(everythingElse).doesNotContain(TOKEN).doesNotContain(PASSWORD);
+  }
+
+  @Test
+  void theRegistryPasswordInputLogsInToTheImagesRegistryAndIsMasked() throws IOException {
+    Path workspace = tmp.resolve("workspace");
+    ExampleProject.create(workspace, TestNixpkgs.Revision.REV1);
+    try (RegistryServer registry = RegistryServer.startWithBasicAuth("robot", PASSWORD)) {
+      Runner runner = new Runner(workspace)
+          .input("REGISTRY", registry.host())
+          .input("IMAGE", "acme/imgproxy-lite")
+          .input("REGISTRY-USERNAME", "robot")
+          .input("REGISTRY-PASSWORD", PASSWORD)
+          .input("GITHUB-TOKEN", TOKEN);
+
+      CliRun.Result result = runner.run.run("build");
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(runner.outputs().get("image"))
+          .startsWith(registry.host() + "/acme/imgproxy-lite:git-")
+          .endsWith("@" + runner.outputs().get("digest"));
+      List<String> log = result.err().lines().toList();
+      assertThat(log.subList(0, 2)).containsExactly("::add-mask::" + TOKEN, "::add-mask::" + PASSWORD);
+      assertThat(String.join("\n", log.subList(2, log.size())) + Files.readString(runner.outputFile) + runner.summary())
+          .doesNotContain(PASSWORD).doesNotContain(TOKEN);
+    }
+  }
+
+  @Test
+  void aWrongRegistryPasswordFailsWithoutShowingIt() throws IOException {
+    Path workspace = tmp.resolve("workspace");
+    ExampleProject.create(workspace, TestNixpkgs.Revision.REV1);
+    try (RegistryServer registry = RegistryServer.startWithBasicAuth("robot", "the-right-one")) {
+      Runner runner = new Runner(workspace)
+          .input("IMAGE", registry.host() + "/acme/imgproxy-lite")
+          .input("REGISTRY-USERNAME", "robot")
+          .input("REGISTRY-PASSWORD", PASSWORD);
+
+      CliRun.Result result = runner.run.run("build");
+
+      assertThat(result.exitCode()).isEqualTo(1);
+      assertThat(result.err()).contains("\n::error::");
+      assertThat(result.err().substring(result.err().indexOf('\n'))).doesNotContain(PASSWORD);
+      assertThat(runner.outputs()).isEmpty();
+    }
   }
 
   @Test
