@@ -65,7 +65,8 @@ final class RegistryOptions {
           ? "--registry-password-stdin needs --registry-username"
           : "the registry-password action input needs registry-username too");
     }
-    return Optional.of(new RegistryCredentials(username, passwordStdin ? passwordFromStdin(context, secrets) : passwordInput.get()));
+    String password = passwordStdin ? passwordFromStdin(context, secrets) : passwordInput.get();
+    return Optional.of(new RegistryCredentials(username, password));
   }
 
   private static String passwordFromStdin(CliContext context, Consumer<String> secrets) {
