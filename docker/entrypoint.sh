@@ -21,7 +21,8 @@ case "$command" in
 esac
 
 jar="${NIXSHIP_JAR:-/opt/nixship/nixship.jar}"
-java_options=(-Xshare:auto)
+# JVM warnings (e.g. a class-data archive that no longer matches) go to stderr: stdout is the result.
+java_options=(-Xlog:disable -Xlog:all=warning:stderr -Xshare:auto)
 if [ -f "${NIXSHIP_CDS_ARCHIVE:-}" ]; then
   java_options+=("-XX:SharedArchiveFile=$NIXSHIP_CDS_ARCHIVE")
 fi

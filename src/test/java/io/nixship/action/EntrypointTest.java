@@ -59,7 +59,8 @@ class EntrypointTest {
     Run run = run(Map.of("INPUT_COMMAND", name, "INPUT_IMAGE", "ghcr.io/acme/shop"));
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.javaArgv()).containsExactly("-Xshare:auto", "-jar", "/opt/nixship/nixship.jar", name);
+    assertThat(run.javaArgv()).containsExactly(
+        "-Xlog:disable", "-Xlog:all=warning:stderr", "-Xshare:auto", "-jar", "/opt/nixship/nixship.jar", name);
   }
 
   @Test
@@ -70,7 +71,8 @@ class EntrypointTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.javaArgv())
-        .containsExactly("-Xshare:auto", "-XX:SharedArchiveFile=" + archive, "-jar", "/x/nixship.jar", "release");
+        .containsExactly("-Xlog:disable", "-Xlog:all=warning:stderr", "-Xshare:auto",
+            "-XX:SharedArchiveFile=" + archive, "-jar", "/x/nixship.jar", "release");
   }
 
   @ParameterizedTest
