@@ -22,7 +22,8 @@ public final class NixshipCli {
       description = "Print the stack trace of an error, not only its one-line message.")
   boolean stacktrace;
 
-  public static CommandLine commandLine(CliContext context) {
+  public static CommandLine commandLine(CliContext given) {
+    CliContext context = ActionInputDefaults.withGitHubTokenInput(given);
     CommandLine commandLine = new CommandLine(new NixshipCli());
     commandLine.addSubcommand("build", new BuildCommand(context));
     commandLine.addSubcommand("freeze", new FreezeCommand(context));
@@ -31,13 +32,17 @@ public final class NixshipCli {
     commandLine.addSubcommand("diff", new DiffCommand(context));
     commandLine.addSubcommand("comment", new CommentCommand(context));
     commandLine.addSubcommand("verify", new VerifyCommand(context));
+    // After every addSubcommand: picocli hands the provider only to the subcommands that exist now.
+    commandLine.setDefaultValueProvider(new ActionInputDefaults(context.env()));
     commandLine.setOut(context.out());
     commandLine.setErr(context.err());
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> report(context, exception, wantsStacktrace(parseResult)));
     commandLine.setParameterExceptionHandler(
         (exception, args) -> {
-          context.err().println("nixship: " + exception.getMessage());
+          ErrorAnnotations errors = new ErrorAnnotations(context);
+          context.err().println("nixship: " + errors.mask(exception.getMessage()));
+          errors.annotate(exception.getMessage());
           exception.getCommandLine().usage(context.err());
           context.err().flush();
           return NixshipException.USAGE;
@@ -51,15 +56,18 @@ public final class NixshipCli {
   }
 
   private static int report(CliContext context, Exception exception, boolean stacktrace) {
+    ErrorAnnotations errors = new ErrorAnnotations(context);
     if (exception instanceof NixshipException known) {
-      context.err().println("nixship: error: " + known.getMessage());
+      context.err().println("nixship: error: " + errors.mask(known.getMessage()));
+      errors.annotate(known.getMessage());
       if (stacktrace) {
         known.printStackTrace(context.err());
       }
       context.err().flush();
       return known.exitCode();
     }
-    context.err().println("nixship: internal error: " + exception);
+    context.err().println("nixship: internal error: " + errors.mask(exception.toString()));
+    errors.annotate("internal error: " + exception);
     exception.printStackTrace(context.err());
     context.err().flush();
     return NixshipException.FAILURE;

@@ -44,16 +44,32 @@ final class RegistryOptions {
         .withSecretSeen(secrets);
   }
 
+  /**
+   * Explicit credentials: the password from standard input, else from the action's
+   * {@code registry-password} input ({@code INPUT_REGISTRY-PASSWORD}, an environment variable, never an
+   * option, so it is in no argv); either is masked before anything else can print it.
+   */
   Optional<RegistryCredentials> credentials(CliContext context, Consumer<String> secrets) {
-    if (!passwordStdin) {
+    Optional<String> passwordInput =
+        ActionInputDefaults.input(context.env(), ActionInputDefaults.REGISTRY_PASSWORD);
+    passwordInput.ifPresent(secrets);
+    if (!passwordStdin && passwordInput.isEmpty()) {
       if (username != null) {
-        throw NixshipException.usage("--registry-username needs --registry-password-stdin");
+        throw NixshipException.usage(
+            "--registry-username needs --registry-password-stdin (or the registry-password action input)");
       }
       return Optional.empty();
     }
     if (username == null || username.isBlank()) {
-      throw NixshipException.usage("--registry-password-stdin needs --registry-username");
+      throw NixshipException.usage(passwordStdin
+          ? "--registry-password-stdin needs --registry-username"
+          : "the registry-password action input needs registry-username too");
     }
+    String password = passwordStdin ? passwordFromStdin(context, secrets) : passwordInput.get();
+    return Optional.of(new RegistryCredentials(username, password));
+  }
+
+  private static String passwordFromStdin(CliContext context, Consumer<String> secrets) {
     String password;
     try {
       password = new String(context.in().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -64,6 +80,6 @@ final class RegistryOptions {
       throw NixshipException.usage("--registry-password-stdin: standard input was empty");
     }
     secrets.accept(password);
-    return Optional.of(new RegistryCredentials(username, password));
+    return password;
   }
 }

@@ -1,0 +1,43 @@
+# syntax=docker/dockerfile:1
+# The nixship GitHub Action image (action.yml: runs.image): Nix, a Java runtime, git and nixship.jar,
+# nothing else. The base image is pinned by digest in both stages; Dependabot (package-ecosystem
+# "docker") or Renovate must refresh these digests, and the two FROM lines must stay identical.
+# The reproducible way to build the same image is default.nix (`nixship build` on this repository).
+
+# Build stage: the same pinned base, with a JDK and Maven from Debian.
+FROM debian:bookworm-slim@sha256:4b50eb66f977b4062683ff434ef18ac191da862dbe966961bc11990cf5791a8d AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY pom.xml ./
+COPY src ./src
+RUN mvn -B -q package -DskipTests
+
+# Runtime stage.
+FROM debian:bookworm-slim@sha256:4b50eb66f977b4062683ff434ef18ac191da862dbe966961bc11990cf5791a8d
+# nix-bin without its recommended nix-setup-systemd: single-user Nix, no daemon. The JRE's postinst
+# expects the man directory that the slim image leaves out.
+RUN mkdir -p /usr/share/man/man1 \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends nix-bin openjdk-17-jre-headless git ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+# Containers cannot set up Nix's sandbox, and single-user root builds need no build users.
+RUN printf '%s\n' 'sandbox = false' 'build-users-group =' > /etc/nix/nix.conf \
+ && mkdir -p /nix/store /nix/var/nix \
+ && git config --system --add safe.directory '*'
+# GitHub runs container actions as the image's user with the workspace (owned by the runner's user)
+# mounted at /github/workspace, and its docs require the default user, root: only root can write the
+# workspace, GITHUB_OUTPUT and the step summary, and single-user Nix needs /nix writable by the same
+# user. The safe.directory line above lets git read that foreign-owned workspace.
+USER root
+ENV HOME=/root \
+    XDG_CACHE_HOME=/var/cache/nixship \
+    NIXSHIP_CDS_ARCHIVE=/opt/nixship/nixship.jsa
+COPY --from=build /src/target/nixship.jar /opt/nixship/nixship.jar
+COPY docker/entrypoint.sh /opt/nixship/entrypoint.sh
+# A class-data-sharing archive from a training run: the CLI starts faster on every action run.
+RUN mkdir -p "$XDG_CACHE_HOME" \
+ && java -XX:ArchiveClassesAtExit="$NIXSHIP_CDS_ARCHIVE" -jar /opt/nixship/nixship.jar build --help >/dev/null
+WORKDIR /github/workspace
+ENTRYPOINT ["/opt/nixship/entrypoint.sh"]

@@ -1,0 +1,114 @@
+package io.nixship.action;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The checks hadolint would make that matter here (hadolint is not packaged for Debian 12, and there
+ * is no Docker engine to build the image): pinned bases, no piped installers, the intended user and
+ * home, the packages the image is meant to hold and nothing else.
+ */
+class DockerfileTest {
+  private static final Pattern FROM = Pattern.compile("(?i)^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?\\s*$");
+  private static final Pattern DIGEST_PINNED = Pattern.compile("[a-z0-9./_-]+(:[\\w.-]+)?@sha256:[0-9a-f]{64}");
+
+  private static List<String> instructions;
+
+  /** Instructions with their continuation lines joined and comments dropped. */
+  @BeforeAll
+  static void read() throws IOException {
+    instructions = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : Files.readAllLines(Path.of("Dockerfile"))) {
+      if (line.strip().startsWith("#") || line.isBlank()) {
+        continue;
+      }
+      boolean continues = line.endsWith("\\");
+      current.append(continues ? line.substring(0, line.length() - 1) : line).append(' ');
+      if (!continues) {
+        instructions.add(current.toString().strip().replaceAll("\\s+", " "));
+        current.setLength(0);
+      }
+    }
+  }
+
+  private static List<String> named(String keyword) {
+    return instructions.stream().filter(i -> i.toUpperCase().startsWith(keyword + " ")).toList();
+  }
+
+  @Test
+  void everyBaseImageIsPinnedByDigestOrIsAnEarlierStage() {
+    Set<String> stages = new HashSet<>();
+    List<String> froms = named("FROM");
+    assertThat(froms).hasSize(2);
+    for (String from : froms) {
+      Matcher m = FROM.matcher(from);
+      assertThat(m.matches()).as(from).isTrue();
+      assertThat(stages.contains(m.group(1)) || DIGEST_PINNED.matcher(m.group(1)).matches())
+          .as("%s names its base by digest", from).isTrue();
+      if (m.group(2) != null) {
+        stages.add(m.group(2));
+      }
+    }
+    assertThat(froms.get(0).split(" ")[1]).as("both stages on the same base").isEqualTo(froms.get(1).split(" ")[1]);
+  }
+
+  @Test
+  void nothingIsDownloadedAndPipedIntoAShell() {
+    for (String instruction : instructions) {
+      assertThat(instruction).as(instruction)
+          .doesNotContainPattern("(?i)(curl|wget)[^|;&]*\\|\\s*(sudo\\s+)?(ba|z|da)?sh")
+          .doesNotContainPattern("(?i)^ADD\\s+https?://");
+    }
+  }
+
+  @Test
+  void theImageRunsAsRootWithAWritableHomeAndCacheAndTheEntrypointInExecForm() {
+    List<String> users = named("USER");
+    assertThat(users).isNotEmpty();
+    assertThat(users.get(users.size() - 1)).isEqualTo("USER root");
+    assertThat(named("ENV")).anySatisfy(env -> assertThat(env).contains("HOME=/root", "XDG_CACHE_HOME=/var/cache/nixship"));
+    assertThat(instructions).contains(
+        "COPY docker/entrypoint.sh /opt/nixship/entrypoint.sh",
+        "ENTRYPOINT [\"/opt/nixship/entrypoint.sh\"]",
+        "WORKDIR /github/workspace");
+    assertThat(Path.of("docker/entrypoint.sh")).isExecutable();
+  }
+
+  @Test
+  void theRuntimeHoldsNixJavaGitAndCertificatesOnlyWithSingleUserNixUnsandboxed() {
+    List<String> installs = instructions.stream().filter(i -> i.contains("apt-get install")).toList();
+    assertThat(installs).hasSize(2);
+    assertThat(packages(installs.get(0))).containsExactlyInAnyOrder("openjdk-17-jdk-headless", "maven");
+    assertThat(packages(installs.get(1)))
+        .containsExactlyInAnyOrder("nix-bin", "openjdk-17-jre-headless", "git", "ca-certificates");
+    assertThat(installs).allSatisfy(i -> assertThat(i).contains("--no-install-recommends", "rm -rf /var/lib/apt/lists/*"));
+    assertThat(instructions).anySatisfy(i -> assertThat(i).contains("'sandbox = false'", "/etc/nix/nix.conf"));
+  }
+
+  @Test
+  void theJarIsBuiltByMavenAndShippedWithAClassDataSharingArchive() {
+    assertThat(instructions).contains("RUN mvn -B -q package -DskipTests",
+        "COPY --from=build /src/target/nixship.jar /opt/nixship/nixship.jar");
+    assertThat(instructions).anySatisfy(i -> assertThat(i).contains("-XX:ArchiveClassesAtExit=\"$NIXSHIP_CDS_ARCHIVE\""));
+    assertThat(named("ENV")).anySatisfy(env -> assertThat(env).contains("NIXSHIP_CDS_ARCHIVE=/opt/nixship/nixship.jsa"));
+  }
+
+  private static List<String> packages(String install) {
+    String afterInstall = install.substring(install.indexOf("apt-get install") + "apt-get install".length());
+    String words = afterInstall.split("&&")[0];
+    return Arrays.stream(words.trim().split(" ")).filter(w -> !w.startsWith("-")).toList();
+  }
+}
