@@ -75,6 +75,8 @@ public final class RegistryClient {
       Path home,
       RegistrySettings settings) {
     Optional<RegistryCredentials> credentials = new DockerCredentials(env, home).resolve(target.host(), explicit);
+    // Secrets from ~/.docker/config.json or a credential helper are masked like the explicit ones, before any request.
+    credentials.ifPresent(found -> settings.secretSeen().accept(found.secret()));
     BlobLocations locations = new FileBlobLocations(FileBlobLocations.defaultCacheDirectory(env, home));
     return new RegistryClient(target.apiHost(), credentials, settings, locations);
   }

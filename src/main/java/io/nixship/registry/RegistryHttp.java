@@ -7,12 +7,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * Talks HTTP to one registry host: picks http only where allowed, answers auth challenges (Basic,
@@ -175,6 +178,9 @@ final class RegistryHttp {
         }
         retryAfter = retryAfter(response);
       } catch (IOException failure) {
+        notWorthRetrying(failure, what).ifPresent(error -> {
+          throw error;
+        });
         if (tried >= retry.maxAttempts()) {
           throw NixshipException.failure(
               "registry " + host + ": " + what + " failed after " + tried + " attempts: " + describe(failure), failure);
@@ -190,6 +196,28 @@ final class RegistryHttp {
         throw NixshipException.failure("registry " + host + ": " + what + " was interrupted");
       }
     }
+  }
+
+  /**
+   * Failures another try cannot fix: a host name that does not resolve, and a TLS handshake that
+   * fails (most often a registry that serves plain HTTP, which we only speak where allowed).
+   */
+  private Optional<NixshipException> notWorthRetrying(IOException failure, String what) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+        return Optional.of(NixshipException.failure(
+            "registry " + host + ": cannot resolve host " + hostOnly(host) + " (" + what + "); check the registry in --to",
+            failure));
+      }
+      if (cause instanceof SSLException && scheme.equals("https")) {
+        return Optional.of(NixshipException.failure(
+            "registry " + host + ": TLS handshake failed (" + describe(failure) + "); nixship speaks plain HTTP only to"
+                + " loopback registries and hosts named with --insecure-registry: if " + host
+                + " has no TLS, pass --insecure-registry " + host,
+            failure));
+      }
+    }
+    return Optional.empty();
   }
 
   static boolean isTransient(int status) {
