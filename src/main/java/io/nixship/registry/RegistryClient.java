@@ -150,6 +150,7 @@ public final class RegistryClient {
     for (String tag : tags) {
       putManifest(repository, tag, manifest, mediaType, image.manifestDigest(), scopes);
     }
+    listener.finished();
 
     long uploadedBytes = configUploaded ? config.descriptor().size() : 0;
     for (int i = 0; i < missing.size(); i++) {
