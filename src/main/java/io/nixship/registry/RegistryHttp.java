@@ -199,8 +199,9 @@ final class RegistryHttp {
   }
 
   /**
-   * Failures another try cannot fix: a host name that does not resolve, and a TLS handshake that
-   * fails (most often a registry that serves plain HTTP, which we only speak where allowed).
+   * Failures another try cannot fix: a host name that does not resolve, and a TLS handshake answered
+   * in plain HTTP (a registry without TLS, which we only speak to where allowed). Other TLS errors,
+   * such as a connection reset mid-upload, stay retryable.
    */
   private Optional<NixshipException> notWorthRetrying(IOException failure, String what) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -209,9 +210,9 @@ final class RegistryHttp {
             "registry " + host + ": cannot resolve host " + hostOnly(host) + " (" + what + "); check the registry in --to",
             failure));
       }
-      if (cause instanceof SSLException && scheme.equals("https")) {
+      if (cause instanceof SSLException && String.valueOf(cause.getMessage()).contains("plaintext connection")) {
         return Optional.of(NixshipException.failure(
-            "registry " + host + ": TLS handshake failed (" + describe(failure) + "); nixship speaks plain HTTP only to"
+            "registry " + host + ": TLS handshake failed: it answered in plain HTTP; nixship speaks plain HTTP only to"
                 + " loopback registries and hosts named with --insecure-registry: if " + host
                 + " has no TLS, pass --insecure-registry " + host,
             failure));
