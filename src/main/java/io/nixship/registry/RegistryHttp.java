@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -389,7 +390,16 @@ final class RegistryHttp {
   }
 
   private static String describe(IOException failure) {
+    // java.net.http wraps the socket's error ("Connection refused") in an exception without a message.
     String message = failure.getMessage();
+    for (Throwable cause = failure.getCause(); (message == null || message.isBlank()) && cause != null;
+        cause = cause.getCause()) {
+      message = cause.getMessage();
+    }
+    if ((message == null || message.isBlank()) && failure instanceof ConnectException) {
+      // Timeouts come as HttpConnectTimeoutException with a message; a bare one is a refusal.
+      message = "connection refused";
+    }
     String kind = failure.getClass().getSimpleName();
     return message == null || message.isBlank() ? kind : kind + " (" + message.replaceAll("[\\r\\n]+", " ") + ")";
   }
