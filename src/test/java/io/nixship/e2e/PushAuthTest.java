@@ -3,6 +3,7 @@ package io.nixship.e2e;
 import static io.nixship.e2e.PushFixtures.push;
 import static io.nixship.e2e.PushFixtures.skopeo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
@@ -85,8 +86,8 @@ class PushAuthTest {
     assertThat(sent).extracting(RegistryServer.LoggedRequest::method, RegistryServer.LoggedRequest::path,
             RegistryServer.LoggedRequest::status)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("GET", "/v2/", 401),
-            org.assertj.core.groups.Tuple.tuple("GET", "/v2/", 401));
+            tuple("GET", "/v2/", 401),
+            tuple("GET", "/v2/", 401));
     assertThat(Files.exists(home.resolve(".cache/nixship/blobs"))).isFalse();
   }
 

@@ -98,12 +98,6 @@ class PushOnePackageChangeTest {
           assertThat(cachedAfter.get(hex)).as("cache blob " + hex).isNotNull().isEqualTo(cachedBefore.get(hex));
         }
       }
-      System.out.printf(
-          "push sizes: first %d bytes, one-package change %d bytes (%d of %d layers uploaded)%n",
-          first.path("bytesUploaded").asLong(),
-          second.path("bytesUploaded").asLong(),
-          second.path("layers").path("uploaded").asInt(),
-          second.path("layers").path("total").asInt());
     }
   }
 

@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +71,7 @@ class PushTagsTest {
   }
 
   private static Instant commitTime(ExampleProject project) throws IOException {
-    try (var walk = new org.eclipse.jgit.revwalk.RevWalk(project.git().getRepository())) {
+    try (var walk = new RevWalk(project.git().getRepository())) {
       RevCommit commit = walk.parseCommit(project.git().getRepository().resolve("HEAD"));
       return Instant.ofEpochSecond(commit.getCommitTime());
     }
