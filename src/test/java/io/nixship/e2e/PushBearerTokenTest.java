@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the request carries the token its realm issued, and proxies to a real docker-registry otherwise. In
  * GitHub Actions, both the password and the derived token are masked before they could show. The
  * registry names its own address in upload locations, so blob bodies go to it directly (without the
- * token: another origin) and only small requests pass through the front.
+ * token: another origin); they must not pass through the front, which un-gzips any request body that
+ * starts with the gzip magic, layers included.
  */
 class PushBearerTokenTest {
   private static final String USER = "ci-bot";
