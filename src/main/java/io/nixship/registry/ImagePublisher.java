@@ -6,6 +6,7 @@ import io.nixship.image.ImageDestination;
 import io.nixship.image.OciImage;
 import io.nixship.image.OciLayoutWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,8 @@ public final class ImagePublisher {
   private final Path home;
   private final RegistrySettings settings;
   private final Optional<RegistryCredentials> credentials;
+  /** Clients by API host: the access check and the push share one, so credentials are resolved once. */
+  private final Map<String, RegistryClient> clients = new HashMap<>();
 
   public ImagePublisher(
       Map<String, String> environment,
@@ -67,7 +70,7 @@ public final class ImagePublisher {
   public void checkAccess(ImageDestination destination) {
     if (destination instanceof ImageDestination.Registry registry) {
       RegistryTarget target = RegistryTarget.parse(registry.reference());
-      RegistryClient.forTarget(target, credentials, environment, home, settings).ping();
+      client(target).ping();
     }
   }
 
@@ -95,8 +98,12 @@ public final class ImagePublisher {
     }
     ImageDestination.Registry registry = (ImageDestination.Registry) destination;
     RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), defaultTag);
-    RegistryClient client = RegistryClient.forTarget(target, credentials, environment, home, settings);
-    PushResult result = client.push(image, target, extraTags, listener);
+    PushResult result = client(target).push(image, target, extraTags, listener);
     return new Published(result.reference(), result.digest(), target.tag(), Optional.of(result));
+  }
+
+  private RegistryClient client(RegistryTarget target) {
+    return clients.computeIfAbsent(
+        target.apiHost(), host -> RegistryClient.forTarget(target, credentials, environment, home, settings));
   }
 }

@@ -125,6 +125,33 @@ class PushAuthTest {
     assertThat(Files.readString(summary)).contains("nixship").doesNotContain(SECRET);
   }
 
+  @Test
+  void credentialHelperIsAskedOnceWithTheHostOnStdinAndItsSecretIsMasked() throws IOException {
+    Path bin = Files.createDirectories(root.resolve("bin-" + registry.port()));
+    Path calls = bin.resolve("calls");
+    Path helper = bin.resolve("docker-credential-nixshiptest");
+    Files.writeString(helper, String.join("\n",
+        "#!/bin/sh",
+        "echo \"$*\" >> " + calls,
+        "read host",
+        "echo \"stdin $host\" >> " + calls,
+        "printf '{\"ServerURL\":\"%s\",\"Username\":\"" + USER + "\",\"Secret\":\"" + SECRET + "\"}' \"$host\"",
+        ""));
+    helper.toFile().setExecutable(true);
+    Path config = home.resolve(".docker/config.json");
+    Files.createDirectories(config.getParent());
+    Files.writeString(config, "{\"credHelpers\": {\"" + registry.host() + "\": \"nixshiptest\"}}\n");
+    CliRun cli = CliRun.offline(root, home).env("GITHUB_ACTIONS", "true");
+    cli.env("PATH", bin + ":" + cli.environment().get("PATH"));
+
+    CliRun.Result result = push(cli, project, registry.host() + "/acme/imgproxy-lite");
+
+    assertThat(Files.readAllLines(calls)).containsExactly("get", "stdin " + registry.host());
+    assertThat(result.out()).startsWith(registry.host() + "/acme/imgproxy-lite:git-").doesNotContain(SECRET);
+    assertThat(result.err().lines().filter(line -> line.contains(SECRET)).toList())
+        .containsExactly("::add-mask::" + SECRET);
+  }
+
   private static CliRun actions(CliRun cli, Path outputs, Path summary) {
     return cli.env("GITHUB_ACTIONS", "true")
         .env("GITHUB_OUTPUT", outputs.toString())
