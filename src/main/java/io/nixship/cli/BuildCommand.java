@@ -74,15 +74,16 @@ final class BuildCommand implements Callable<Integer> {
                     project.commit,
                     maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers),
                     cache)));
-    ImagePublisher.Published published =
-        session.group("nixship publish", () ->
-            publisher.publish(
-                built.image(),
-                destination,
-                built.tag(),
-                extraTags,
-                built.config().image(),
-                new PushProgress(session, context.interactive())));
+    PushProgress progress = new PushProgress(session, context.interactive());
+    ImagePublisher.Published published;
+    try {
+      published =
+          session.group("nixship publish", () ->
+              publisher.publish(
+                  built.image(), destination, built.tag(), extraTags, built.config().image(), progress));
+    } finally {
+      progress.end();
+    }
     session.log(String.format(
         "built %s: %d layers (%d from cache), %d store paths, %d Python packages",
         published.digest(),

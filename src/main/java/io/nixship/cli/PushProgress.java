@@ -53,9 +53,15 @@ final class PushProgress implements PushListener {
     // A config already in the registry sends no bytes; the push is complete all the same.
     bytesDone.set(bytes);
     draw();
-    if (interactive) {
+    end();
+  }
+
+  /** Ends the progress line, so what follows (the summary, or an error after a failed push) starts on its own. */
+  synchronized void end() {
+    if (interactive && !lastDrawn.isEmpty()) {
       session.context().err().println();
       session.context().err().flush();
+      lastDrawn = "";
     }
   }
 

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The registry process dies during {@code nixship build --to}: killed with SIGKILL once the first blob
  * is in. Restarted, the retries finish the push; left down, the push fails in one line and no tag
- * exists, so nothing points at a manifest with missing blobs.
+ * exists, so nothing points at a manifest with missing blobs, and the error starts on its own line
+ * after the progress drawn on a terminal.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PushFaultTest {
@@ -69,13 +70,15 @@ class PushFaultTest {
       String repository = registry.host() + "/acme/imgproxy-lite";
 
       CompletableFuture<CliRun.Result> run = CompletableFuture.supplyAsync(() ->
-          cli.run("build", "--dir", project.dir().toString(), "--to", repository, "--jobs", "1"));
+          cli.interactive(true).run("build", "--dir", project.dir().toString(), "--to", repository, "--jobs", "1"));
       killAfterFirstUpload(registry, run);
       CliRun.Result result = run.get(5, TimeUnit.MINUTES);
       registry.restart();
 
       assertThat(result.exitCode()).isEqualTo(1);
       assertThat(result.out()).isEmpty();
+      // The progress line drawn on the terminal is ended before the error.
+      assertThat(result.err()).contains("\rpushing: ").contains("\nnixship: error:");
       assertThat(result.err().lines().filter(line -> line.startsWith("nixship: error:")).toList())
           .singleElement().satisfies(line -> assertThat(line)
               .startsWith("nixship: error: registry " + registry.host() + ": ")
