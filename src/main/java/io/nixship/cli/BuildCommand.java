@@ -34,7 +34,8 @@ final class BuildCommand implements Callable<Integer> {
       names = "--to",
       required = true,
       paramLabel = "DEST",
-      description = "oci:DIR (an OCI layout), docker-archive:FILE (for docker load) or REGISTRY/REPO[:TAG].")
+      description = "oci:DIR (an OCI layout), docker-archive:FILE (for docker load) or REGISTRY/REPO[:TAG]"
+          + " (https; http:// only for loopback and --insecure-registry hosts).")
   String to;
 
   @Option(names = "--max-layers", paramLabel = "N", description = "Most layers in the image (default: .nixship.yaml, else 100).")
@@ -56,13 +57,14 @@ final class BuildCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandSession session = new CommandSession(context);
-    ImageDestination destination = ImageDestination.parse(to, context.workingDir());
     ImagePublisher publisher =
         new ImagePublisher(
             context.env(),
             context.home(),
             registry.settings(session::addMask),
             registry.credentials(context, session::addMask));
+    ImageDestination destination = publisher.destination(to, context.workingDir());
+    publisher.checkAccess(destination);
     Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
     ImageBuildService.BuiltImage built =
         session.group("nixship build", () ->
@@ -72,15 +74,16 @@ final class BuildCommand implements Callable<Integer> {
                     project.commit,
                     maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers),
                     cache)));
-    ImagePublisher.Published published =
-        session.group("nixship publish", () ->
-            publisher.publish(
-                built.image(),
-                destination,
-                built.tag(),
-                extraTags,
-                built.config().image(),
-                new PushProgress(session, context.interactive())));
+    PushProgress progress = new PushProgress(session, context.interactive());
+    ImagePublisher.Published published;
+    try {
+      published =
+          session.group("nixship publish", () ->
+              publisher.publish(
+                  built.image(), destination, built.tag(), extraTags, built.config().image(), progress));
+    } finally {
+      progress.end();
+    }
     session.log(String.format(
         "built %s: %d layers (%d from cache), %d store paths, %d Python packages",
         published.digest(),

@@ -3,20 +3,23 @@ package io.nixship.cli;
 import io.nixship.image.Descriptor;
 import io.nixship.registry.BlobOutcome;
 import io.nixship.registry.PushListener;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Push progress on stderr: a line redrawn in place when stderr is a terminal, nothing otherwise (the
- * one-line summary at the end is enough for CI logs). Called from the upload threads.
+ * Push progress on stderr: layers in the registry and bytes done, one line redrawn in place when
+ * stderr is a terminal; nothing otherwise (the one-line summary at the end is enough for CI logs).
+ * Layers already there or mounted count their bytes as done. Called from the upload threads.
  */
 final class PushProgress implements PushListener {
   private final CommandSession session;
   private final boolean interactive;
   private final AtomicInteger layersDone = new AtomicInteger();
-  private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicLong bytesDone = new AtomicLong();
   private volatile int layers;
   private volatile long bytes;
+  private String lastDrawn = "";
 
   PushProgress(CommandSession session, boolean interactive) {
     this.session = session;
@@ -32,29 +35,55 @@ final class PushProgress implements PushListener {
 
   @Override
   public void bytesSent(long delta) {
-    bytesSent.addAndGet(delta);
+    bytesDone.addAndGet(delta);
     draw();
   }
 
   @Override
   public void layerDone(Descriptor layer, BlobOutcome outcome) {
+    if (outcome != BlobOutcome.UPLOADED) {
+      bytesDone.addAndGet(layer.size());
+    }
     layersDone.incrementAndGet();
     draw();
+  }
+
+  @Override
+  public void finished() {
+    // A config already in the registry sends no bytes; the push is complete all the same.
+    bytesDone.set(bytes);
+    draw();
+    end();
+  }
+
+  /** Ends the progress line, so what follows (the summary, or an error after a failed push) starts on its own. */
+  synchronized void end() {
+    if (interactive && !lastDrawn.isEmpty()) {
+      session.context().err().println();
+      session.context().err().flush();
+      lastDrawn = "";
+    }
   }
 
   private synchronized void draw() {
     if (!interactive) {
       return;
     }
-    var err = session.context().err();
-    err.printf("\rpushing: %d/%d layers, %s / %s   ", layersDone.get(), layers, mb(bytesSent.get()), mb(bytes));
-    if (layers > 0 && layersDone.get() == layers) {
-      err.println();
+    String line = String.format(
+        Locale.ROOT,
+        "pushing: %d/%d layers, %s / %s", layersDone.get(), layers, mb(bytesDone.get()), mb(bytes));
+    // Uploads report every few kilobytes; redraw only when what a person sees changes.
+    if (line.equals(lastDrawn)) {
+      return;
     }
+    int padding = Math.max(0, lastDrawn.length() - line.length());
+    lastDrawn = line;
+    var err = session.context().err();
+    err.print("\r" + line + " ".repeat(padding));
     err.flush();
   }
 
   private static String mb(long value) {
-    return String.format("%.1f MB", value / 1_000_000.0);
+    return String.format(Locale.ROOT, "%.1f MB", value / 1_000_000.0);
   }
 }

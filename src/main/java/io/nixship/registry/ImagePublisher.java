@@ -1,10 +1,12 @@
 package io.nixship.registry;
 
+import io.nixship.NixshipException;
 import io.nixship.image.DockerArchiveWriter;
 import io.nixship.image.ImageDestination;
 import io.nixship.image.OciImage;
 import io.nixship.image.OciLayoutWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +21,8 @@ public final class ImagePublisher {
   private final Path home;
   private final RegistrySettings settings;
   private final Optional<RegistryCredentials> credentials;
+  /** Clients by API host: the access check and the push share one, so credentials are resolved once. */
+  private final Map<String, RegistryClient> clients = new HashMap<>();
 
   public ImagePublisher(
       Map<String, String> environment,
@@ -37,6 +41,38 @@ public final class ImagePublisher {
    * otherwise; {@code push} is present for registries only.
    */
   public record Published(String reference, String digest, String tag, Optional<PushResult> push) {}
+
+  /**
+   * The destination {@code --to} names (see {@link ImageDestination#parse}). {@code
+   * http://HOST/REPO[:TAG]} states that the registry has no TLS: it is accepted only for loopback hosts
+   * and hosts named with {@code --insecure-registry}, and refused before any request otherwise, so
+   * credentials never cross a network in plain text by accident.
+   */
+  public ImageDestination destination(String to, Path workingDir) {
+    String scheme = "http://";
+    if (to != null && to.regionMatches(true, 0, scheme, 0, scheme.length())) {
+      String reference = to.substring(scheme.length());
+      String host = RegistryTarget.parse(reference).host();
+      if (!RegistryHttp.plainHttpAllowed(host, settings.insecureRegistries())) {
+        throw NixshipException.usage("--to " + to + ": plain HTTP is allowed only to loopback registries and hosts"
+            + " named with --insecure-registry; pass --insecure-registry " + host + " if this registry has no TLS");
+      }
+      return new ImageDestination.Registry(reference);
+    }
+    return ImageDestination.parse(to, workingDir);
+  }
+
+  /**
+   * For a registry destination, checks before the (long) build that the registry answers and accepts
+   * our credentials, so a wrong password or an unreachable host fails in a second, not after the build.
+   * Layouts and archives need no check.
+   */
+  public void checkAccess(ImageDestination destination) {
+    if (destination instanceof ImageDestination.Registry registry) {
+      RegistryTarget target = RegistryTarget.parse(registry.reference());
+      client(target).ping();
+    }
+  }
 
   /**
    * Writes or pushes {@code image}. {@code defaultTag} applies when the destination names none;
@@ -62,8 +98,12 @@ public final class ImagePublisher {
     }
     ImageDestination.Registry registry = (ImageDestination.Registry) destination;
     RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), defaultTag);
-    RegistryClient client = RegistryClient.forTarget(target, credentials, environment, home, settings);
-    PushResult result = client.push(image, target, extraTags, listener);
+    PushResult result = client(target).push(image, target, extraTags, listener);
     return new Published(result.reference(), result.digest(), target.tag(), Optional.of(result));
+  }
+
+  private RegistryClient client(RegistryTarget target) {
+    return clients.computeIfAbsent(
+        target.apiHost(), host -> RegistryClient.forTarget(target, credentials, environment, home, settings));
   }
 }

@@ -14,4 +14,7 @@ public interface PushListener {
 
   /** One layer is in the repository. */
   default void layerDone(Descriptor layer, BlobOutcome outcome) {}
+
+  /** Every blob, the manifest and the tags are in the registry. */
+  default void finished() {}
 }

@@ -76,6 +76,8 @@ public final class RegistryClient {
       Path home,
       RegistrySettings settings) {
     Optional<RegistryCredentials> credentials = new DockerCredentials(env, home).resolve(target.host(), explicit);
+    // Secrets from ~/.docker/config.json or a credential helper are masked like the explicit ones, before any request.
+    credentials.ifPresent(found -> settings.secretSeen().accept(found.secret()));
     BlobLocations locations = new FileBlobLocations(FileBlobLocations.defaultCacheDirectory(env, home));
     return new RegistryClient(target.apiHost(), credentials, settings, locations);
   }
@@ -149,6 +151,7 @@ public final class RegistryClient {
     for (String tag : tags) {
       putManifest(repository, tag, manifest, mediaType, image.manifestDigest(), scopes);
     }
+    listener.finished();
 
     long uploadedBytes = configUploaded ? config.descriptor().size() : 0;
     for (int i = 0; i < missing.size(); i++) {

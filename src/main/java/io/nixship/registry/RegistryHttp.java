@@ -4,15 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +30,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * Talks HTTP to one registry host: picks http only where allowed, answers auth challenges (Basic,
@@ -175,6 +179,9 @@ final class RegistryHttp {
         }
         retryAfter = retryAfter(response);
       } catch (IOException failure) {
+        notWorthRetrying(failure, what).ifPresent(error -> {
+          throw error;
+        });
         if (tried >= retry.maxAttempts()) {
           throw NixshipException.failure(
               "registry " + host + ": " + what + " failed after " + tried + " attempts: " + describe(failure), failure);
@@ -190,6 +197,29 @@ final class RegistryHttp {
         throw NixshipException.failure("registry " + host + ": " + what + " was interrupted");
       }
     }
+  }
+
+  /**
+   * Failures another try cannot fix: a host name that does not resolve, and a TLS handshake answered
+   * in plain HTTP (a registry without TLS, which we only speak to where allowed). Other TLS errors,
+   * such as a connection reset mid-upload, stay retryable.
+   */
+  private Optional<NixshipException> notWorthRetrying(IOException failure, String what) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+        return Optional.of(NixshipException.failure(
+            "registry " + host + ": cannot resolve host " + hostOnly(host) + " (" + what + "); check the registry in --to",
+            failure));
+      }
+      if (cause instanceof SSLException && String.valueOf(cause.getMessage()).contains("plaintext connection")) {
+        return Optional.of(NixshipException.failure(
+            "registry " + host + ": TLS handshake failed: it answered in plain HTTP; nixship speaks plain HTTP only to"
+                + " loopback registries and hosts named with --insecure-registry: if " + host
+                + " has no TLS, pass --insecure-registry " + host,
+            failure));
+      }
+    }
+    return Optional.empty();
   }
 
   static boolean isTransient(int status) {
@@ -360,7 +390,16 @@ final class RegistryHttp {
   }
 
   private static String describe(IOException failure) {
+    // java.net.http wraps the socket's error ("Connection refused") in an exception without a message.
     String message = failure.getMessage();
+    for (Throwable cause = failure.getCause(); (message == null || message.isBlank()) && cause != null;
+        cause = cause.getCause()) {
+      message = cause.getMessage();
+    }
+    if ((message == null || message.isBlank()) && failure instanceof ConnectException) {
+      // Timeouts come as HttpConnectTimeoutException with a message; a bare one is a refusal.
+      message = "connection refused";
+    }
     String kind = failure.getClass().getSimpleName();
     return message == null || message.isBlank() ? kind : kind + " (" + message.replaceAll("[\\r\\n]+", " ") + ")";
   }

@@ -25,6 +25,7 @@ public final class CliRun {
   private final Path workingDir;
   private final Map<String, String> env;
   private String stdin = "";
+  private boolean interactive;
 
   public CliRun(Path workingDir, Map<String, String> env) {
     this.workingDir = workingDir;
@@ -55,6 +56,12 @@ public final class CliRun {
     return this;
   }
 
+  /** Runs as if stderr were a terminal (progress drawn in place) when {@code true}; default {@code false}. */
+  public CliRun interactive(boolean value) {
+    this.interactive = value;
+    return this;
+  }
+
   public Map<String, String> environment() {
     return Map.copyOf(env);
   }
@@ -69,7 +76,7 @@ public final class CliRun {
             new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
             env,
             workingDir,
-            false);
+            interactive);
     int code = NixshipCli.commandLine(context).execute(args);
     return new Result(code, out.toString(), err.toString());
   }

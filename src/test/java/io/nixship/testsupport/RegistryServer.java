@@ -6,6 +6,7 @@ import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -193,6 +194,37 @@ public final class RegistryServer implements AutoCloseable {
     return requests().stream()
         .filter(r -> r.method().equals("PUT") && r.path().contains("/blobs/uploads/") && r.status() == 201)
         .count();
+  }
+
+  /**
+   * The digests of completed blob uploads, in log order, read from the {@code digest=} query of each
+   * upload-closing PUT answered 201.
+   */
+  public List<String> uploadedDigests() {
+    return requests().stream()
+        .filter(r -> r.method().equals("PUT") && r.path().contains("/blobs/uploads/") && r.status() == 201)
+        .map(r -> queryParameter(r.uri(), "digest"))
+        .toList();
+  }
+
+  /** The digests of blobs mounted from another repository ({@code mount=} POSTs answered 201), in log order. */
+  public List<String> mountedDigests() {
+    return requests().stream()
+        .filter(r -> r.method().equals("POST") && r.uri().contains("mount=") && r.status() == 201)
+        .map(r -> queryParameter(r.uri(), "mount"))
+        .toList();
+  }
+
+  private static String queryParameter(String uri, String name) {
+    int q = uri.indexOf('?');
+    if (q >= 0) {
+      for (String pair : uri.substring(q + 1).split("&")) {
+        if (pair.startsWith(name + "=")) {
+          return URLDecoder.decode(pair.substring(name.length() + 1), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    return "";
   }
 
   /** Blobs mounted from another repository: a POST with {@code mount=} answered 201. */
