@@ -1,6 +1,11 @@
 package io.nixship.cli;
 
 import io.nixship.NixshipException;
+import io.nixship.forge.ActionsOutput;
+import io.nixship.forge.GitHubEnvironment;
+import io.nixship.forge.SecretMasker;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,7 +39,7 @@ public final class NixshipCli {
         (exception, cmd, parseResult) -> report(context, exception, wantsStacktrace(parseResult)));
     commandLine.setParameterExceptionHandler(
         (exception, args) -> {
-          context.err().println("nixship: " + exception.getMessage());
+          errorLog(context).log("nixship: " + exception.getMessage());
           exception.getCommandLine().usage(context.err());
           context.err().flush();
           return NixshipException.USAGE;
@@ -49,17 +54,26 @@ public final class NixshipCli {
 
   private static int report(CliContext context, Exception exception, boolean stacktrace) {
     if (exception instanceof NixshipException known) {
-      context.err().println("nixship: error: " + known.getMessage());
+      errorLog(context).log("nixship: error: " + known.getMessage());
       if (stacktrace) {
         known.printStackTrace(context.err());
       }
       context.err().flush();
       return known.exitCode();
     }
-    context.err().println("nixship: internal error: " + exception);
-    exception.printStackTrace(context.err());
+    StringWriter trace = new StringWriter();
+    exception.printStackTrace(new PrintWriter(trace));
+    errorLog(context).log("nixship: internal error: " + trace);
     context.err().flush();
     return NixshipException.FAILURE;
+  }
+
+  /**
+   * Error text quotes user input (refs, paths, option values): in Actions it must stay data, never a
+   * workflow command, and the token from the environment must not show.
+   */
+  private static ActionsOutput errorLog(CliContext context) {
+    return ActionsOutput.forEnvironment(GitHubEnvironment.from(context.env()), context.err(), new SecretMasker());
   }
 
   static final class Version implements CommandLine.IVersionProvider {
