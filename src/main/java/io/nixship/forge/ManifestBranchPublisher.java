@@ -49,6 +49,7 @@ public final class ManifestBranchPublisher {
   static final String IMAGE_TRAILER = "Nixship-Image";
   static final String SOURCE_TRAILER = "Nixship-Source";
   private static final String TRACKING_PREFIX = "refs/nixship/remote/";
+  private static final int LEASE_ATTEMPTS = 3;
 
   private final Repository repository;
   private final URIish remote;
@@ -86,9 +87,27 @@ public final class ManifestBranchPublisher {
     return env.serverUrl() + "/" + env.requireRepository() + ".git";
   }
 
-  /** Reads the remote branch, then publishes with that value as the lease. */
+  /**
+   * Reads the remote branch, then publishes with that value as the lease. When another run moved the
+   * branch in between, decides again on top of its commit (replace an older run's, stand back for a
+   * newer run's) instead of failing.
+   */
   public PublishResult publish(PublishRequest request) {
-    return publish(request, readRemoteBranch(request.branch()));
+    for (int attempt = 1; ; attempt++) {
+      Optional<ObjectId> lease = readRemoteBranch(request.branch());
+      try {
+        return publish(request, lease);
+      } catch (NixshipException e) {
+        if (attempt >= LEASE_ATTEMPTS || readRemoteBranch(request.branch()).equals(lease)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Whether the remote branch still holds what {@code result} says: re-check before touching its pull request. */
+  public boolean stillHolds(PublishResult result) {
+    return readRemoteBranch(result.branch()).equals(Optional.ofNullable(result.commit()));
   }
 
   /**
