@@ -56,16 +56,20 @@ public final class NixshipCli {
     if (exception instanceof NixshipException known) {
       errorLog(context).log("nixship: error: " + known.getMessage());
       if (stacktrace) {
-        known.printStackTrace(context.err());
+        errorLog(context).log(stackTrace(known));
       }
       context.err().flush();
       return known.exitCode();
     }
-    StringWriter trace = new StringWriter();
-    exception.printStackTrace(new PrintWriter(trace));
-    errorLog(context).log("nixship: internal error: " + trace);
+    errorLog(context).log("nixship: internal error: " + stackTrace(exception));
     context.err().flush();
     return NixshipException.FAILURE;
+  }
+
+  private static String stackTrace(Exception exception) {
+    StringWriter trace = new StringWriter();
+    exception.printStackTrace(new PrintWriter(trace));
+    return trace.toString().stripTrailing();
   }
 
   /**

@@ -105,11 +105,6 @@ public final class ManifestBranchPublisher {
     }
   }
 
-  /** Whether the remote branch still holds what {@code result} says: re-check before touching its pull request. */
-  public boolean stillHolds(PublishResult result) {
-    return readRemoteBranch(result.branch()).equals(Optional.ofNullable(result.commit()));
-  }
-
   /**
    * Fetches the remote branch's commits and returns its value (empty when it does not exist):
    * the lease a later {@link #publish(PublishRequest, Optional)} holds the push to.

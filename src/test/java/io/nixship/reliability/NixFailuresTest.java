@@ -61,7 +61,7 @@ class NixFailuresTest {
     Path pidFile = Path.of("/tmp/nixship-reliability-" + UUID.randomUUID() + ".pid");
     ExampleProject project = TinyProject.create(tmp.resolve("p"),
         "echo $$ > " + pidFile + "\nexec /bin/sleep 600\n");
-    project.write(".nixship.yaml", TinyProject.CONFIG + "nix:\n  timeout: 3s\n");
+    project.write(".nixship.yaml", TinyProject.CONFIG + "nix:\n  timeout: 8s\n");
     project.commitAll("slow builder");
 
     CliRun.Result result = build(project, tmp.resolve("out"));

@@ -267,6 +267,22 @@ class SecretsStaySecretTest {
   }
 
   @Test
+  void githubTokenStaysOutOfTheRepositoryAfterAReleaseBranchIsPublished() throws Exception {
+    try (ReleaseRepository repo = new ReleaseRepository(tmp)) {
+      ObjectId base = repo.repository().resolve("HEAD");
+
+      ManifestBranchPublisher.withToken(repo.repository(), repo.remoteUrl(), GITHUB_TOKEN).publish(
+          new PublishRequest(ReleaseRepository.BRANCH, base, ReleaseRepository.manifestFor("2.0"),
+              "ghcr.io/acme/shop-api:1.0", "ghcr.io/acme/shop-api:2.0", base.name()));
+
+      assertThat(repo.remoteBranch(ReleaseRepository.BRANCH)).isNotNull();
+      assertThat(Blobs.filesContaining(repo.repository().getDirectory().toPath(), GITHUB_TOKEN)).isEmpty();
+      assertThat(Blobs.filesContaining(repo.remoteDir, GITHUB_TOKEN)).isEmpty();
+      assertThat(repo.repository().getConfig().toText()).doesNotContain(GITHUB_TOKEN);
+    }
+  }
+
+  @Test
   void githubTokenStaysOutOfGitConfigFilesAndErrorsWhenTheRemoteRefusesIt() throws Exception {
     WireMockServer forge = wireMock();
     forge.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(401)
