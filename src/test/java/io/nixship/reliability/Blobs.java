@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ final class Blobs {
     }
     try (Stream<Path> files = Files.walk(root)) {
       for (Path file : (Iterable<Path>) files::iterator) {
-        if (Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
             && contains(contentOf(file), wanted)) {
           found.add(file);
         }

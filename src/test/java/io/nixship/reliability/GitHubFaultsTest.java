@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -242,7 +243,7 @@ class GitHubFaultsTest {
           "ghcr.io/acme/shop-api:1.0", "ghcr.io/acme/shop-api:1.1", older.name()));
       ObjectId before = repo.remoteBranch(ReleaseRepository.BRANCH);
       RevCommit newer = repo.commitAndPush("v2", "app v2\n");
-      try (org.eclipse.jgit.api.Git remote = org.eclipse.jgit.api.Git.open(repo.remoteDir.toFile())) {
+      try (Git remote = Git.open(repo.remoteDir.toFile())) {
         StoredConfig config = remote.getRepository().getConfig();
         config.setBoolean("receive", null, "denyNonFastForwards", true);
         config.save();

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.nixship.NixshipException;
@@ -21,6 +22,7 @@ import io.nixship.forge.PublishRequest;
 import io.nixship.forge.PublishResult;
 import io.nixship.forge.PullRequestService;
 import io.nixship.forge.PullRequestSpec;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +37,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.transport.RefSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -78,7 +81,7 @@ class RacesTest {
     github.stubFor(post(urlPathEqualTo("/repos/acme/shop/issues/7/labels")).willReturn(json(200, null, "labels.json")));
   }
 
-  private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body, String file) {
+  private static ResponseDefinitionBuilder json(int status, String body, String file) {
     var response = aResponse().withStatus(status).withHeader("Content-Type", "application/json");
     return file == null ? response.withBody(body) : response.withBodyFile(file);
   }
@@ -145,7 +148,7 @@ class RacesTest {
   @Test
   @Timeout(300)
   void concurrentReleasesOfConsecutiveCommitsEndAtTheNewestBuildWithOnePullRequest() throws Exception {
-    for (int round = 0; round < 6; round++) {
+    for (int round = 0; round < 8; round++) {
       stubGitHub();
       Path dir = tmp.resolve("round-" + round);
       try (ReleaseRepository repo = new ReleaseRepository(dir)) {
@@ -225,10 +228,10 @@ class RacesTest {
       RevCommit base = repo.commitAndPush("feature 1", "app v1\n");
       try (Git human = Git.cloneRepository().setURI(repo.remoteUrl()).setDirectory(tmp.resolve("human").toFile()).call()) {
         human.checkout().setCreateBranch(true).setName(ReleaseRepository.BRANCH).call();
-        java.nio.file.Files.writeString(tmp.resolve("human/k8s/deployment.yaml"), "image: ghcr.io/acme/shop-api:hand-picked\n");
+        Files.writeString(tmp.resolve("human/k8s/deployment.yaml"), "image: ghcr.io/acme/shop-api:hand-picked\n");
         human.commit().setAll(true).setMessage("pin by hand").setSign(false)
             .setAuthor("Ops", "ops@example.com").setCommitter("Ops", "ops@example.com").call();
-        human.push().setRefSpecs(new org.eclipse.jgit.transport.RefSpec(ReleaseRepository.BRANCH + ":" + ReleaseRepository.BRANCH)).call();
+        human.push().setRefSpecs(new RefSpec(ReleaseRepository.BRANCH + ":" + ReleaseRepository.BRANCH)).call();
       }
       ObjectId humans = repo.remoteBranch(ReleaseRepository.BRANCH);
 

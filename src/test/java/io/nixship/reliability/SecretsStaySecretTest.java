@@ -2,9 +2,11 @@ package io.nixship.reliability;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.request;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -25,11 +27,15 @@ import io.nixship.nix.SystemProcessRunner;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
 import io.nixship.testsupport.RegistryServer;
+import io.nixship.testsupport.TestNixpkgs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
@@ -140,7 +146,7 @@ class SecretsStaySecretTest {
         .run("build", "--to", "127.0.0.1:" + front.port() + "/tiny/app:v1");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
-    assertThat(front.findAll(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(urlPathEqualTo("/token"))))
+    assertThat(front.findAll(getRequestedFor(urlPathEqualTo("/token"))))
         .isNotEmpty();
     assertThat(linesContaining(result, BEARER)).containsExactly("::add-mask::" + BEARER);
     List<String> lines = result.err().lines().toList();
@@ -149,10 +155,10 @@ class SecretsStaySecretTest {
 
   @Test
   void tokensNeverReachTheNixEvaluatorTheBuilderTheImageOrTheCache() {
-    ExampleProject project = ExampleProject.create(tmp.resolve("p"), io.nixship.testsupport.TestNixpkgs.Revision.REV1);
+    ExampleProject project = ExampleProject.create(tmp.resolve("p"), TestNixpkgs.Revision.REV1);
     project.write("default.nix", SNOOPING_NIX);
     project.write(".nixship.yaml", TinyProject.CONFIG);
-    project.write("build.sh", "# " + java.util.UUID.randomUUID() + "\n" + TinyProject.PYTHON_ENV
+    project.write("build.sh", "# " + UUID.randomUUID() + "\n" + TinyProject.PYTHON_ENV
         + "/usr/bin/env > \"$out/env\"\n");
     project.commitAll("snoop");
     Path layout = tmp.resolve("out");
@@ -204,7 +210,7 @@ class SecretsStaySecretTest {
   @Test
   void registryPasswordNeverAppearsInAnErrorEvenWhenTheRegistryEchoesIt() {
     WireMockServer hostile = wireMock();
-    String basic = java.util.Base64.getEncoder().encodeToString(("ci:" + REGISTRY_PASSWORD).getBytes());
+    String basic = Base64.getEncoder().encodeToString(("ci:" + REGISTRY_PASSWORD).getBytes());
     hostile.stubFor(any(anyUrl()).atPriority(1).withHeader("Authorization", matching("Basic .*"))
         .willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
             .withBody("{\"errors\":[{\"code\":\"DENIED\",\"message\":\"ci:" + REGISTRY_PASSWORD
@@ -244,7 +250,7 @@ class SecretsStaySecretTest {
             "--to", "127.0.0.1:" + front.port() + "/tiny/app:v1");
 
     assertThat(result.exitCode()).as(result.err()).isZero();
-    List<LoggedRequest> redirected = other.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl()));
+    List<LoggedRequest> redirected = other.findAll(anyRequestedFor(anyUrl()));
     assertThat(redirected).isNotEmpty();
     assertThat(redirected).allSatisfy(r -> assertThat(r.containsHeader("Authorization")).isFalse());
   }
@@ -290,7 +296,7 @@ class SecretsStaySecretTest {
     Path dir = tmp.resolve("checkout");
     ObjectId base;
     try (Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call()) {
-      java.nio.file.Files.writeString(dir.resolve("deploy.yaml"), "image: a:1\n");
+      Files.writeString(dir.resolve("deploy.yaml"), "image: a:1\n");
       git.add().addFilepattern(".").call();
       base = git.commit().setMessage("base").setSign(false)
           .setAuthor("dev", "dev@example.com").setCommitter("dev", "dev@example.com").call().getId();
@@ -305,9 +311,9 @@ class SecretsStaySecretTest {
       assertThat(failure.getMessage()).doesNotContain(GITHUB_TOKEN);
       assertThat(failure.getMessage().lines()).hasSize(1);
     }
-    assertThat(forge.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl())))
+    assertThat(forge.findAll(anyRequestedFor(anyUrl())))
         .anySatisfy(r -> assertThat(r.containsHeader("Authorization")).isTrue());
     assertThat(Blobs.filesContaining(dir.resolve(".git"), GITHUB_TOKEN)).isEmpty();
-    assertThat(java.nio.file.Files.readString(dir.resolve(".git/config"))).doesNotContain("x-access-token");
+    assertThat(Files.readString(dir.resolve(".git/config"))).doesNotContain("x-access-token");
   }
 }
