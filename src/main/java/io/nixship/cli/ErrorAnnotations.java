@@ -41,8 +41,12 @@ final class ErrorAnnotations {
         .map(config -> Path.of(config).getParent());
   }
 
-  String mask(String text) {
-    return actions.masker().mask(text);
+  /**
+   * Prints error text, masked; in Actions as data, never as a workflow command, since it quotes user
+   * input (refs, paths, option values).
+   */
+  void log(String text) {
+    actions.log(text);
   }
 
   /** In Actions, an {@code ::error::} annotation, located when the message starts with {@code path:line:}. */

@@ -1,6 +1,8 @@
 package io.nixship.cli;
 
 import io.nixship.NixshipException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -41,7 +43,7 @@ public final class NixshipCli {
     commandLine.setParameterExceptionHandler(
         (exception, args) -> {
           ErrorAnnotations errors = new ErrorAnnotations(context);
-          context.err().println("nixship: " + errors.mask(exception.getMessage()));
+          errors.log("nixship: " + exception.getMessage());
           errors.annotate(exception.getMessage());
           exception.getCommandLine().usage(context.err());
           context.err().flush();
@@ -58,19 +60,24 @@ public final class NixshipCli {
   private static int report(CliContext context, Exception exception, boolean stacktrace) {
     ErrorAnnotations errors = new ErrorAnnotations(context);
     if (exception instanceof NixshipException known) {
-      context.err().println("nixship: error: " + errors.mask(known.getMessage()));
+      errors.log("nixship: error: " + known.getMessage());
       errors.annotate(known.getMessage());
       if (stacktrace) {
-        known.printStackTrace(context.err());
+        errors.log(stackTrace(known));
       }
       context.err().flush();
       return known.exitCode();
     }
-    context.err().println("nixship: internal error: " + errors.mask(exception.toString()));
+    errors.log("nixship: internal error: " + stackTrace(exception));
     errors.annotate("internal error: " + exception);
-    exception.printStackTrace(context.err());
     context.err().flush();
     return NixshipException.FAILURE;
+  }
+
+  private static String stackTrace(Exception exception) {
+    StringWriter trace = new StringWriter();
+    exception.printStackTrace(new PrintWriter(trace));
+    return trace.toString().stripTrailing();
   }
 
   static final class Version implements CommandLine.IVersionProvider {

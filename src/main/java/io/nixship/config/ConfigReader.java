@@ -1,6 +1,7 @@
 package io.nixship.config;
 
 import io.nixship.NixshipException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ final class ConfigReader {
   private static final Pattern PORT = Pattern.compile("(\\d{1,5})(?:/(tcp|udp|sctp))?");
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,6})\\s*([smh])", Pattern.CASE_INSENSITIVE);
   private static final int LAYER_CAP_LIMIT = 125;
 
   private ConfigReader() {}
@@ -63,7 +65,9 @@ final class ConfigReader {
         raw.maxClosureSize() == null
             ? OptionalLong.empty()
             : OptionalLong.of(size(at, "nix.maxClosureSize", raw.maxClosureSize()));
-    return new NixConfig(file, env, channel, maxClosure);
+    Optional<Duration> timeout =
+        Optional.ofNullable(raw.timeout()).map(value -> duration(at, "nix.timeout", value));
+    return new NixConfig(file, env, channel, maxClosure, timeout);
   }
 
   private static AppConfig app(Located at, RawConfig.App raw) {
@@ -130,6 +134,19 @@ final class ConfigReader {
           default -> 1L;
         };
     return Math.multiplyExact(number, factor);
+  }
+
+  private static Duration duration(Located at, String field, String value) {
+    Matcher m = DURATION.matcher(value.trim());
+    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+      throw at.error(field, field + ": '" + value + "' is not a duration like 90s, 30m or 2h");
+    }
+    long number = Long.parseLong(m.group(1));
+    return switch (m.group(2).toLowerCase(Locale.ROOT)) {
+      case "s" -> Duration.ofSeconds(number);
+      case "m" -> Duration.ofMinutes(number);
+      default -> Duration.ofHours(number);
+    };
   }
 
   private static Map<String, String> environment(Located at, String field, Map<String, String> raw) {

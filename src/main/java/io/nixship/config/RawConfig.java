@@ -7,7 +7,7 @@ import java.util.Map;
 record RawConfig(
     String image, String tag, Integer maxLayers, Nix nix, App app, List<String> manifests) {
 
-  record Nix(String file, Map<String, String> env, String channel, String maxClosureSize) {}
+  record Nix(String file, Map<String, String> env, String channel, String maxClosureSize, String timeout) {}
 
   record App(
       List<String> copy,

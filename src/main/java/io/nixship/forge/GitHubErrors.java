@@ -30,7 +30,15 @@ public final class GitHubErrors {
   /** Whether GitHub said 403 Forbidden (a token without the permission, e.g. a fork's token). */
   public static boolean isForbidden(IOException e) {
     return e instanceof HttpException http && http.getResponseCode() == 403
-        && findLimit(e) == null;
+        && findLimit(e) == null && !isSecondaryLimit(http);
+  }
+
+  /**
+   * GitHub may signal a secondary rate limit by its message alone (no retry-after): github-api then
+   * does not call the limit handler, and it must not read as a missing permission.
+   */
+  private static boolean isSecondaryLimit(HttpException http) {
+    return String.valueOf(http.getMessage()).contains("secondary rate limit");
   }
 
   static String describe(IOException e, String action, String apiUrl) {
@@ -44,6 +52,10 @@ public final class GitHubErrors {
       if (status == 401) {
         return "the token was rejected (401 " + message + ") while " + action
             + "; check the github-token input / GITHUB_TOKEN";
+      }
+      if ((status == 403 || status == 429) && isSecondaryLimit(http)) {
+        return "GitHub secondary rate limit hit while " + action
+            + " (" + message + "); wait at least a minute, then re-run";
       }
       if (status == 403) {
         String accepted = header(http, "X-Accepted-GitHub-Permissions");

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.dircache.DirCache;
@@ -49,6 +50,7 @@ public final class ManifestBranchPublisher {
   static final String IMAGE_TRAILER = "Nixship-Image";
   static final String SOURCE_TRAILER = "Nixship-Source";
   private static final String TRACKING_PREFIX = "refs/nixship/remote/";
+  private static final int LEASE_ATTEMPTS = 5;
 
   private final Repository repository;
   private final URIish remote;
@@ -86,9 +88,21 @@ public final class ManifestBranchPublisher {
     return env.serverUrl() + "/" + env.requireRepository() + ".git";
   }
 
-  /** Reads the remote branch, then publishes with that value as the lease. */
+  /**
+   * Reads the remote branch, then publishes with that value as the lease. When another run moved the
+   * branch in between, decides again on top of its commit (replace an older run's, stand back for a
+   * newer run's) instead of failing.
+   */
   public PublishResult publish(PublishRequest request) {
-    return publish(request, readRemoteBranch(request.branch()));
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return publish(request, readRemoteBranch(request.branch()));
+      } catch (ConcurrentUpdate e) {
+        if (attempt >= LEASE_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
   }
 
   /**
@@ -290,16 +304,32 @@ public final class ManifestBranchPublisher {
     RemoteRefUpdate outcome = result.getRemoteUpdate(request.remoteRef());
     switch (outcome.getStatus()) {
       case OK, UP_TO_DATE -> { }
-      case REJECTED_REMOTE_CHANGED -> throw NixshipException.failure(
+      case REJECTED_REMOTE_CHANGED -> throw new ConcurrentUpdate(
           "branch " + request.branch() + " changed on " + remote
               + " while nixship was publishing (another run pushed); not touching it or its pull"
               + " request. Re-run to publish on top of the newest state");
-      case REJECTED_OTHER_REASON -> throw NixshipException.failure(
+      case REJECTED_OTHER_REASON -> throw isLockFailure(outcome.getMessage())
+          ? new ConcurrentUpdate(
+              "branch " + request.branch() + " was being updated by another push on " + remote
+                  + " (" + oneLine(outcome.getMessage()) + "); re-run to publish on top of it")
+          : NixshipException.failure(
           "the remote refused the push to " + request.branch() + ": "
               + oneLine(outcome.getMessage())
               + "; if the branch is protected, exclude nixship/* from the protection rule");
       default -> throw NixshipException.failure(
           "push of " + request.branch() + " to " + remote + " failed: " + outcome.getStatus());
+    }
+  }
+
+  /** Git ("cannot lock ref") and JGit ("failed to lock") say so when another push holds the ref. */
+  private static boolean isLockFailure(String message) {
+    return String.valueOf(message).toLowerCase(Locale.ROOT).contains("lock");
+  }
+
+  /** The remote branch moved under our lease, or another push held it: deciding again may succeed. */
+  private static final class ConcurrentUpdate extends NixshipException {
+    ConcurrentUpdate(String message) {
+      super(FAILURE, message);
     }
   }
 

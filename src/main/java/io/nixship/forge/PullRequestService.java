@@ -11,6 +11,7 @@ import org.kohsuke.github.GHLabel;
 import org.kohsuke.github.GHPullRequest;
 import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;
+import org.kohsuke.github.HttpException;
 
 /** Keeps exactly one open pull request per nixship branch. */
 public final class PullRequestService {
@@ -41,13 +42,30 @@ public final class PullRequestService {
     }
     if (open == null) {
       String base = spec.baseBranch() == null ? repository.getDefaultBranch() : spec.baseBranch();
-      GHPullRequest created =
-          call("creating the pull request from " + spec.headBranch(),
-              () -> repository.createPullRequest(spec.title(), spec.headBranch(), base,
-                  spec.body()));
+      GHPullRequest created;
+      try {
+        created = repository.createPullRequest(spec.title(), spec.headBranch(), base, spec.body());
+      } catch (IOException e) {
+        // A concurrent run opened it since we looked: GitHub refuses a second one, so update that.
+        GHPullRequest raced = alreadyExists(e) ? findOpen(repository, spec.headBranch()) : null;
+        if (raced == null) {
+          throw GitHubErrors.translate(
+              e, "creating the pull request from " + spec.headBranch(), github.getApiUrl());
+        }
+        return update(raced, spec);
+      }
       addMissingLabels(created, spec.labels(), Set.of());
       return result(PullRequestResult.Operation.CREATED, created);
     }
+    return update(open, spec);
+  }
+
+  private static boolean alreadyExists(IOException e) {
+    return e instanceof HttpException http && http.getResponseCode() == 422
+        && String.valueOf(http.getMessage()).contains("already exists");
+  }
+
+  private PullRequestResult update(GHPullRequest open, PullRequestSpec spec) {
     String action = "updating pull request #" + open.getNumber();
     if (!Objects.equals(open.getTitle(), spec.title())) {
       run(action, () -> open.setTitle(spec.title()));

@@ -155,7 +155,8 @@ public final class FreezeReader {
         if (!PackageName.isValid(canonical) || version == null) {
           continue;
         }
-        String rawName = metadataName != null ? metadataName : canonical;
+        // The metadata Name is untrusted text that ends up in logs and labels: only a valid name is shown.
+        String rawName = metadataName != null && PackageName.isValid(metadataName) ? metadataName : canonical;
         found.add(
             new InstalledDistribution(
                 info, rawName, canonical, version, files.readText(join(info, "direct_url.json"))));

@@ -90,7 +90,8 @@ public final class ImageBuildService {
           snapshot.lock().orElseThrow(() -> NixshipException.usage(
               lockName + " not found at commit " + snapshot.commit().shortId()
                   + ": pin nixpkgs with 'nixship lock' and commit the lock"));
-      NixSettings nix = NixSettings.fromHost(environment, log);
+      NixSettings host = NixSettings.fromHost(environment, log);
+      NixSettings nix = snapshot.config().nix().timeout().map(host::withTimeout).orElse(host);
 
       log.accept("nixpkgs: " + lock.release().orElse(lock.url()));
       NixpkgsSource nixpkgs =

@@ -231,7 +231,20 @@ final class RegistryHttp {
   }
 
   private String describe(Response response) {
-    return RegistryErrors.describe(host, response.method(), response.uri(), response.status(), response.body());
+    return redact(RegistryErrors.describe(host, response.method(), response.uri(), response.status(), response.body()));
+  }
+
+  /** Error bodies are the registry's text and may echo what we sent: our secrets never reach a message. */
+  private String redact(String text) {
+    String redacted = text;
+    for (Token token : tokens.values()) {
+      redacted = redacted.replace(token.value(), "***");
+    }
+    if (credentials.isPresent()) {
+      redacted = redacted.replace(credentials.get().secret(), "***")
+          .replace(credentials.get().basicHeader().substring("Basic ".length()), "***");
+    }
+    return redacted;
   }
 
   /**
@@ -354,7 +367,7 @@ final class RegistryHttp {
     var raw = client.send(builder.build(), BodyHandlers.ofByteArray());
     if (raw.statusCode() != 200) {
       String line = "registry " + host + ": token endpoint " + realmHost + realmUri.getRawPath()
-          + " answered " + raw.statusCode() + " " + RegistryErrors.codes(raw.statusCode(), raw.body());
+          + " answered " + raw.statusCode() + " " + redact(RegistryErrors.codes(raw.statusCode(), raw.body()));
       if (isTransient(raw.statusCode())) {
         throw new IOException(line);
       }
