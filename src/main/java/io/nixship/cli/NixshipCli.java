@@ -1,6 +1,8 @@
 package io.nixship.cli;
 
 import io.nixship.NixshipException;
+import io.nixship.nix.NixException;
+import io.nixship.nix.NixFailureKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;
@@ -60,6 +62,10 @@ public final class NixshipCli {
   private static int report(CliContext context, Exception exception, boolean stacktrace) {
     ErrorAnnotations errors = new ErrorAnnotations(context);
     if (exception instanceof NixshipException known) {
+      if (known instanceof NixException nix && nix.kind() == NixFailureKind.BUILD && !nix.logTail().isEmpty()) {
+        // The log was streamed (collapsed in Actions); its end is repeated next to the one-line error.
+        errors.log("last lines of the log:\n  " + String.join("\n  ", nix.logTail()));
+      }
       errors.log("nixship: error: " + known.getMessage());
       errors.annotate(known.getMessage());
       if (stacktrace) {

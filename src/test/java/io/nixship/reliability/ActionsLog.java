@@ -13,7 +13,7 @@ final class ActionsLog {
   /**
    * Lines the runner would execute as workflow commands although nixship did not write them: any
    * command outside a {@code ::stop-commands::} block that is not one of nixship's own, and any
-   * command at all that carries {@code marker} (the payload the test injected).
+   * command but an error annotation that carries {@code marker} (the payload the test injected).
    */
   static List<String> foreignCommands(String log, String marker) {
     List<String> found = new ArrayList<>();
@@ -31,7 +31,10 @@ final class ActionsLog {
         continue;
       }
       boolean command = trimmed.startsWith("::") || trimmed.startsWith("##[");
-      if (command && (trimmed.contains(marker) || OWN.stream().noneMatch(trimmed::startsWith))) {
+      // An ::error annotation's message is escaped data (newlines as %0A): a payload quoted in it is
+      // shown as text and runs nothing. Any other command carrying the payload was injected.
+      boolean payload = trimmed.contains(marker) && !trimmed.startsWith("::error");
+      if (command && (payload || OWN.stream().noneMatch(trimmed::startsWith))) {
         found.add(line);
       }
     }
