@@ -27,6 +27,7 @@ public final class NixshipCli {
     commandLine.addSubcommand("build", new BuildCommand(context));
     commandLine.addSubcommand("freeze", new FreezeCommand(context));
     commandLine.addSubcommand("bump", new BumpCommand(context));
+    commandLine.addSubcommand("release", new ReleaseCommand(context));
     commandLine.setOut(context.out());
     commandLine.setErr(context.err());
     commandLine.setExecutionExceptionHandler(
