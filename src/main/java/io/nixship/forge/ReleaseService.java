@@ -221,18 +221,40 @@ public final class ReleaseService {
     if (published.pullRequestIsStale()) {
       return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, false)), "");
     }
-    // A newer run may have pushed between our push and now; its pull request update is then the one to keep.
-    Optional<ObjectId> now = branches.readRemoteBranch(plan.branch());
-    if (!now.equals(Optional.of(published.commit()))) {
-      return new Outcome(plan, published, PullRequestResult.none(),
-          plan.branch() + " moved to " + now.map(ObjectId::name).orElse("nothing")
-              + " after this run pushed; its pull request is left to the run that moved it");
+    Optional<Outcome> movedOn = movedOn(plan, branches, published);
+    if (movedOn.isPresent()) {
+      return movedOn.get();
     }
     try {
       return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, true)), "");
-    } catch (NixshipException pullRequestFailed) {
-      throw rolledBack(branches, request, published, pullRequestFailed);
+    } catch (NixshipException firstAttempt) {
+      // A concurrent run may have opened the pull request between our look-up and our create; once
+      // more finds and updates it, as long as the branch is still ours.
+      log.accept("pull request: " + firstAttempt.getMessage() + "; trying once more");
+      movedOn = movedOn(plan, branches, published);
+      if (movedOn.isPresent()) {
+        return movedOn.get();
+      }
+      try {
+        return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, true)), "");
+      } catch (NixshipException pullRequestFailed) {
+        throw rolledBack(branches, request, published, pullRequestFailed);
+      }
     }
+  }
+
+  /**
+   * A newer run may have pushed since our push; the pull request is then that run's to describe, and
+   * this one leaves it alone. Empty while the branch still holds our commit.
+   */
+  private static Optional<Outcome> movedOn(Plan plan, ManifestBranchPublisher branches, PublishResult published) {
+    Optional<ObjectId> now = branches.readRemoteBranch(plan.branch());
+    if (now.equals(Optional.of(published.commit()))) {
+      return Optional.empty();
+    }
+    return Optional.of(new Outcome(plan, published, PullRequestResult.none(),
+        plan.branch() + " moved to " + now.map(ObjectId::name).orElse("nothing")
+            + " after this run pushed; its pull request is left to the run that moved it"));
   }
 
   private NixshipException rolledBack(
