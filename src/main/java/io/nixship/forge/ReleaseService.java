@@ -39,6 +39,9 @@ import org.kohsuke.github.GitHub;
  * consecutive commits are ordered by history, so an older run can never replace a newer one's branch.
  */
 public final class ReleaseService {
+  /** Pushes tried when concurrent runs keep moving the branch under us. */
+  private static final int LEASE_ATTEMPTS = 3;
+
   /** Builds the image at the commit being released. */
   @FunctionalInterface
   public interface ImageBuilder {
@@ -212,7 +215,7 @@ public final class ReleaseService {
         plan.branch(), plan.baseCommit(), plan.editedFiles(), plan.oldReference(),
         plan.target().toString(), plan.built().commitId());
     ManifestBranchPublisher branches = forge.branches();
-    PublishResult published = branches.publish(request, branches.readRemoteBranch(plan.branch()));
+    PublishResult published = publishLeased(branches, request);
     log.accept("branch " + plan.branch() + ": " + published.operation().name().toLowerCase(java.util.Locale.ROOT));
     if (published.operation() == PublishResult.Operation.SUPERSEDED) {
       return new Outcome(plan, published, PullRequestResult.none(),
@@ -239,6 +242,24 @@ public final class ReleaseService {
         return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, true)), "");
       } catch (NixshipException pullRequestFailed) {
         throw rolledBack(branches, request, published, pullRequestFailed);
+      }
+    }
+  }
+
+  /**
+   * Pushes leased on the value just read. When another run moved the branch in between, the lease
+   * rejects our push; reading again lets the ancestry decide (an older run is then superseded, a
+   * newer one replaces the older commit), so concurrent runs end with the newest build.
+   */
+  private static PublishResult publishLeased(ManifestBranchPublisher branches, PublishRequest request) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<ObjectId> lease = branches.readRemoteBranch(request.branch());
+      try {
+        return branches.publish(request, lease);
+      } catch (NixshipException e) {
+        if (attempt >= LEASE_ATTEMPTS || branches.readRemoteBranch(request.branch()).equals(lease)) {
+          throw e;
+        }
       }
     }
   }

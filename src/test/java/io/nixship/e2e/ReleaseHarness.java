@@ -106,6 +106,9 @@ final class ReleaseHarness {
         .whenScenarioStateIs(Scenario.STARTED).willReturn(emptyList()));
     github.stubFor(post(urlPathEqualTo(PULLS)).inScenario("pr")
         .whenScenarioStateIs(Scenario.STARTED).willReturn(json(201, "pr-12.json")).willSetStateTo("open"));
+    // As GitHub does when a concurrent run opened the pull request first.
+    github.stubFor(post(urlPathEqualTo(PULLS)).inScenario("pr")
+        .whenScenarioStateIs("open").willReturn(json(422, "error-pull-request-exists.json")));
     github.stubFor(post(urlPathEqualTo("/repos/acme/imgproxy-lite/issues/12/labels"))
         .willReturn(json(200, "labels.json")));
     github.stubFor(get(urlPathEqualTo(PULLS)).inScenario("pr")
@@ -131,7 +134,12 @@ final class ReleaseHarness {
 
   /** The CLI as the Action runs it: token, repository and API URL in the environment. */
   CliRun cli(String apiUrl) {
-    return CliRun.offline(project.dir(), home)
+    return cli(apiUrl, project.dir(), home);
+  }
+
+  /** The CLI in another checkout with its own cache, like a second runner. */
+  CliRun cli(String apiUrl, Path checkout, Path runnerHome) {
+    return CliRun.offline(checkout, runnerHome)
         .env("GITHUB_TOKEN", TOKEN)
         .env("GITHUB_REPOSITORY", REPOSITORY)
         .env("GITHUB_API_URL", apiUrl)
