@@ -9,6 +9,7 @@ import io.nixship.forge.GitHubRateLimits;
 import io.nixship.forge.ManifestBranchPublisher;
 import io.nixship.forge.PullRequestResult;
 import io.nixship.forge.PullRequestService;
+import io.nixship.forge.RegistryPreviousImages;
 import io.nixship.forge.ReleaseService;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageBuildService.BuiltImage;
@@ -19,6 +20,8 @@ import io.nixship.manifest.PinStyle;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.registry.ImagePublisher;
 import io.nixship.registry.ImagePublisher.Published;
+import io.nixship.registry.RegistryCredentials;
+import io.nixship.registry.RegistrySettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,12 +95,19 @@ final class ReleaseCommand implements Callable<Integer> {
     // Everything remote is checked before the build, so a missing token or an unreachable API costs nothing.
     Optional<RemoteSide> remoteSide = dryRun ? Optional.empty() : Optional.of(remoteSide(github));
     Path directory = project.directory(context);
+    // Read once: the password comes from standard input.
+    RegistrySettings registrySettings = registry.settings(session::addMask);
+    Optional<RegistryCredentials> credentials = registry.credentials(context, session::addMask);
     try (Repository repository = openRepository(directory)) {
       ReleaseService service = new ReleaseService(
           repository,
           () -> session.group("nixship build", () -> build(session, directory)),
-          sink(session, destination),
-          previous -> Optional.empty(),
+          sink(session, destination, registrySettings, credentials),
+          // A dry run reads nothing remote, so it lists the new freeze rather than diffing.
+          dryRun
+              ? previous -> Optional.empty()
+              : new RegistryPreviousImages(
+                  context.env(), context.home(), registrySettings, credentials, session::log),
           sha -> github.repository() == null ? null : github.commitUrl(sha),
           session::log);
       ReleaseService.Plan plan = service.plan(new ReleaseService.Request(manifests, pinStyle));
@@ -145,7 +155,11 @@ final class ReleaseCommand implements Callable<Integer> {
             directory, project.commit, OptionalInt.empty(), LayerBlobStore.defaultDirectory(context.env())));
   }
 
-  private ReleaseService.ImageSink sink(CommandSession session, Optional<ImageReference> destination) {
+  private ReleaseService.ImageSink sink(
+      CommandSession session,
+      Optional<ImageReference> destination,
+      RegistrySettings registrySettings,
+      Optional<RegistryCredentials> credentials) {
     return new ReleaseService.ImageSink() {
       @Override
       public ImageReference repository(BuiltImage built) {
@@ -157,9 +171,8 @@ final class ReleaseCommand implements Callable<Integer> {
         if (dryRun) {
           return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
         }
-        ImagePublisher publisher = new ImagePublisher(
-            context.env(), context.home(),
-            registry.settings(session::addMask), registry.credentials(context, session::addMask));
+        ImagePublisher publisher =
+            new ImagePublisher(context.env(), context.home(), registrySettings, credentials);
         Published published = session.group("nixship push", () -> publisher.publish(
             built.image(),
             new ImageDestination.Registry(target.repository() + ":" + target.tag()),

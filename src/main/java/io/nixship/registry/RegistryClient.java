@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipException;
 import io.nixship.image.Blob;
 import io.nixship.image.Descriptor;
+import io.nixship.image.Digests;
 import io.nixship.image.Layer;
 import io.nixship.image.OciImage;
 import io.nixship.registry.RegistryHttp.Request;
@@ -91,6 +92,49 @@ public final class RegistryClient {
   /** Whether {@code repository} has the blob. */
   public boolean hasBlob(String repository, String digest) {
     return headBlob(repository, digest, pushScopes(repository));
+  }
+
+  /**
+   * The image config of {@code reference} (a tag or digest) in {@code repository}: the labels an
+   * image built by nixship carries (its freeze, its nixpkgs revision). Empty when the registry has no
+   * such manifest or it is an index rather than one image; both blobs are checked against their digests.
+   */
+  public Optional<byte[]> imageConfig(String repository, String reference) {
+    List<String> scopes = List.of("repository:" + repository + ":pull");
+    Response manifest = http.send(new Request("GET", http.uri("/v2/" + repository + "/manifests/" + reference),
+        Map.of("Accept", OciImage.MANIFEST_MEDIA_TYPE + ", application/vnd.docker.distribution.manifest.v2+json"),
+        BodyPublishers::noBody), scopes);
+    if (manifest.status() == 404) {
+      return Optional.empty();
+    }
+    if (manifest.status() != 200) {
+      throw http.refusal(manifest);
+    }
+    if (reference.startsWith("sha256:")) {
+      requireDigest(manifest.body(), reference, "manifest");
+    }
+    String configDigest;
+    try {
+      configDigest = JSON.readTree(manifest.body()).path("config").path("digest").asText("");
+    } catch (IOException e) {
+      throw NixshipException.failure("registry " + http.host() + ": the manifest of " + repository + ":" + reference
+          + " is not JSON", e);
+    }
+    if (!configDigest.startsWith("sha256:")) {
+      return Optional.empty();
+    }
+    Response config = http.send(Request.of("GET", http.uri("/v2/" + repository + "/blobs/" + configDigest)), scopes);
+    if (config.status() != 200) {
+      throw http.refusal(config);
+    }
+    requireDigest(config.body(), configDigest, "image config");
+    return Optional.of(config.body());
+  }
+
+  private void requireDigest(byte[] content, String digest, String what) {
+    if (!Digests.sha256(content).equals(digest)) {
+      throw NixshipException.failure("registry " + http.host() + ": the " + what + " it sent does not match " + digest);
+    }
   }
 
   /**

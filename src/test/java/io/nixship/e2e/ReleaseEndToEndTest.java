@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.RegistryServer;
+import io.nixship.testsupport.TestNixpkgs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -124,6 +125,30 @@ class ReleaseEndToEndTest {
             equalTo("nixship: update acme/imgproxy-lite to imgproxy-lite:git-" + secondCommit.substring(0, 7)))));
     github.verify(patchRequestedFor(urlPathEqualTo(PULLS + "/12"))
         .withRequestBody(matchingJsonPath("$.body", com.github.tomakehurst.wiremock.client.WireMock.containing(secondImage))));
+  }
+
+  @Test
+  void afterAMergeThePullRequestShowsTheFreezeDiffAgainstTheImageTheManifestsName() throws Exception {
+    CliRun.Result first = harness.release(github.baseUrl());
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    String firstImage = ReleaseHarness.json(first).path("image").asText();
+
+    // The pull request is merged, then nixpkgs moves on (requests 2.28.1 -> 2.31.0, olefile dropped).
+    harness.project.write(DEPLOYMENT, harness.fileOnRemoteBranch(BRANCH, DEPLOYMENT));
+    harness.project.pin(TestNixpkgs.Revision.REV2);
+    harness.commitAndPush("merge nixship's pull request; nixpkgs rev2");
+    github.resetScenarios();
+    CliRun.Result second = harness.release(github.baseUrl());
+
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(ReleaseHarness.json(second).path("operation").asText()).isEqualTo("created");
+    List<LoggedRequest> created = github.findAll(postRequestedFor(urlPathEqualTo(PULLS)));
+    String body = ReleaseHarness.jsonBody(created.get(created.size() - 1)).path("body").asText();
+    assertThat(body)
+        .contains("| Before | `" + firstImage + "` |")
+        .containsPattern("\\| requests \\| 2\\.28\\.1 \\| 2\\.31\\.0 \\|")
+        .containsPattern("\\| olefile \\| 0\\.46 \\| — \\|")
+        .contains("**nixpkgs:**");
   }
 
   @Test
