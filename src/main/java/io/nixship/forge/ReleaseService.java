@@ -24,6 +24,7 @@ import java.util.function.Function;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.kohsuke.github.GitHub;
+import org.kohsuke.github.HttpException;
 
 /**
  * The main job: build the image at a commit, push it, point the manifests at it on a {@code
@@ -231,8 +232,11 @@ public final class ReleaseService {
     try {
       return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, true)), "");
     } catch (NixshipException firstAttempt) {
-      // A concurrent run may have opened the pull request between our look-up and our create; once
-      // more finds and updates it, as long as the branch is still ours.
+      if (!isConflict(firstAttempt)) {
+        throw rolledBack(branches, request, published, firstAttempt);
+      }
+      // A concurrent run opened the pull request between our look-up and our create (GitHub says 422);
+      // once more finds and updates it, as long as the branch is still ours.
       log.accept("pull request: " + firstAttempt.getMessage() + "; trying once more");
       movedOn = movedOn(plan, branches, published);
       if (movedOn.isPresent()) {
@@ -276,6 +280,10 @@ public final class ReleaseService {
     return Optional.of(new Outcome(plan, published, PullRequestResult.none(),
         plan.branch() + " moved to " + now.map(ObjectId::name).orElse("nothing")
             + " after this run pushed; its pull request is left to the run that moved it"));
+  }
+
+  private static boolean isConflict(NixshipException e) {
+    return e.getCause() instanceof HttpException http && http.getResponseCode() == 422;
   }
 
   private NixshipException rolledBack(

@@ -1,6 +1,9 @@
 package io.nixship.e2e;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.nixship.e2e.ReleaseHarness.BRANCH;
@@ -10,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.RegistryServer;
 import java.nio.file.Files;
@@ -111,6 +115,28 @@ class ReleaseRaceTest {
     } finally {
       runners.shutdownNow();
     }
+  }
+
+  @Test
+  void aPullRequestOpenedByAnotherRunBetweenLookUpAndCreateIsUpdatedNotDuplicated() throws Exception {
+    github.resetAll();
+    github.stubFor(get(urlPathEqualTo("/repos/acme/imgproxy-lite")).willReturn(ReleaseHarness.json(200, "repo.json")));
+    // Our look-up sees no pull request; by the time we create one, the other run has.
+    github.stubFor(get(urlPathEqualTo(PULLS)).inScenario("race").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(ReleaseHarness.emptyList()).willSetStateTo("opened elsewhere"));
+    github.stubFor(post(urlPathEqualTo(PULLS)).inScenario("race").whenScenarioStateIs("opened elsewhere")
+        .willReturn(ReleaseHarness.json(422, "error-pull-request-exists.json")).willSetStateTo("open"));
+    github.stubFor(get(urlPathEqualTo(PULLS)).inScenario("race").whenScenarioStateIs("open")
+        .willReturn(ReleaseHarness.json(200, "pr-12-list.json")));
+    github.stubFor(patch(urlPathEqualTo(PULLS + "/12")).willReturn(ReleaseHarness.json(200, "pr-12.json")));
+
+    CliRun.Result result = harness.release(github.baseUrl(), "--commit", newer);
+
+    assertThat(result.exitCode()).as(result.err()).isZero();
+    assertThat(ReleaseHarness.json(result).path("operation").asText()).isEqualTo("updated");
+    assertThat(harness.remoteCommit(BRANCH).getParent(0).getName()).isEqualTo(newer);
+    github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
+    github.verify(patchRequestedFor(urlPathEqualTo(PULLS + "/12")));
   }
 
   private CliRun.Result run(Path checkout, String runnerHome, String commit) {
