@@ -16,6 +16,7 @@ import io.nixship.registry.ImagePublisher.Published;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +43,9 @@ import org.kohsuke.github.HttpException;
 public final class ReleaseService {
   /** Pushes tried when concurrent runs keep moving the branch under us. */
   private static final int LEASE_ATTEMPTS = 3;
+
+  /** Pull request syncs tried when a concurrent run opened the pull request first. */
+  private static final int PULL_REQUEST_ATTEMPTS = 2;
 
   /** Builds the image at the commit being released. */
   @FunctionalInterface
@@ -215,9 +219,8 @@ public final class ReleaseService {
     PublishRequest request = new PublishRequest(
         plan.branch(), plan.baseCommit(), plan.editedFiles(), plan.oldReference(),
         plan.target().toString(), plan.built().commitId());
-    ManifestBranchPublisher branches = forge.branches();
-    PublishResult published = publishLeased(branches, request);
-    log.accept("branch " + plan.branch() + ": " + published.operation().name().toLowerCase(java.util.Locale.ROOT));
+    PublishResult published = publishLeased(forge.branches(), request);
+    log.accept("branch " + plan.branch() + ": " + published.operation().name().toLowerCase(Locale.ROOT));
     if (published.operation() == PublishResult.Operation.SUPERSEDED) {
       return new Outcome(plan, published, PullRequestResult.none(),
           "a newer build already updated " + plan.branch() + "; its pull request is left to that run");
@@ -225,27 +228,29 @@ public final class ReleaseService {
     if (published.pullRequestIsStale()) {
       return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, false)), "");
     }
-    Optional<Outcome> movedOn = movedOn(plan, branches, published);
-    if (movedOn.isPresent()) {
-      return movedOn.get();
-    }
-    try {
-      return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, true)), "");
-    } catch (NixshipException firstAttempt) {
-      if (!isConflict(firstAttempt)) {
-        throw rolledBack(branches, request, published, firstAttempt);
-      }
-      // A concurrent run opened the pull request between our look-up and our create (GitHub says 422);
-      // once more finds and updates it, as long as the branch is still ours.
-      log.accept("pull request: " + firstAttempt.getMessage() + "; trying once more");
-      movedOn = movedOn(plan, branches, published);
+    return synchronizeWhileOurs(plan, forge, request, published);
+  }
+
+  /**
+   * Brings the pull request in line with the branch while the branch still holds this run's commit;
+   * when that fails, puts the branch back so it never points at a commit its pull request does not
+   * describe.
+   */
+  private Outcome synchronizeWhileOurs(Plan plan, Forge forge, PublishRequest request, PublishResult published) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<Outcome> movedOn = movedOn(plan, forge.branches(), published);
       if (movedOn.isPresent()) {
         return movedOn.get();
       }
       try {
         return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, true)), "");
-      } catch (NixshipException pullRequestFailed) {
-        throw rolledBack(branches, request, published, pullRequestFailed);
+      } catch (NixshipException failed) {
+        // GitHub answers 422 when a concurrent run opened the pull request between our look-up and
+        // our create; looking again finds it and updates it instead.
+        if (attempt >= PULL_REQUEST_ATTEMPTS || !isConflict(failed)) {
+          throw rolledBack(forge.branches(), request, published, failed);
+        }
+        log.accept("pull request: " + failed.getMessage() + "; looking again");
       }
     }
   }
