@@ -115,6 +115,8 @@ class ReleaseEndToEndTest {
     String secondImage = secondResult.path("image").asText();
     assertThat(secondImage).startsWith(harness.image() + ":git-" + secondCommit.substring(0, 7) + "@sha256:")
         .isNotEqualTo(firstImage);
+    assertThat(first.all() + second.all()).doesNotContain(ReleaseHarness.TOKEN);
+    assertThat(Files.readString(harness.project.dir().resolve(".git/config"))).doesNotContain(ReleaseHarness.TOKEN);
     RevCommit secondTip = harness.remoteCommit(BRANCH);
     assertThat(secondTip.getParent(0).getName()).isEqualTo(secondCommit);
     assertThat(harness.fileOnRemoteBranch(BRANCH, DEPLOYMENT))
