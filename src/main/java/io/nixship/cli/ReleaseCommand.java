@@ -43,9 +43,9 @@ import picocli.CommandLine.Option;
     name = "release",
     mixinStandardHelpOptions = true,
     description = {
-      "Builds the project at a commit, pushes the image, bumps it in the manifests on a nixship/* branch",
-      "and opens or updates that branch's pull request (created, updated, closed or none).",
-      "--dry-run prints the branch, the diff and the pull request body and touches nothing remote."
+      "Builds the project at a commit, pushes the image, points the manifests at it on a nixship/* branch "
+          + "and opens, updates or closes that branch's pull request.",
+      "With --dry-run: prints the branch, the diff and the pull request body, and touches nothing remote."
     })
 final class ReleaseCommand implements Callable<Integer> {
   private static final List<String> LABELS = List.of("nixship");
