@@ -1,10 +1,7 @@
 package io.nixship.forge;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipException;
-import io.nixship.freeze.FreezeSources;
-import io.nixship.image.ImageBuildService;
 import io.nixship.manifest.ImageReference;
 import io.nixship.registry.RegistryClient;
 import io.nixship.registry.RegistryCredentials;
@@ -18,10 +15,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * The freeze of the image the manifests name now, read from its config's {@code io.nixship.freeze}
- * label in the registry (two small GETs, no layers). Best effort: an image not built by nixship, one
- * that is gone, or a registry that will not answer gives empty, and the pull request lists the new
- * freeze instead; it never fails a release.
+ * The config of the image the manifests name now, read from the registry (two small GETs, no
+ * layers): its labels give the freeze to diff against and the content to compare. Best effort: an
+ * image that is gone or a registry that will not answer gives empty, and the pull request lists the
+ * new freeze instead; it never fails a release.
  */
 public final class RegistryPreviousImages implements Function<ImageReference, Optional<ReleaseService.PreviousImage>> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,11 +56,7 @@ public final class RegistryPreviousImages implements Function<ImageReference, Op
         log.accept("previous image " + reference + " is not in the registry; listing the new freeze instead");
         return Optional.empty();
       }
-      JsonNode node = JSON.readTree(config.get());
-      JsonNode revision = node.path("config").path("Labels").path(ImageBuildService.NIXPKGS_REVISION_LABEL);
-      return Optional.of(new ReleaseService.PreviousImage(
-          FreezeSources.fromImageConfig(node, reference.toString()),
-          revision.isTextual() ? Optional.of(revision.asText()) : Optional.empty()));
+      return Optional.of(new ReleaseService.PreviousImage(reference, JSON.readTree(config.get())));
     } catch (NixshipException | IOException e) {
       log.accept("previous image " + reference + ": freeze not available (" + e.getMessage()
           + "); listing the new freeze instead");

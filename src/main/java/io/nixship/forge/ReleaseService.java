@@ -1,9 +1,11 @@
 package io.nixship.forge;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nixship.NixshipException;
 import io.nixship.freeze.Freeze;
 import io.nixship.freeze.FreezeDiff;
 import io.nixship.freeze.FreezeDiffMarkdown;
+import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageBuildService.BuiltImage;
 import io.nixship.manifest.FileEdit;
 import io.nixship.manifest.ImageReference;
@@ -62,8 +64,32 @@ public final class ReleaseService {
     Published publish(BuiltImage built, ImageReference target);
   }
 
-  /** What the image a manifest names now was built with, when it can be had cheaply. */
-  public record PreviousImage(Freeze freeze, Optional<String> nixpkgsRevision) {}
+  /** The image a manifest names now, by its config (labels included), when it can be had cheaply. */
+  public record PreviousImage(ImageReference reference, JsonNode config) {
+    /** The freeze label; empty for an image nixship did not build, or a label that does not parse. */
+    public Optional<Freeze> freeze() {
+      try {
+        return label(ImageBuildService.FREEZE_LABEL).map(Freeze::parse);
+      } catch (RuntimeException unreadable) {
+        // Someone else's label: the pull request then lists the new freeze on its own.
+        return Optional.empty();
+      }
+    }
+
+    public Optional<String> nixpkgsRevision() {
+      return label(ImageBuildService.NIXPKGS_REVISION_LABEL);
+    }
+
+    /** The commit it was built from. */
+    public Optional<String> sourceRevision() {
+      return label("org.opencontainers.image.revision");
+    }
+
+    private Optional<String> label(String name) {
+      JsonNode label = config.path("config").path("Labels").path(name);
+      return label.isTextual() ? Optional.of(label.asText()) : Optional.empty();
+    }
+  }
 
   /** Where the remote side lives: the branch publisher, the pull requests, the base branch. */
   public record Forge(
@@ -180,8 +206,10 @@ public final class ReleaseService {
     ManifestBumper bumper = new ManifestBumper(GitTreeManifestFiles.at(repository, base, built.projectDirectory()));
 
     List<ImageSite> sites = bumper.locate(target, specs);
+    Optional<PreviousImage> previous = previousImage(sites);
     boolean alreadyCurrent = !sites.isEmpty()
-        && sites.stream().allMatch(site -> target.digest().equals(site.reference().digest()));
+        && (sites.stream().allMatch(site -> target.digest().equals(site.reference().digest()))
+            || sameContent(previous, built));
     List<FileEdit> edits = alreadyCurrent ? List.of() : bumper.plan(target, specs, request.pin());
     Published published = sink.publish(built, target);
     if (!target.digest().equals(published.digest())) {
@@ -191,7 +219,9 @@ public final class ReleaseService {
     if (sites.isEmpty()) {
       log.accept("the manifests name " + target.repository() + " nowhere; nothing to bump");
     } else if (alreadyCurrent) {
-      log.accept("the manifests already name " + target.digest());
+      log.accept("the manifests already name this image"
+          + previous.flatMap(PreviousImage::sourceRevision).map(commit -> " (same content, built from " + commit + ")")
+              .orElse("") + "; nothing to bump");
     }
     String oldReference = oldReference(sites);
     PullRequestContent content = new PullRequestContent(
@@ -201,7 +231,7 @@ public final class ReleaseService {
         built.commitId(),
         commitUrls.apply(built.commitId()),
         built.lock().revision().orElse(null),
-        freezeMarkdown(built, sites));
+        freezeMarkdown(built, previous));
     return new Plan(built, published, target, BranchNames.forImage(target.toString()), base, sites, edits,
         oldReference, alreadyCurrent, content);
   }
@@ -327,28 +357,38 @@ public final class ReleaseService {
     return references.isEmpty() ? null : String.join(", ", references);
   }
 
+  /** The image the manifests name now, when they all name one that has a tag or digest. */
+  private Optional<PreviousImage> previousImage(List<ImageSite> sites) {
+    List<ImageReference> named = sites.stream().map(ImageSite::reference).distinct().toList();
+    if (named.size() != 1 || (named.get(0).digest() == null && named.get(0).tag() == null)) {
+      return Optional.empty();
+    }
+    return previousImages.apply(named.get(0));
+  }
+
+  private static boolean sameContent(Optional<PreviousImage> previous, BuiltImage built) {
+    return previous.isPresent() && ImageContent.same(previous.get().config(), ImageContent.config(built.image()));
+  }
+
   /**
    * The freeze diff against the image the manifests name now when its freeze can be read, else the
    * new freeze listed on its own.
    */
-  private String freezeMarkdown(BuiltImage built, List<ImageSite> sites) {
-    Optional<PreviousImage> previous = sites.stream().map(ImageSite::reference).distinct()
-        .filter(reference -> reference.digest() != null || reference.tag() != null)
-        .findFirst()
-        .flatMap(previousImages);
-    if (previous.isPresent()) {
-      FreezeDiff diff = FreezeDiff.of(previous.get().freeze(), built.freeze());
-      Optional<String> before = previous.get().nixpkgsRevision();
-      Optional<String> after = built.lock().revision();
-      if (before.isPresent() && after.isPresent()) {
-        diff = diff.withNixpkgs(before.get(), after.get());
+  private String freezeMarkdown(BuiltImage built, Optional<PreviousImage> previous) {
+    Optional<Freeze> before = previous.flatMap(PreviousImage::freeze);
+    if (before.isPresent()) {
+      FreezeDiff diff = FreezeDiff.of(before.get(), built.freeze());
+      Optional<String> revisionBefore = previous.get().nixpkgsRevision();
+      Optional<String> revisionAfter = built.lock().revision();
+      if (revisionBefore.isPresent() && revisionAfter.isPresent()) {
+        diff = diff.withNixpkgs(revisionBefore.get(), revisionAfter.get());
       }
       return FreezeDiffMarkdown.render(diff);
     }
-    List<?> entries = built.freeze().entries();
-    return "### Python packages (" + entries.size() + ")\n\n"
+    String freeze = built.freeze().render().replace("```", "'''");
+    return "### Python packages (" + built.freeze().entries().size() + ")\n\n"
         + "The previous image's freeze could not be read, so this is the new freeze in full.\n\n"
-        + "<details>\n<summary>pip freeze</summary>\n\n```text\n" + built.freeze().render().replace("```", "'''")
-        + (built.freeze().render().endsWith("\n") ? "" : "\n") + "```\n\n</details>\n";
+        + "<details>\n<summary>pip freeze</summary>\n\n```text\n" + freeze
+        + (freeze.endsWith("\n") ? "" : "\n") + "```\n\n</details>\n";
   }
 }

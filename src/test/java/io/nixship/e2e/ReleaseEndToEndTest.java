@@ -154,6 +154,24 @@ class ReleaseEndToEndTest {
   }
 
   @Test
+  void mergingThePullRequestStartsNoNewOneForAnImageWithTheSameContent() throws Exception {
+    CliRun.Result first = harness.release(github.baseUrl());
+    assertThat(first.exitCode()).as(first.err()).isZero();
+
+    // Merging the bump is a new commit on main; the image built from it differs only in its labels.
+    harness.project.write(DEPLOYMENT, harness.fileOnRemoteBranch(BRANCH, DEPLOYMENT));
+    harness.commitAndPush("merge nixship's pull request");
+    github.resetScenarios();
+    CliRun.Result afterMerge = harness.release(github.baseUrl());
+
+    assertThat(afterMerge.exitCode()).as(afterMerge.err()).isZero();
+    assertThat(ReleaseHarness.json(afterMerge).path("operation").asText()).isEqualTo("none");
+    assertThat(ReleaseHarness.json(afterMerge).path("changed").asBoolean()).isFalse();
+    assertThat(afterMerge.err()).contains("same content, built from " + harness.remoteCommit(BRANCH).getParent(0).getName());
+    github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
+  }
+
+  @Test
   void aRunWhoseManifestsNoLongerNameTheImageClosesThePullRequestAndThenOpensNone() throws Exception {
     CliRun.Result first = harness.release(github.baseUrl());
     assertThat(first.exitCode()).as(first.err()).isZero();
