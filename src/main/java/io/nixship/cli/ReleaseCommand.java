@@ -144,7 +144,9 @@ final class ReleaseCommand implements Callable<Integer> {
     String token = github.requireToken();
     String repositoryName = github.requireRepository();
     GitHub api = GitHubApi.connect(github, GitHubRateLimits.standard());
-    String baseBranch = base != null ? base : ReleaseService.defaultBranch(api, repositoryName);
+    // Read even with --base: it proves the API answers and the token sees the repository.
+    String defaultBranch = ReleaseService.defaultBranch(api, repositoryName);
+    String baseBranch = base != null ? base : defaultBranch;
     String remoteUrl = remote != null ? remote : ManifestBranchPublisher.remoteUrl(github);
     return new RemoteSide(token, remoteUrl, baseBranch, new PullRequestService(api, repositoryName));
   }
