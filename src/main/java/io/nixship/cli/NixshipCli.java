@@ -36,6 +36,7 @@ public final class NixshipCli {
     commandLine.addSubcommand("diff", new DiffCommand(context));
     commandLine.addSubcommand("comment", new CommentCommand(context));
     commandLine.addSubcommand("verify", new VerifyCommand(context));
+    commandLine.addSubcommand("release", new ReleaseCommand(context));
     // After every addSubcommand: picocli hands the provider only to the subcommands that exist now.
     commandLine.setDefaultValueProvider(new ActionInputDefaults(context.env()));
     commandLine.setOut(context.out());

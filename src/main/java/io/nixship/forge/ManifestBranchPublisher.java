@@ -135,6 +135,39 @@ public final class ManifestBranchPublisher {
     }
   }
 
+  /**
+   * Undoes a push whose pull request could not follow, so the branch never points at a commit its
+   * pull request does not describe: puts the branch back to its previous value, or deletes it when
+   * this run created it. Leased on the commit this run pushed, so a newer run's push is never undone.
+   * Does nothing when the publish pushed nothing.
+   */
+  public void rollBack(PublishRequest request, PublishResult published) {
+    if (published.operation() != PublishResult.Operation.CREATED
+        && published.operation() != PublishResult.Operation.UPDATED) {
+      return;
+    }
+    try {
+      RemoteRefUpdate update = published.previous() == null
+          ? new RemoteRefUpdate(repository, (String) null, request.remoteRef(), true, null,
+              published.commit())
+          : new RemoteRefUpdate(repository, (String) null, published.previous(),
+              request.remoteRef(), true, null, published.commit());
+      PushResult result;
+      try (Transport transport = openTransport()) {
+        result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
+      }
+      RemoteRefUpdate.Status status = result.getRemoteUpdate(request.remoteRef()).getStatus();
+      if (status != RemoteRefUpdate.Status.OK && status != RemoteRefUpdate.Status.UP_TO_DATE) {
+        throw NixshipException.failure(
+            "putting branch " + request.branch() + " back failed: " + status);
+      }
+    } catch (IOException e) {
+      throw NixshipException.failure(
+          "putting branch " + request.branch() + " back on " + remote + " failed: "
+              + oneLine(e.getMessage()), e);
+    }
+  }
+
   private PublishResult publishOrThrow(PublishRequest request, ObjectId remoteValue)
       throws IOException {
     try (RevWalk walk = new RevWalk(repository);

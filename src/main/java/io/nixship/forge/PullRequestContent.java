@@ -4,6 +4,7 @@ package io.nixship.forge;
  * The title and body of a nixship pull request.
  *
  * @param oldReference the image reference the manifests held (null when unknown)
+ * @param sourceCommitUrl the commit's web page (null when the repository is not known: a dry run)
  * @param freezeMarkdown the freeze diff (or the new freeze) as markdown, rendered elsewhere
  * @param nixpkgsRevision the nixpkgs commit the image was built with (null when unknown)
  */
@@ -32,8 +33,12 @@ public record PullRequestContent(
     head.append("| Before | ").append(code(oldReference == null ? "(none)" : oldReference))
         .append(" |\n");
     head.append("| After | ").append(code(newReference)).append(" |\n\n");
-    head.append("Built from commit [").append(abbreviate(sourceCommit)).append("](")
-        .append(sourceCommitUrl).append(")");
+    if (sourceCommitUrl == null) {
+      head.append("Built from commit `").append(abbreviate(sourceCommit)).append("`");
+    } else {
+      head.append("Built from commit [").append(abbreviate(sourceCommit)).append("](")
+          .append(sourceCommitUrl).append(")");
+    }
     if (nixpkgsRevision != null) {
       head.append(" with nixpkgs [").append(abbreviate(nixpkgsRevision))
           .append("](https://github.com/NixOS/nixpkgs/commit/").append(nixpkgsRevision)

@@ -97,6 +97,24 @@ public final class RegistryClient {
   }
 
   /**
+   * The image config of {@code reference} (a tag or digest) in {@code repository}: the labels an
+   * image built by nixship carries (its freeze, its nixpkgs revision). Empty when the registry has no
+   * such manifest or it is an index rather than one image; both blobs are checked against their digests.
+   */
+  public Optional<byte[]> imageConfig(String repository, String reference) {
+    return findManifest(repository, reference).flatMap(manifest -> {
+      String configDigest;
+      try {
+        configDigest = JSON.readTree(manifest.bytes()).path("config").path("digest").asText("");
+      } catch (IOException e) {
+        throw NixshipException.failure(
+            "registry " + http.host() + ": the manifest of " + repository + ":" + reference + " is not JSON", e);
+      }
+      return configDigest.startsWith("sha256:") ? Optional.of(fetchBlob(repository, configDigest)) : Optional.empty();
+    });
+  }
+
+  /**
    * Pushes {@code image} to {@code target} and tags it with the target's tag and each of {@code
    * extraTags}. Nothing is tagged unless every blob is in the repository and the registry reports our
    * manifest digest.
@@ -183,14 +201,19 @@ public final class RegistryClient {
    * A digest reference is checked against the bytes received.
    */
   public RegistryManifest fetchManifest(String repository, String reference) {
+    return findManifest(repository, reference).orElseThrow(() -> NixshipException.usage(
+        "registry " + http.host() + " has no manifest " + repository + (reference.contains(":") ? "@" : ":")
+            + reference + "; check the image reference"));
+  }
+
+  /** Like {@link #fetchManifest}, but empty when the registry has no such manifest. */
+  public Optional<RegistryManifest> findManifest(String repository, String reference) {
     URI uri = http.uri("/v2/" + repository + "/manifests/" + reference);
     Response response = http.send(
         new Request("GET", uri, Map.of("Accept", String.join(", ", MANIFEST_ACCEPT)), BodyPublishers::noBody),
         pullScopes(repository));
     if (response.status() == 404) {
-      throw NixshipException.usage(
-          "registry " + http.host() + " has no manifest " + repository + (reference.contains(":") ? "@" : ":")
-              + reference + "; check the image reference");
+      return Optional.empty();
     }
     if (response.status() != 200) {
       throw http.refusal(response);
@@ -200,7 +223,7 @@ public final class RegistryClient {
       throw NixshipException.failure("registry " + http.host() + ": manifest " + reference + " arrived with digest " + digest);
     }
     String mediaType = response.header("Content-Type").map(type -> type.split(";")[0].strip()).orElse("");
-    return new RegistryManifest(mediaType, digest, response.body());
+    return Optional.of(new RegistryManifest(mediaType, digest, response.body()));
   }
 
   /** GETs a small blob (a config) of {@code repository} into memory and checks its digest. */

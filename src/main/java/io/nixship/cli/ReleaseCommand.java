@@ -1,0 +1,265 @@
+package io.nixship.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nixship.NixshipException;
+import io.nixship.forge.GitHubApi;
+import io.nixship.forge.GitHubEnvironment;
+import io.nixship.forge.GitHubRateLimits;
+import io.nixship.forge.ManifestBranchPublisher;
+import io.nixship.forge.PullRequestResult;
+import io.nixship.forge.PullRequestService;
+import io.nixship.forge.RegistryPreviousImages;
+import io.nixship.forge.ReleaseService;
+import io.nixship.image.ImageBuildService;
+import io.nixship.image.ImageBuildService.BuiltImage;
+import io.nixship.image.ImageDestination;
+import io.nixship.image.LayerBlobStore;
+import io.nixship.manifest.ImageReference;
+import io.nixship.manifest.PinStyle;
+import io.nixship.nix.SystemProcessRunner;
+import io.nixship.registry.ImagePublisher;
+import io.nixship.registry.ImagePublisher.Published;
+import io.nixship.registry.RegistryCredentials;
+import io.nixship.registry.RegistrySettings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.kohsuke.github.GitHub;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code nixship release}: build, push, bump the manifests on a {@code nixship/*} branch and open or
+ * update its pull request; {@code --dry-run} shows the branch, diff and body and touches nothing.
+ */
+@Command(
+    name = "release",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Builds the project at a commit, pushes the image, points the manifests at it on a nixship/* branch "
+          + "and opens, updates or closes that branch's pull request.",
+      "With --dry-run: prints the branch, the diff and the pull request body, and touches nothing remote."
+    })
+final class ReleaseCommand implements Callable<Integer> {
+  private static final List<String> LABELS = List.of("nixship");
+
+  private final CliContext context;
+
+  @Mixin ProjectOptions project;
+
+  @Mixin RegistryOptions registry;
+
+  @Option(names = "--to", paramLabel = "REGISTRY/REPO",
+      description = "Push to this repository instead of the configured image (the manifests are bumped to it).")
+  String to;
+
+  @Option(names = "--manifests", split = ",", paramLabel = "PATHS",
+      description = "Manifest files, directories or globs instead of the configured ones (helm:, kustomize:, k8s: prefixes).")
+  List<String> manifests = List.of();
+
+  @Option(names = "--pin", defaultValue = "tag@digest", paramLabel = "STYLE",
+      description = "tag, digest or tag@digest (default: ${DEFAULT-VALUE}).")
+  String pin;
+
+  @Option(names = "--dry-run", description = "Build, then print the branch, diff and pull request body; push nothing.")
+  boolean dryRun;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  @Option(names = "--remote", paramLabel = "URL",
+      description = "Git remote to push the branch to (default: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY.git with GITHUB_TOKEN).")
+  String remote;
+
+  @Option(names = "--base", paramLabel = "BRANCH",
+      description = "Branch the pull request targets (default: the repository's default branch).")
+  String base;
+
+  ReleaseCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    CommandSession session = new CommandSession(context);
+    PinStyle pinStyle = PinStyle.parse(pin);
+    Optional<ImageReference> destination = Optional.ofNullable(to).map(ReleaseCommand::repositoryOnly);
+    GitHubEnvironment github = session.github();
+    // Everything remote is checked before the build, so a missing token or an unreachable API costs nothing.
+    Optional<RemoteSide> remoteSide = dryRun ? Optional.empty() : Optional.of(remoteSide(github));
+    Path directory = project.directory(context);
+    // Read once: the password comes from standard input.
+    RegistrySettings registrySettings = registry.settings(session::addMask);
+    Optional<RegistryCredentials> credentials = registry.credentials(context, session::addMask);
+    try (Repository repository = openRepository(directory)) {
+      ReleaseService service = new ReleaseService(
+          repository,
+          () -> session.group("nixship build", () -> build(session, directory)),
+          sink(session, destination, registrySettings, credentials),
+          // A dry run reads nothing remote, so it lists the new freeze rather than diffing.
+          dryRun
+              ? previous -> Optional.empty()
+              : new RegistryPreviousImages(
+                  context.env(), context.home(), registrySettings, credentials, session::log),
+          sha -> github.repository() == null ? null : github.commitUrl(sha),
+          session::log);
+      ReleaseService.Plan plan = service.plan(new ReleaseService.Request(manifests, pinStyle));
+      if (dryRun) {
+        session.actions().setOutput("changed", Boolean.toString(plan.changesManifests()));
+        session.result(json ? dryRunJson(plan) : dryRunText(plan));
+        return 0;
+      }
+      RemoteSide side = remoteSide.orElseThrow();
+      ReleaseService.Outcome outcome = session.group("nixship publish", () -> service.release(plan,
+          new ReleaseService.Forge(
+              ManifestBranchPublisher.withToken(repository, side.remoteUrl(), side.token()),
+              side.pullRequests(), side.baseBranch(), LABELS)));
+      if (!outcome.note().isEmpty()) {
+        session.log(outcome.note());
+      }
+      ActionsResults.image(session, plan.published());
+      PullRequestResult pr = outcome.pullRequest();
+      session.actions().setOutput("pr-number", pr.number() == null ? "" : pr.number().toString());
+      session.actions().setOutput("pr-url", pr.url() == null ? "" : pr.url());
+      session.actions().setOutput("changed", Boolean.toString(outcome.changed()));
+      if (pr.url() != null) {
+        session.actions().appendSummary("### nixship: pull request " + pr.operation().label() + "\n\n" + pr.url() + "\n");
+      }
+      session.result(json ? json(outcome) : text(pr));
+      return 0;
+    }
+  }
+
+  /** The token, repository, remote and pull-request service of a real run. */
+  private record RemoteSide(String token, String remoteUrl, String baseBranch, PullRequestService pullRequests) {}
+
+  private RemoteSide remoteSide(GitHubEnvironment github) {
+    String token = github.requireToken();
+    String repositoryName = github.requireRepository();
+    GitHub api = GitHubApi.connect(github, GitHubRateLimits.standard());
+    // Read even with --base: it proves the API answers and the token sees the repository.
+    String defaultBranch = ReleaseService.defaultBranch(api, repositoryName);
+    String baseBranch = base != null ? base : defaultBranch;
+    String remoteUrl = remote != null ? remote : ManifestBranchPublisher.remoteUrl(github);
+    return new RemoteSide(token, remoteUrl, baseBranch, new PullRequestService(api, repositoryName));
+  }
+
+  private BuiltImage build(CommandSession session, Path directory) {
+    return new ImageBuildService(new SystemProcessRunner(), context.env(), session::log)
+        .build(new ImageBuildService.Request(
+            directory, project.commit, OptionalInt.empty(), LayerBlobStore.defaultDirectory(context.env())));
+  }
+
+  private ReleaseService.ImageSink sink(
+      CommandSession session,
+      Optional<ImageReference> destination,
+      RegistrySettings registrySettings,
+      Optional<RegistryCredentials> credentials) {
+    return new ReleaseService.ImageSink() {
+      @Override
+      public ImageReference repository(BuiltImage built) {
+        return destination.orElseGet(() -> repositoryOnly(built.config().requireImage()));
+      }
+
+      @Override
+      public Published publish(BuiltImage built, ImageReference target) {
+        if (dryRun) {
+          return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
+        }
+        ImagePublisher publisher =
+            new ImagePublisher(context.env(), context.home(), registrySettings, credentials);
+        Published published = session.group("nixship push", () -> publisher.publish(
+            built.image(),
+            new ImageDestination.Registry(target.repository() + ":" + target.tag()),
+            target.tag(),
+            List.of(),
+            Optional.of(target.repository()),
+            new PushProgress(session, context.interactive())));
+        published.push().ifPresent(push -> session.log(push.summary()));
+        return published;
+      }
+    };
+  }
+
+  private static ImageReference repositoryOnly(String reference) {
+    ImageReference parsed = ImageReference.parse(reference);
+    if (parsed.tag() != null || parsed.digest() != null) {
+      throw NixshipException.usage("image repository '" + reference
+          + "' must not carry a tag or digest; the tag comes from the tag template and the digest from the build");
+    }
+    return parsed;
+  }
+
+  private static Repository openRepository(Path directory) {
+    FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(directory.toFile());
+    if (builder.getGitDir() == null) {
+      throw NixshipException.usage(directory + " is not inside a git repository");
+    }
+    try {
+      return builder.setMustExist(true).build();
+    } catch (IOException e) {
+      throw NixshipException.usage("cannot open the git repository at " + directory + ": " + e.getMessage());
+    }
+  }
+
+  private static String dryRunText(ReleaseService.Plan plan) {
+    StringBuilder text = new StringBuilder();
+    text.append("image:  ").append(plan.target()).append(" (dry run: not pushed)\n");
+    text.append("branch: ").append(plan.branch()).append('\n');
+    if (!plan.changesManifests()) {
+      text.append("\nno manifest changes: no pull request would be opened")
+          .append(plan.alreadyCurrent() ? " (the manifests already name this image)" : "").append('\n');
+      return text.toString();
+    }
+    text.append('\n').append(plan.diff());
+    text.append("\npull request: ").append(plan.content().title()).append("\n\n");
+    text.append(plan.content().body());
+    return text.toString();
+  }
+
+  private static String dryRunJson(ReleaseService.Plan plan) {
+    ObjectNode node = new ObjectMapper().createObjectNode();
+    node.put("dryRun", true);
+    node.put("image", plan.target().toString());
+    node.put("branch", plan.branch());
+    node.put("changed", plan.changesManifests());
+    node.put("diff", plan.diff());
+    node.put("title", plan.content().title());
+    node.put("body", plan.content().body());
+    return node.toString();
+  }
+
+  private static String text(PullRequestResult pr) {
+    return pr.number() == null ? pr.operation().label() : pr.operation().label() + " #" + pr.number() + " " + pr.url();
+  }
+
+  private static String json(ReleaseService.Outcome outcome) {
+    ObjectNode node = new ObjectMapper().createObjectNode();
+    PullRequestResult pr = outcome.pullRequest();
+    node.put("operation", pr.operation().label());
+    if (pr.number() != null) {
+      node.put("number", pr.number());
+      node.put("url", pr.url());
+    }
+    node.put("changed", outcome.changed());
+    node.put("image", outcome.plan().target().toString());
+    node.put("branch", outcome.plan().branch());
+    if (outcome.branch() != null) {
+      node.put("branchOperation", outcome.branch().operation().name().toLowerCase(java.util.Locale.ROOT));
+      if (outcome.branch().commit() != null) {
+        node.put("branchCommit", outcome.branch().commit().name());
+      }
+    }
+    if (!outcome.note().isEmpty()) {
+      node.put("note", outcome.note());
+    }
+    return node.toString();
+  }
+}

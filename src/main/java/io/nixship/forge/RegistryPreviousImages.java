@@ -1,0 +1,66 @@
+package io.nixship.forge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.NixshipException;
+import io.nixship.manifest.ImageReference;
+import io.nixship.registry.RegistryClient;
+import io.nixship.registry.RegistryCredentials;
+import io.nixship.registry.RegistrySettings;
+import io.nixship.registry.RegistryTarget;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The config of the image the manifests name now, read from the registry (two small GETs, no
+ * layers): its labels give the freeze to diff against and the content to compare. Best effort: an
+ * image that is gone or a registry that will not answer gives empty, and the pull request lists the
+ * new freeze instead; it never fails a release.
+ */
+public final class RegistryPreviousImages implements Function<ImageReference, Optional<ReleaseService.PreviousImage>> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Map<String, String> environment;
+  private final Path home;
+  private final RegistrySettings settings;
+  private final Optional<RegistryCredentials> credentials;
+  private final Consumer<String> log;
+
+  public RegistryPreviousImages(
+      Map<String, String> environment,
+      Path home,
+      RegistrySettings settings,
+      Optional<RegistryCredentials> credentials,
+      Consumer<String> log) {
+    this.environment = Map.copyOf(environment);
+    this.home = home;
+    this.settings = settings;
+    this.credentials = credentials;
+    this.log = log;
+  }
+
+  @Override
+  public Optional<ReleaseService.PreviousImage> apply(ImageReference reference) {
+    String version = reference.digest() != null ? reference.digest() : reference.tag();
+    if (version == null) {
+      return Optional.empty();
+    }
+    try {
+      RegistryTarget target = RegistryTarget.parseWithDefaultTag(reference.repository(), RegistryTarget.DEFAULT_TAG);
+      RegistryClient client = RegistryClient.forTarget(target, credentials, environment, home, settings);
+      Optional<byte[]> config = client.imageConfig(target.repository(), version);
+      if (config.isEmpty()) {
+        log.accept("previous image " + reference + " is not in the registry; listing the new freeze instead");
+        return Optional.empty();
+      }
+      return Optional.of(new ReleaseService.PreviousImage(reference, JSON.readTree(config.get())));
+    } catch (NixshipException | IOException e) {
+      log.accept("previous image " + reference + ": freeze not available (" + e.getMessage()
+          + "); listing the new freeze instead");
+      return Optional.empty();
+    }
+  }
+}

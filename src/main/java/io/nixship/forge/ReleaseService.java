@@ -1,0 +1,394 @@
+package io.nixship.forge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nixship.NixshipException;
+import io.nixship.freeze.Freeze;
+import io.nixship.freeze.FreezeDiff;
+import io.nixship.freeze.FreezeDiffMarkdown;
+import io.nixship.image.ImageBuildService;
+import io.nixship.image.ImageBuildService.BuiltImage;
+import io.nixship.manifest.FileEdit;
+import io.nixship.manifest.ImageReference;
+import io.nixship.manifest.ImageSite;
+import io.nixship.manifest.ManifestBumper;
+import io.nixship.manifest.ManifestSpec;
+import io.nixship.manifest.PinStyle;
+import io.nixship.manifest.UnifiedDiff;
+import io.nixship.registry.ImagePublisher.Published;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.kohsuke.github.GitHub;
+import org.kohsuke.github.HttpException;
+
+/**
+ * The main job: build the image at a commit, push it, point the manifests at it on a {@code
+ * nixship/*} branch and keep one pull request describing that branch.
+ *
+ * <p>Order is what keeps it whole: the image is in the registry before any branch names it; the
+ * branch is pushed (leased on the value read) before the pull request is touched; the pull request
+ * is only touched while the branch still holds this run's commit; and when the pull request call
+ * fails, the branch is put back to the value its pull request describes (or deleted if this run
+ * created it), so a re-run starts from a consistent state and converges.
+ *
+ * <p>The manifests are read from the built commit's tree, which is also the branch's base: runs for
+ * consecutive commits are ordered by history, so an older run can never replace a newer one's branch.
+ */
+public final class ReleaseService {
+  /** Pushes tried when concurrent runs keep moving the branch under us. */
+  private static final int LEASE_ATTEMPTS = 3;
+
+  /** Pull request syncs tried when a concurrent run opened the pull request first. */
+  private static final int PULL_REQUEST_ATTEMPTS = 2;
+
+  /** Builds the image at the commit being released. */
+  @FunctionalInterface
+  public interface ImageBuilder {
+    BuiltImage build();
+  }
+
+  /** Puts the built image where the manifests will name it: a registry, or nowhere in a dry run. */
+  public interface ImageSink {
+    /** The repository the image goes to (no tag, no digest). */
+    ImageReference repository(BuiltImage built);
+
+    /** Pushes the image as {@code target} (repository, tag and digest). */
+    Published publish(BuiltImage built, ImageReference target);
+  }
+
+  /** The image a manifest names now, by its config (labels included), when it can be had cheaply. */
+  public record PreviousImage(ImageReference reference, JsonNode config) {
+    /** The freeze label; empty for an image nixship did not build, or a label that does not parse. */
+    public Optional<Freeze> freeze() {
+      try {
+        return label(ImageBuildService.FREEZE_LABEL).map(Freeze::parse);
+      } catch (RuntimeException unreadable) {
+        // Someone else's label: the pull request then lists the new freeze on its own.
+        return Optional.empty();
+      }
+    }
+
+    public Optional<String> nixpkgsRevision() {
+      return label(ImageBuildService.NIXPKGS_REVISION_LABEL);
+    }
+
+    /** The commit it was built from. */
+    public Optional<String> sourceRevision() {
+      return label("org.opencontainers.image.revision");
+    }
+
+    private Optional<String> label(String name) {
+      JsonNode label = config.path("config").path("Labels").path(name);
+      return label.isTextual() ? Optional.of(label.asText()) : Optional.empty();
+    }
+  }
+
+  /** Where the remote side lives: the branch publisher, the pull requests, the base branch. */
+  public record Forge(
+      ManifestBranchPublisher branches, PullRequestService pullRequests, String baseBranch, List<String> labels) {
+    public Forge {
+      labels = List.copyOf(labels);
+    }
+  }
+
+  /**
+   * @param manifests entries to use instead of the configured {@code manifests} (empty: the config's)
+   */
+  public record Request(List<String> manifests, PinStyle pin) {
+    public Request {
+      manifests = List.copyOf(manifests);
+    }
+  }
+
+  /**
+   * Everything decided before anything remote is touched.
+   *
+   * @param oldReference the reference(s) the manifests hold now, null when they name the image nowhere
+   * @param alreadyCurrent every place already names the new digest: nothing to change
+   */
+  public record Plan(
+      BuiltImage built,
+      Published published,
+      ImageReference target,
+      String branch,
+      ObjectId baseCommit,
+      List<ImageSite> sites,
+      List<FileEdit> edits,
+      String oldReference,
+      boolean alreadyCurrent,
+      PullRequestContent content) {
+    public Plan {
+      sites = List.copyOf(sites);
+      edits = List.copyOf(edits);
+    }
+
+    public boolean changesManifests() {
+      return !edits.isEmpty();
+    }
+
+    public String diff() {
+      return UnifiedDiff.render(edits);
+    }
+
+    /** The new file contents keyed by repository path: what the branch commit holds. */
+    public Map<String, byte[]> editedFiles() {
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      edits.forEach(edit -> files.put(edit.path().toString().replace('\\', '/'), edit.newBytes()));
+      return files;
+    }
+  }
+
+  /**
+   * What the release did.
+   *
+   * @param branch what happened to the branch; null when no branch was published
+   * @param note why nothing was done to the pull request, for the log; empty otherwise
+   */
+  public record Outcome(Plan plan, PublishResult branch, PullRequestResult pullRequest, String note) {
+    public boolean changed() {
+      return pullRequest.operation() != PullRequestResult.Operation.NONE;
+    }
+  }
+
+  private final Repository repository;
+  private final ImageBuilder builder;
+  private final ImageSink sink;
+  private final Function<ImageReference, Optional<PreviousImage>> previousImages;
+  private final Function<String, String> commitUrls;
+  private final Consumer<String> log;
+
+  /**
+   * @param repository the git repository of the project (its commits are the branch's bases)
+   * @param previousImages what the image a manifest names was built with, empty when unknown
+   * @param commitUrls a commit's web page, or null when there is none to link
+   */
+  public ReleaseService(
+      Repository repository,
+      ImageBuilder builder,
+      ImageSink sink,
+      Function<ImageReference, Optional<PreviousImage>> previousImages,
+      Function<String, String> commitUrls,
+      Consumer<String> log) {
+    this.repository = repository;
+    this.builder = builder;
+    this.sink = sink;
+    this.previousImages = previousImages;
+    this.commitUrls = commitUrls;
+    this.log = log;
+  }
+
+  /**
+   * Reads the repository once before anything is built or pushed, so a token that cannot see it, or
+   * an API that is down, fails the run while nothing is half-done; returns its default branch.
+   */
+  public static String defaultBranch(GitHub github, String repositoryName) {
+    return GitHubApi.repository(github, repositoryName).getDefaultBranch();
+  }
+
+  /**
+   * Builds the image, plans the manifest edits at the built commit, then pushes the image. The plan
+   * comes first so a broken manifest fails the run before anything is pushed.
+   */
+  public Plan plan(Request request) {
+    BuiltImage built = builder.build();
+    List<ManifestSpec> specs = manifestSpecs(request, built);
+    ImageReference target =
+        sink.repository(built).withTag(built.tag()).withDigest(built.image().manifestDigest());
+    ObjectId base = ObjectId.fromString(built.commitId());
+    ManifestBumper bumper = new ManifestBumper(GitTreeManifestFiles.at(repository, base, built.projectDirectory()));
+
+    List<ImageSite> sites = bumper.locate(target, specs);
+    Optional<PreviousImage> previous = previousImage(sites);
+    boolean alreadyCurrent = !sites.isEmpty()
+        && (sites.stream().allMatch(site -> target.digest().equals(site.reference().digest()))
+            || sameContent(previous, built));
+    List<FileEdit> edits = alreadyCurrent ? List.of() : bumper.plan(target, specs, request.pin());
+    Published published = sink.publish(built, target);
+    if (!target.digest().equals(published.digest())) {
+      throw NixshipException.failure("the registry stored " + published.digest() + " for "
+          + target.repository() + ", not the image's digest " + target.digest() + "; nothing else was changed");
+    }
+    if (sites.isEmpty()) {
+      log.accept("the manifests name " + target.repository() + " nowhere; nothing to bump");
+    } else if (alreadyCurrent) {
+      log.accept("the manifests already name this image"
+          + previous.flatMap(PreviousImage::sourceRevision).map(commit -> " (same content, built from " + commit + ")")
+              .orElse("") + "; nothing to bump");
+    }
+    String oldReference = oldReference(sites);
+    PullRequestContent content = new PullRequestContent(
+        target.path(),
+        oldReference,
+        target.toString(),
+        built.commitId(),
+        commitUrls.apply(built.commitId()),
+        built.lock().revision().orElse(null),
+        freezeMarkdown(built, previous));
+    return new Plan(built, published, target, BranchNames.forImage(target.toString()), base, sites, edits,
+        oldReference, alreadyCurrent, content);
+  }
+
+  /**
+   * Publishes the plan's branch and brings its pull request in line: created or updated when the
+   * branch carries this run's change, closed when the manifests need no change any more.
+   */
+  public Outcome release(Plan plan, Forge forge) {
+    if (!plan.changesManifests()) {
+      PullRequestResult closed = forge.pullRequests().synchronize(spec(plan, forge, false));
+      return new Outcome(plan, null, closed, closed.operation() == PullRequestResult.Operation.NONE
+          ? "no manifest changes" : "");
+    }
+    PublishRequest request = new PublishRequest(
+        plan.branch(), plan.baseCommit(), plan.editedFiles(), plan.oldReference(),
+        plan.target().toString(), plan.built().commitId());
+    PublishResult published = publishLeased(forge.branches(), request);
+    log.accept("branch " + plan.branch() + ": " + published.operation().name().toLowerCase(Locale.ROOT));
+    if (published.operation() == PublishResult.Operation.SUPERSEDED) {
+      return new Outcome(plan, published, PullRequestResult.none(),
+          "a newer build already updated " + plan.branch() + "; its pull request is left to that run");
+    }
+    if (published.pullRequestIsStale()) {
+      return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, false)), "");
+    }
+    return synchronizeWhileOurs(plan, forge, request, published);
+  }
+
+  /**
+   * Brings the pull request in line with the branch while the branch still holds this run's commit;
+   * when that fails, puts the branch back so it never points at a commit its pull request does not
+   * describe.
+   */
+  private Outcome synchronizeWhileOurs(Plan plan, Forge forge, PublishRequest request, PublishResult published) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<Outcome> movedOn = movedOn(plan, forge.branches(), published);
+      if (movedOn.isPresent()) {
+        return movedOn.get();
+      }
+      try {
+        return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, true)), "");
+      } catch (NixshipException failed) {
+        // GitHub answers 422 when a concurrent run opened the pull request between our look-up and
+        // our create; looking again finds it and updates it instead.
+        if (attempt >= PULL_REQUEST_ATTEMPTS || !isConflict(failed)) {
+          throw rolledBack(forge.branches(), request, published, failed);
+        }
+        log.accept("pull request: " + failed.getMessage() + "; looking again");
+      }
+    }
+  }
+
+  /**
+   * Pushes leased on the value just read. When another run moved the branch in between, the lease
+   * rejects our push; reading again lets the ancestry decide (an older run is then superseded, a
+   * newer one replaces the older commit), so concurrent runs end with the newest build.
+   */
+  private static PublishResult publishLeased(ManifestBranchPublisher branches, PublishRequest request) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<ObjectId> lease = branches.readRemoteBranch(request.branch());
+      try {
+        return branches.publish(request, lease);
+      } catch (NixshipException e) {
+        if (attempt >= LEASE_ATTEMPTS || branches.readRemoteBranch(request.branch()).equals(lease)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * A newer run may have pushed since our push; the pull request is then that run's to describe, and
+   * this one leaves it alone. Empty while the branch still holds our commit.
+   */
+  private static Optional<Outcome> movedOn(Plan plan, ManifestBranchPublisher branches, PublishResult published) {
+    Optional<ObjectId> now = branches.readRemoteBranch(plan.branch());
+    if (now.equals(Optional.of(published.commit()))) {
+      return Optional.empty();
+    }
+    return Optional.of(new Outcome(plan, published, PullRequestResult.none(),
+        plan.branch() + " moved to " + now.map(ObjectId::name).orElse("nothing")
+            + " after this run pushed; its pull request is left to the run that moved it"));
+  }
+
+  private static boolean isConflict(NixshipException e) {
+    return e.getCause() instanceof HttpException http && http.getResponseCode() == 422;
+  }
+
+  private NixshipException rolledBack(
+      ManifestBranchPublisher branches, PublishRequest request, PublishResult published, NixshipException cause) {
+    if (published.operation() == PublishResult.Operation.UP_TO_DATE) {
+      return cause;
+    }
+    String undone = published.previous() == null ? "deleted again" : "put back to " + published.previous().abbreviate(12).name();
+    try {
+      branches.rollBack(request, published);
+      return NixshipException.failure(cause.getMessage() + "; branch " + request.branch() + " was " + undone, cause);
+    } catch (NixshipException rollBackFailed) {
+      return NixshipException.failure(cause.getMessage() + "; branch " + request.branch() + " stays at "
+          + published.commit().abbreviate(12).name() + " (" + rollBackFailed.getMessage()
+          + "); re-run to bring its pull request in line", cause);
+    }
+  }
+
+  private static PullRequestSpec spec(Plan plan, Forge forge, boolean differs) {
+    return new PullRequestSpec(plan.branch(), forge.baseBranch(), plan.content().title(), plan.content().body(),
+        forge.labels(), differs);
+  }
+
+  private static List<ManifestSpec> manifestSpecs(Request request, BuiltImage built) {
+    List<String> entries = request.manifests().isEmpty() ? built.config().manifests() : request.manifests();
+    if (entries.isEmpty()) {
+      throw NixshipException.usage(
+          "no manifests to bump: set 'manifests' in .nixship.yaml or pass --manifests");
+    }
+    return entries.stream().map(ManifestSpec::parse).toList();
+  }
+
+  private static String oldReference(List<ImageSite> sites) {
+    Set<String> references = new LinkedHashSet<>();
+    sites.forEach(site -> references.add(site.reference().toString()));
+    return references.isEmpty() ? null : String.join(", ", references);
+  }
+
+  /** The image the manifests name now, when they all name one that has a tag or digest. */
+  private Optional<PreviousImage> previousImage(List<ImageSite> sites) {
+    List<ImageReference> named = sites.stream().map(ImageSite::reference).distinct().toList();
+    if (named.size() != 1 || (named.get(0).digest() == null && named.get(0).tag() == null)) {
+      return Optional.empty();
+    }
+    return previousImages.apply(named.get(0));
+  }
+
+  private static boolean sameContent(Optional<PreviousImage> previous, BuiltImage built) {
+    return previous.isPresent() && ImageContent.same(previous.get().config(), ImageContent.config(built.image()));
+  }
+
+  /**
+   * The freeze diff against the image the manifests name now when its freeze can be read, else the
+   * new freeze listed on its own.
+   */
+  private String freezeMarkdown(BuiltImage built, Optional<PreviousImage> previous) {
+    Optional<Freeze> before = previous.flatMap(PreviousImage::freeze);
+    if (before.isPresent()) {
+      FreezeDiff diff = FreezeDiff.of(before.get(), built.freeze());
+      Optional<String> revisionBefore = previous.get().nixpkgsRevision();
+      Optional<String> revisionAfter = built.lock().revision();
+      if (revisionBefore.isPresent() && revisionAfter.isPresent()) {
+        diff = diff.withNixpkgs(revisionBefore.get(), revisionAfter.get());
+      }
+      return FreezeDiffMarkdown.render(diff);
+    }
+    String freeze = built.freeze().render().replace("```", "'''");
+    return "### Python packages (" + built.freeze().entries().size() + ")\n\n"
+        + "The previous image's freeze could not be read, so this is the new freeze in full.\n\n"
+        + "<details>\n<summary>pip freeze</summary>\n\n```text\n" + freeze
+        + (freeze.endsWith("\n") ? "" : "\n") + "```\n\n</details>\n";
+  }
+}

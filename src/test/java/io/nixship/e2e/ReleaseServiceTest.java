@@ -1,0 +1,150 @@
+package io.nixship.e2e;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static io.nixship.e2e.ReleaseHarness.BRANCH;
+import static io.nixship.e2e.ReleaseHarness.DEPLOYMENT;
+import static io.nixship.e2e.ReleaseHarness.PULLS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.nixship.forge.GitHubApi;
+import io.nixship.forge.GitHubRateLimits;
+import io.nixship.forge.ManifestBranchPublisher;
+import io.nixship.forge.PullRequestResult;
+import io.nixship.forge.PullRequestService;
+import io.nixship.forge.ReleaseService;
+import io.nixship.image.ImageBuildService;
+import io.nixship.image.ImageBuildService.BuiltImage;
+import io.nixship.manifest.ImageReference;
+import io.nixship.manifest.PinStyle;
+import io.nixship.nix.SystemProcessRunner;
+import io.nixship.registry.ImagePublisher.Published;
+import io.nixship.testsupport.CliRun;
+import io.nixship.testsupport.RegistryServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The service with its build and push edges replaced: a commit whose manifests already name the very
+ * image the build produced (a byte-identical rebuild) needs no pull request, and an open one is stale.
+ */
+class ReleaseServiceTest {
+  @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
+
+  @TempDir static Path home;
+  private static RegistryServer registry;
+
+  @TempDir Path dir;
+  private ReleaseHarness harness;
+  private BuiltImage rebuilt;
+  private final List<String> pushed = new ArrayList<>();
+
+  @BeforeAll
+  static void startRegistry() {
+    registry = RegistryServer.start();
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    registry.close();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    harness = ReleaseHarness.create(dir, home, registry);
+    ReleaseHarness.stubPullRequestLifecycle(github);
+    BuiltImage built = new ImageBuildService(
+            new SystemProcessRunner(), CliRun.offline(harness.project.dir(), home).environment(), line -> { })
+        .build(new ImageBuildService.Request(
+            harness.project.dir(), "HEAD", OptionalInt.empty(), home.resolve("layers")));
+    String reference = harness.image() + ":" + built.tag() + "@" + built.image().manifestDigest();
+    harness.project.write(DEPLOYMENT, harness.deployment().replace(harness.image() + ":git-0000000", reference));
+    String merged = harness.commitAndPush("manifests name the image");
+    // The same image, as a reproducible rebuild at the merge commit gives when nothing it holds changed.
+    rebuilt = new BuiltImage(merged, built.projectDirectory(), built.config(), built.lock(), built.closure(),
+        built.freeze(), built.tag(), built.assembled());
+  }
+
+  @Test
+  void manifestsThatAlreadyNameTheNewDigestOpenNoPullRequest() throws Exception {
+    ReleaseService.Plan plan = service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST));
+    ReleaseService.Outcome outcome = service().release(plan, forge());
+
+    assertThat(plan.alreadyCurrent()).isTrue();
+    assertThat(plan.changesManifests()).isFalse();
+    assertThat(outcome.pullRequest()).isEqualTo(PullRequestResult.none());
+    assertThat(outcome.changed()).isFalse();
+    github.verify(0, postRequestedFor(urlPathEqualTo(PULLS)));
+    assertThat(harness.remoteBranch(BRANCH)).isEmpty();
+  }
+
+  @Test
+  void anOpenPullRequestForAnImageTheManifestsAlreadyNameIsClosed() {
+    github.setScenarioState("pr", "open");
+
+    ReleaseService.Plan plan = service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST));
+    ReleaseService.Outcome outcome = service().release(plan, forge());
+
+    assertThat(outcome.pullRequest().operation()).isEqualTo(PullRequestResult.Operation.CLOSED);
+    assertThat(outcome.pullRequest().number()).isEqualTo(12);
+    github.verify(0, postRequestedFor(urlPathEqualTo(PULLS)));
+  }
+
+  @Test
+  void thePlanIsMadeBeforeTheImageIsPushedSoNothingIsPushedForABrokenManifest() throws Exception {
+    github.resetAll();
+    harness.project.write("k8s/broken.yaml", "kind: [\n");
+    String broken = harness.commitAndPush("broken");
+    rebuilt = new BuiltImage(broken, rebuilt.projectDirectory(), rebuilt.config(), rebuilt.lock(), rebuilt.closure(),
+        rebuilt.freeze(), rebuilt.tag(), rebuilt.assembled());
+
+    assertThatThrownBy(() -> service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST)))
+        .hasMessageStartingWith("k8s/broken.yaml:");
+    assertThat(pushed).isEmpty();
+    github.verify(0, anyRequestedFor(anyUrl()));
+  }
+
+  private ReleaseService service() {
+    return new ReleaseService(
+        harness.project.git().getRepository(),
+        () -> rebuilt,
+        new ReleaseService.ImageSink() {
+          @Override
+          public ImageReference repository(BuiltImage built) {
+            return ImageReference.parse(harness.image());
+          }
+
+          @Override
+          public Published publish(BuiltImage built, ImageReference target) {
+            pushed.add(target.toString());
+            return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
+          }
+        },
+        reference -> Optional.empty(),
+        sha -> null,
+        line -> { });
+  }
+
+  private ReleaseService.Forge forge() {
+    return new ReleaseService.Forge(
+        ManifestBranchPublisher.withoutCredentials(harness.project.git().getRepository(), harness.remoteUrl()),
+        new PullRequestService(
+            GitHubApi.connect(github.baseUrl(), ReleaseHarness.TOKEN, GitHubRateLimits.standard()),
+            ReleaseHarness.REPOSITORY),
+        "main",
+        List.of("nixship"));
+  }
+}
