@@ -283,7 +283,8 @@ class RegistryFaultsTest {
     NixshipException failure = catchThrowableOfType(NixshipException.class, () -> push(imageB, frontHost(), 3, 0.5));
 
     assertThat(failure).isNotNull();
-    front.verify(3, postRequestedFor(urlPathEqualTo(UPLOADS)));
+    // Each attempt opens a session; other missing blobs upload concurrently and may try too.
+    assertThat(front.findAll(postRequestedFor(urlPathEqualTo(UPLOADS)))).hasSizeGreaterThanOrEqualTo(3);
     assertThat(imageB.manifestDigest()).isNotEqualTo(imageA.manifestDigest());
     assertThat(digestOfTag("v1")).isEqualTo(imageA.manifestDigest());
   }
