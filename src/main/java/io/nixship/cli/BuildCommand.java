@@ -9,6 +9,7 @@ import io.nixship.nix.SystemProcessRunner;
 import io.nixship.registry.ImagePublisher;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,10 +33,9 @@ final class BuildCommand implements Callable<Integer> {
 
   @Option(
       names = "--to",
-      required = true,
       paramLabel = "DEST",
-      description = "oci:DIR (an OCI layout), docker-archive:FILE (for docker load) or REGISTRY/REPO[:TAG]"
-          + " (https; http:// only for loopback and --insecure-registry hosts).")
+      description = "oci:DIR (an OCI layout), docker-archive:FILE (for docker load) or REGISTRY/REPO[:TAG] "
+          + "(default: the image in .nixship.yaml, pushed).")
   String to;
 
   @Option(names = "--max-layers", paramLabel = "N", description = "Most layers in the image (default: .nixship.yaml, else 100).")
@@ -63,8 +63,9 @@ final class BuildCommand implements Callable<Integer> {
             context.home(),
             registry.settings(session::addMask),
             registry.credentials(context, session::addMask));
-    ImageDestination destination = publisher.destination(to, context.workingDir());
-    publisher.checkAccess(destination);
+    // Without --to the destination is the configured image, known only once the commit is read.
+    Optional<ImageDestination> given = Optional.ofNullable(to).map(value -> publisher.destination(value, context.workingDir()));
+    given.ifPresent(publisher::checkAccess);
     Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
     ImageBuildService.BuiltImage built =
         session.group("nixship build", () ->
@@ -74,6 +75,8 @@ final class BuildCommand implements Callable<Integer> {
                     project.commit,
                     maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers),
                     cache)));
+    ImageDestination destination =
+        given.orElseGet(() -> publisher.destination(built.config().requireImage(), context.workingDir()));
     PushProgress progress = new PushProgress(session, context.interactive());
     ImagePublisher.Published published;
     try {

@@ -70,6 +70,25 @@ class PushTagsTest {
     }
   }
 
+  @Test
+  void withoutToTheImageIsPushedToTheConfiguredRepository() throws Exception {
+    ExampleProject project = ExampleProject.create(root.resolve("project"), Revision.REV1);
+    try (RegistryServer registry = RegistryServer.start()) {
+      String repository = registry.host() + "/acme/configured";
+      Path config = project.dir().resolve(".nixship.yaml");
+      Files.writeString(config, Files.readString(config)
+          .replace("image: registry.example.com/acme/imgproxy-lite", "image: " + repository));
+      String sha = project.commitAll("push to the local registry");
+
+      CliRun.Result result = CliRun.offline(root, root.resolve("home")).run("build", "--dir", project.dir().toString());
+
+      assertThat(result.exitCode()).as(result.err()).isZero();
+      assertThat(result.out()).startsWith(repository + ":git-" + sha.substring(0, 7) + "@sha256:");
+      String digest = result.out().strip().substring(result.out().indexOf('@') + 1);
+      assertThat(inspect(repository + ":git-" + sha.substring(0, 7)).path("Digest").asText()).isEqualTo(digest);
+    }
+  }
+
   private static Instant commitTime(ExampleProject project) throws IOException {
     try (var walk = new RevWalk(project.git().getRepository())) {
       RevCommit commit = walk.parseCommit(project.git().getRepository().resolve("HEAD"));
