@@ -15,6 +15,7 @@ import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.NixpkgsSource;
 import io.nixship.nix.ProcessRunner;
 import io.nixship.registry.RegistryImageReader;
+import io.nixship.source.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,8 +117,7 @@ public final class EnvironmentSources {
     NixSettings nix = NixSettings.fromHost(environment, log);
     NixpkgsSource nixpkgs =
         new NixpkgsFetcher(processes, nix).fetch(lock, lock.resolveUrl(lockFile.getParent()), lockFile.toString());
-    Path work = temporaryDirectory();
-    try {
+    try (TemporaryDirectory work = TemporaryDirectory.create("nixship-diff-")) {
       log.accept("building " + config.nix().file() + " in " + projectDirectory + " with " + lockFile);
       BuildResult built = new NixBuilder(processes, nix).build(new BuildRequest(
           projectDirectory, config.nix().file(), "", config.nix().env(), nixpkgs.storePath(), work.resolve("result")));
@@ -125,9 +125,6 @@ public final class EnvironmentSources {
       Freeze freeze = new FreezeReader(new RootedFileTree(Path.of("/"))).read(built.outPath());
       return new Environment(
           "lock:" + lockFile, freeze, Optional.of(ClosureSummary.of(closure)), lock.revision());
-    } finally {
-      deleteQuietly(work.resolve("result"));
-      deleteQuietly(work);
     }
   }
 
@@ -153,22 +150,6 @@ public final class EnvironmentSources {
       return NixshipConfig.parse(Files.readAllBytes(configFile), configFile.toString(), environment);
     } catch (IOException e) {
       throw NixshipException.usage("cannot read " + configFile + ": " + e.getMessage());
-    }
-  }
-
-  private static Path temporaryDirectory() {
-    try {
-      return Files.createTempDirectory("nixship-diff-");
-    } catch (IOException e) {
-      throw NixshipException.failure("cannot create a temporary directory: " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteQuietly(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      // A leftover GC-root symlink in a temp directory only keeps a store path alive.
     }
   }
 }

@@ -8,6 +8,7 @@ import io.nixship.image.ImageBuildService;
 import io.nixship.manifest.ImageReference;
 import io.nixship.source.CommitSource;
 import io.nixship.source.SourceSnapshot;
+import io.nixship.source.TemporaryDirectory;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -74,8 +75,8 @@ public final class PullRequestFreezeDiff {
 
   /** The first reference with a tag or digest that the base commit's manifests hold for the configured image. */
   Optional<ImageReference> deployedImage(String baseRevision) {
-    Path work = temporaryDirectory();
-    try (CommitSource source = CommitSource.open(sources.projectDirectory())) {
+    try (TemporaryDirectory work = TemporaryDirectory.create("nixship-comment-");
+        CommitSource source = CommitSource.open(sources.projectDirectory())) {
       SourceSnapshot snapshot = source.snapshot(baseRevision, work.resolve("base"), environment);
       Optional<ImageReference> found = DeployedImage.find(snapshot.config(), snapshot.directory());
       if (found.isEmpty()) {
@@ -83,41 +84,11 @@ public final class PullRequestFreezeDiff {
             + "; building it");
       }
       return found;
-    } finally {
-      deleteRecursively(work);
     }
   }
 
   /** The sticky comment's key: the image repository path, e.g. {@code acme/app}, one comment per image. */
   static String commentKey(NixshipConfig config) {
     return config.image().map(image -> ImageReference.parse(image).path()).orElse("python");
-  }
-
-  private static Path temporaryDirectory() {
-    try {
-      return Files.createTempDirectory("nixship-comment-");
-    } catch (IOException e) {
-      throw NixshipException.failure("cannot create a temporary directory: " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteRecursively(Path root) {
-    try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      // A leftover temp directory is harmless.
-    }
   }
 }

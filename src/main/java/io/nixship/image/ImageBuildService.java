@@ -18,6 +18,7 @@ import io.nixship.nix.NixpkgsSource;
 import io.nixship.nix.ProcessRunner;
 import io.nixship.source.CommitSource;
 import io.nixship.source.SourceSnapshot;
+import io.nixship.source.TemporaryDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -81,8 +82,8 @@ public final class ImageBuildService {
   }
 
   public BuiltImage build(Request request) {
-    Path work = createTempDirectory();
-    try (CommitSource source = CommitSource.open(request.projectDirectory())) {
+    try (TemporaryDirectory work = TemporaryDirectory.create("nixship-build-");
+        CommitSource source = CommitSource.open(request.projectDirectory())) {
       SourceSnapshot snapshot = source.snapshot(request.commit(), work.resolve("source"), environment);
       String project = source.projectDirectory();
       String lockName = (project.isEmpty() ? "" : project + "/") + NixpkgsLock.FILE_NAME;
@@ -122,8 +123,6 @@ public final class ImageBuildService {
           new ImageAssembler(new LayerBlobStore(request.cacheDirectory())).assemble(closure, plan, app, settings);
       return new BuiltImage(
           snapshot.commitId(), project, snapshot.config(), lock, closure, freeze, tag, assembled);
-    } finally {
-      deleteRecursively(work);
     }
   }
 
@@ -170,33 +169,5 @@ public final class ImageBuildService {
 
   private static String displayPath(String project, String file) {
     return project.isEmpty() ? file : project + "/" + file;
-  }
-
-  private static Path createTempDirectory() {
-    try {
-      return Files.createTempDirectory("nixship-build-");
-    } catch (IOException e) {
-      throw NixshipException.failure("cannot create a temporary directory: " + e.getMessage(), e);
-    }
-  }
-
-  private static void deleteRecursively(Path root) {
-    try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException e) {
-      // A leftover temp directory is harmless; the build result is what matters.
-    }
   }
 }

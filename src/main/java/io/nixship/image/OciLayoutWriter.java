@@ -1,6 +1,7 @@
 package io.nixship.image;
 
 import io.nixship.NixshipException;
+import io.nixship.source.TemporaryDirectory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ public final class OciLayoutWriter {
       Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
       throw e;
     }
-    ImageLayouts.deleteRecursively(old);
+    TemporaryDirectory.deleteRecursively(old);
   }
 
   private static void deleteQuietly(Path path) {
@@ -80,7 +81,7 @@ public final class OciLayoutWriter {
       return;
     }
     try {
-      ImageLayouts.deleteRecursively(path);
+      TemporaryDirectory.deleteRecursively(path);
     } catch (IOException e) {
       // Only a hidden temp sibling is left behind; the target is untouched.
     }

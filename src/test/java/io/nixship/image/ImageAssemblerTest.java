@@ -1,5 +1,6 @@
 package io.nixship.image;
 
+import io.nixship.source.TemporaryDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -74,7 +75,7 @@ class ImageAssemblerTest {
     SampleImage sample = new SampleImage(temp, Instant.now());
     Path cache = temp.resolve("cache");
     OciImage first = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK)).image();
-    ImageLayouts.deleteRecursively(sample.store.location(SampleImage.PYTHON));
+    TemporaryDirectory.deleteRecursively(sample.store.location(SampleImage.PYTHON));
 
     AssembledImage second = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK));
 
@@ -147,7 +148,7 @@ class ImageAssemblerTest {
   @Test
   void reportsAMissingStorePathAndLeavesNoPartialBlobs() throws IOException {
     SampleImage sample = new SampleImage(temp, Instant.now());
-    ImageLayouts.deleteRecursively(sample.store.location(SampleImage.GLIBC));
+    TemporaryDirectory.deleteRecursively(sample.store.location(SampleImage.GLIBC));
     Path cache = temp.resolve("cache");
 
     assertThatThrownBy(() -> sample.assemble(cache, SampleImage.closure(SampleImage.FLASK)))
