@@ -50,7 +50,7 @@ public final class LayerCompressor {
    */
   public String id() {
     return compression == LayerCompression.GZIP
-        ? "gzip-" + level + "-blocks-" + GZIP_BLOCK_SIZE
+        ? "gzip-" + level + "-blocks-" + GZIP_BLOCK_SIZE + "-incompressible-stored"
         : "zstd-" + level;
   }
 

@@ -101,6 +101,25 @@ class LayerCompressorTest {
   }
 
   @Test
+  void storesBlocksThatDoNotCompressAndStillFormOneStream() throws IOException {
+    byte[] input = new byte[3 * LayerCompressor.GZIP_BLOCK_SIZE];
+    new Random(7).nextBytes(input);
+    byte[] text = mixedInput(LayerCompressor.GZIP_BLOCK_SIZE);
+    for (int i = 0; i < text.length; i++) {
+      text[i] = (byte) ('a' + (text[i] & 7));
+    }
+    System.arraycopy(text, 0, input, LayerCompressor.GZIP_BLOCK_SIZE, text.length);
+
+    Compressed gz = compress(new LayerCompressor(LayerCompression.GZIP, 6, 2), input);
+
+    assertThat(new GZIPInputStream(new ByteArrayInputStream(gz.bytes())).readAllBytes()).isEqualTo(input);
+    assertThat(ParallelGzipOutputStream.incompressible(input, LayerCompressor.GZIP_BLOCK_SIZE)).isTrue();
+    assertThat(ParallelGzipOutputStream.incompressible(text, text.length)).isFalse();
+    // Two stored blocks cost a few bytes over their size; the text block compresses.
+    assertThat(gz.bytes().length).isLessThan(2 * LayerCompressor.GZIP_BLOCK_SIZE + LayerCompressor.GZIP_BLOCK_SIZE / 2);
+  }
+
+  @Test
   void emptyInputIsAValidGzipStream() throws IOException {
     Compressed gz = compress(new LayerCompressor(), new byte[0]);
 
@@ -152,7 +171,7 @@ class LayerCompressorTest {
 
   @Test
   void compressionSettingsNameTheirFormatAndMediaType() {
-    assertThat(new LayerCompressor().id()).isEqualTo("gzip-6-blocks-1048576");
+    assertThat(new LayerCompressor().id()).isEqualTo("gzip-6-blocks-1048576-incompressible-stored");
     assertThat(new LayerCompressor().mediaType()).isEqualTo(OciImage.LAYER_MEDIA_TYPE);
     assertThat(LayerCompression.parse("zstd")).isEqualTo(LayerCompression.ZSTD);
     assertThatThrownBy(() -> LayerCompression.parse("xz"))
