@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,10 +53,7 @@ public interface PreviousLayers {
       }
       List<String> storePaths = Arrays.stream(paths.split(",")).sorted().toList();
       Map<String, String> kept = new HashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = annotations.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> entry = it.next();
-        kept.put(entry.getKey(), entry.getValue().asText());
-      }
+      annotations.properties().forEach(entry -> kept.put(entry.getKey(), entry.getValue().asText()));
       Descriptor descriptor = new Descriptor(layer.path("mediaType").asText(), digest, layer.path("size").asLong(), kept);
       BlobContent remoteOnly = () -> {
         throw new IllegalStateException("layer " + digest + " was reused from " + source
