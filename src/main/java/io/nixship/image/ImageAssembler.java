@@ -109,17 +109,27 @@ public final class ImageAssembler {
     if (cached.isEmpty()) {
       Optional<Layer> reused = previous.find(storePaths, format);
       if (reused.isPresent()) {
-        return new Outcome(reused.get(), Source.PREVIOUS_IMAGE);
+        // The descriptor is rebuilt as a fresh build would write it, so the manifest is the same bytes.
+        Layer layer = reused.get();
+        Descriptor old = layer.blob().descriptor();
+        Descriptor descriptor = new Descriptor(compressor.mediaType(), old.digest(), old.size(),
+            annotations(storePaths, format, layer.diffId()));
+        return new Outcome(new Layer(new Blob(descriptor, layer.blob().content()), layer.diffId(), storePaths),
+            Source.PREVIOUS_IMAGE);
       }
     }
     StoredLayer stored = cached.isPresent()
         ? cached.get()
         : blobs.store(storePaths, format, out -> tarWriter.writeStorePaths(fsRoot, storePaths, out), compressor);
-    Map<String, String> annotations = Map.of(
+    return new Outcome(layer(stored, annotations(storePaths, format, stored.diffId())),
+        cached.isPresent() ? Source.CACHE : Source.COMPRESSED);
+  }
+
+  private static Map<String, String> annotations(List<String> storePaths, String format, String diffId) {
+    return Map.of(
         ImageConfigFactory.STORE_PATHS_ANNOTATION, String.join(",", storePaths),
         ImageConfigFactory.LAYER_FORMAT_ANNOTATION, format,
-        ImageConfigFactory.DIFF_ID_ANNOTATION, stored.diffId());
-    return new Outcome(layer(stored, annotations), cached.isPresent() ? Source.CACHE : Source.COMPRESSED);
+        ImageConfigFactory.DIFF_ID_ANNOTATION, diffId);
   }
 
   private static int count(List<Outcome> outcomes, Source source) {
