@@ -26,9 +26,14 @@ public final class Digests {
     return PREFIX + HexFormat.of().formatHex(sha256);
   }
 
+  /** Whether {@code value} is a well-formed {@code sha256:<hex>} digest. */
+  public static boolean isSha256(String value) {
+    return value.startsWith(PREFIX) && value.substring(PREFIX.length()).matches("[0-9a-f]{64}");
+  }
+
   /** The hex part of {@code sha256:<hex>}, checked so it can safely name a file. */
   public static String hex(String digest) {
-    if (!digest.startsWith(PREFIX) || !digest.substring(PREFIX.length()).matches("[0-9a-f]{64}")) {
+    if (!isSha256(digest)) {
       throw new IllegalArgumentException("not a sha256 digest: " + digest);
     }
     return digest.substring(PREFIX.length());

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +53,12 @@ public final class ImageAssembler {
 
   /** Real store at {@code /}, mtime 1970-01-01T00:00:01Z, gzip level 6, one job per core. */
   public ImageAssembler(LayerBlobStore blobs) {
-    this(blobs, Path.of("/"), new LayerTarWriter(), new LayerCompressor(), Runtime.getRuntime().availableProcessors());
+    this(blobs, new LayerCompressor(), Runtime.getRuntime().availableProcessors());
+  }
+
+  /** Real store at {@code /}, mtime 1970-01-01T00:00:01Z, the given compression, {@code jobs} layers at once. */
+  public ImageAssembler(LayerBlobStore blobs, LayerCompressor compressor, int jobs) {
+    this(blobs, Path.of("/"), new LayerTarWriter(), compressor, jobs);
   }
 
   /** Tar layout, mtime and compression: a cached layer is reused only when all three match. */
@@ -66,19 +72,27 @@ public final class ImageAssembler {
    * pointing into the closure's out path (the environment).
    */
   public AssembledImage assemble(Closure closure, List<List<String>> layerPlan, Path appDirectory, ImageSettings settings) {
+    return assemble(closure, layerPlan, appDirectory, settings, PreviousLayers.none());
+  }
+
+  /**
+   * Like {@link #assemble(Closure, List, Path, ImageSettings)}, but a layer missing from the blob
+   * store that {@code previous} holds in the same format is taken from there by digest, without
+   * reading its store paths: the image is then only fit to push to the registry that holds it.
+   */
+  public AssembledImage assemble(
+      Closure closure, List<List<String>> layerPlan, Path appDirectory, ImageSettings settings, PreviousLayers previous) {
     checkPlanCoversClosure(closure, layerPlan);
     AppLayerContents app = new AppLayerContents(appDirectory, settings.workingDir(), closure.outPath());
     String format = layerFormat();
     List<Callable<Outcome>> work = new ArrayList<>();
     for (List<String> group : layerPlan) {
-      work.add(() -> storePathLayer(group.stream().sorted().toList(), format));
+      work.add(() -> storePathLayer(group.stream().sorted().toList(), format, previous));
     }
     work.add(() -> new Outcome(layer(blobs.storeBlob(List.of(), out -> tarWriter.writeAppLayer(app, out), compressor),
-        Map.of()), false));
+        Map.of()), Source.COMPRESSED));
     List<Outcome> outcomes = runAll(work);
     List<Layer> layers = outcomes.stream().map(Outcome::layer).toList();
-    int fromCache = (int) outcomes.stream().filter(Outcome::fromCache).count();
-    int compressed = outcomes.size() - fromCache;
     byte[] config = configs.config(settings, closure.outPath(),
         layers.stream().map(Layer::diffId).toList(),
         layers.stream().map(l -> ImageConfigFactory.describeLayer(l.storePaths())).toList());
@@ -86,18 +100,40 @@ public final class ImageAssembler {
     byte[] manifest = configs.manifest(configDescriptor, layers.stream().map(l -> l.blob().descriptor()).toList());
     OciImage image = new OciImage(new Blob(configDescriptor, () -> new ByteArrayInputStream(config)), layers,
         manifest, Digests.sha256(manifest));
-    return new AssembledImage(image, fromCache, compressed);
+    return new AssembledImage(image, count(outcomes, Source.CACHE), count(outcomes, Source.PREVIOUS_IMAGE),
+        count(outcomes, Source.COMPRESSED));
   }
 
-  private Outcome storePathLayer(List<String> storePaths, String format) throws IOException {
+  private Outcome storePathLayer(List<String> storePaths, String format, PreviousLayers previous) throws IOException {
     var cached = blobs.find(storePaths, format);
+    if (cached.isEmpty()) {
+      Optional<Layer> reused = previous.find(storePaths, format);
+      if (reused.isPresent()) {
+        // The descriptor is rebuilt as a fresh build would write it, so the manifest is the same bytes.
+        Layer layer = reused.get();
+        Descriptor old = layer.blob().descriptor();
+        Descriptor descriptor = new Descriptor(compressor.mediaType(), old.digest(), old.size(),
+            annotations(storePaths, format, layer.diffId()));
+        return new Outcome(new Layer(new Blob(descriptor, layer.blob().content()), layer.diffId(), storePaths),
+            Source.PREVIOUS_IMAGE);
+      }
+    }
     StoredLayer stored = cached.isPresent()
         ? cached.get()
         : blobs.store(storePaths, format, out -> tarWriter.writeStorePaths(fsRoot, storePaths, out), compressor);
-    Map<String, String> annotations = Map.of(
+    return new Outcome(layer(stored, annotations(storePaths, format, stored.diffId())),
+        cached.isPresent() ? Source.CACHE : Source.COMPRESSED);
+  }
+
+  private static Map<String, String> annotations(List<String> storePaths, String format, String diffId) {
+    return Map.of(
         ImageConfigFactory.STORE_PATHS_ANNOTATION, String.join(",", storePaths),
-        ImageConfigFactory.LAYER_FORMAT_ANNOTATION, format);
-    return new Outcome(layer(stored, annotations), cached.isPresent());
+        ImageConfigFactory.LAYER_FORMAT_ANNOTATION, format,
+        ImageConfigFactory.DIFF_ID_ANNOTATION, diffId);
+  }
+
+  private static int count(List<Outcome> outcomes, Source source) {
+    return (int) outcomes.stream().filter(o -> o.source() == source).count();
   }
 
   /** Runs the layer work on up to {@code jobs} threads and returns the outcomes in order. */
@@ -144,12 +180,15 @@ public final class ImageAssembler {
     }
   }
 
-  /** One layer and whether the blob store already had it. */
-  private record Outcome(Layer layer, boolean fromCache) {}
+  /** Where a layer came from. */
+  private enum Source { CACHE, PREVIOUS_IMAGE, COMPRESSED }
+
+  /** One layer and where it came from. */
+  private record Outcome(Layer layer, Source source) {}
 
   private Layer layer(StoredLayer stored, Map<String, String> annotations) {
     Path blob = blobs.blobPath(stored.digest());
-    Descriptor descriptor = new Descriptor(OciImage.LAYER_MEDIA_TYPE, stored.digest(), stored.size(), annotations);
+    Descriptor descriptor = new Descriptor(compressor.mediaType(), stored.digest(), stored.size(), annotations);
     return new Layer(new Blob(descriptor, () -> Files.newInputStream(blob)), stored.diffId(), stored.storePaths());
   }
 

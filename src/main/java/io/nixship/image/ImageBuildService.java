@@ -62,9 +62,24 @@ public final class ImageBuildService {
   /**
    * What to build: the project at {@code projectDirectory} (inside a git work tree), at {@code
    * commit}; {@code maxLayers} overrides {@code .nixship.yaml}; {@code cacheDirectory} holds layer
-   * blobs by store path.
+   * blobs by store path; {@code compressor} compresses up to {@code jobs} layers at once; {@code
+   * previousImage} finds the image the tag pointed at, whose unchanged layers are reused by digest
+   * (only when pushing to that registry).
    */
-  public record Request(Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {}
+  public record Request(
+      Path projectDirectory,
+      String commit,
+      OptionalInt maxLayers,
+      Path cacheDirectory,
+      LayerCompressor compressor,
+      int jobs,
+      PreviousImageLookup previousImage) {
+    /** gzip, one job per core, no previous image. */
+    public Request(Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {
+      this(projectDirectory, commit, maxLayers, cacheDirectory, new LayerCompressor(),
+          Runtime.getRuntime().availableProcessors(), PreviousImageLookup.NONE);
+    }
+  }
 
   /** A built image and everything learnt on the way, for the push, the freeze diff and the labels. */
   public record BuiltImage(
@@ -115,12 +130,14 @@ public final class ImageBuildService {
       String tag = new TagTemplate(snapshot.config().tag())
           .expand(snapshot.commitId(), snapshot.commitTime(), lock.revision().orElse("unknown"));
       int maxLayers = request.maxLayers().orElse(snapshot.config().maxLayers());
-      List<List<String>> plan = new ClosureLayerPlanner(maxLayers).plan(closure);
+      PreviousLayers previous = request.previousImage().layers(tag);
+      List<List<String>> plan = new ClosureLayerPlanner(maxLayers).plan(closure, previous.groups());
       Path app = copyAppFiles(snapshot, work.resolve("app"));
       ImageSettings settings = settings(snapshot, lock, closure, freeze);
       log.accept("assembling " + (plan.size() + 1) + " layers from " + closure.paths().size() + " store paths");
       AssembledImage assembled =
-          new ImageAssembler(new LayerBlobStore(request.cacheDirectory())).assemble(closure, plan, app, settings);
+          new ImageAssembler(new LayerBlobStore(request.cacheDirectory()), request.compressor(), request.jobs())
+              .assemble(closure, plan, app, settings, previous);
       return new BuiltImage(
           snapshot.commitId(), project, snapshot.config(), lock, closure, freeze, tag, assembled);
     }

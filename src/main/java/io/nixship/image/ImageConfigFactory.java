@@ -23,6 +23,8 @@ public final class ImageConfigFactory {
   public static final String STORE_PATHS_ANNOTATION = "io.nixship.store-paths";
   /** Layer annotation naming how the layer was tarred and compressed, so a later push knows whether it can reuse it. */
   public static final String LAYER_FORMAT_ANNOTATION = "io.nixship.layer-format";
+  /** Layer annotation with the layer's diff-id, so a later push can reuse the layer without downloading it. */
+  public static final String DIFF_ID_ANNOTATION = "io.nixship.diff-id";
 
   private static final Pattern PORT = Pattern.compile("[0-9]{1,5}(/(tcp|udp|sctp))?");
   private static final Pattern USER = Pattern.compile("root|nobody|[0-9]+(:[0-9]+)?|root:root|nobody:nobody");

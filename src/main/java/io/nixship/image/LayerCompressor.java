@@ -1,52 +1,106 @@
 package io.nixship.image;
 
+import com.github.luben.zstd.ZstdOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.util.zip.Deflater;
 
 /**
- * Compresses a layer in one streaming pass: tar → sha256 (diff-id) → gzip → sha256 (blob digest) → sink.
- * Nothing is held whole in memory, so a layer of any size costs a few buffers.
+ * Compresses a layer in one streaming pass: tar → sha256 (diff-id) → gzip or zstd → sha256 (blob
+ * digest) → sink. Nothing is held whole in memory: gzip keeps at most a fixed number of blocks in
+ * flight across all layers this compressor writes at once, zstd a fixed window per layer.
  */
 public final class LayerCompressor {
-  public static final int DEFAULT_LEVEL = Deflater.DEFAULT_COMPRESSION;
+  /** gzip blocks: large enough that the ratio loss of cutting the stream is negligible (well under 1%). */
+  public static final int GZIP_BLOCK_SIZE = 1024 * 1024;
 
+  private final LayerCompression compression;
   private final int level;
+  private final int threads;
+  private final BlockDeflaters deflaters;
 
+  /** gzip level 6 on one thread per core. */
   public LayerCompressor() {
-    this(DEFAULT_LEVEL);
+    this(LayerCompression.GZIP, LayerCompression.GZIP.defaultLevel(), Runtime.getRuntime().availableProcessors());
   }
 
-  public LayerCompressor(int level) {
-    if (level != Deflater.DEFAULT_COMPRESSION && (level < 0 || level > 9)) {
-      throw new IllegalArgumentException("gzip level must be 0..9, got " + level);
+  /**
+   * {@code threads} deflate one layer's blocks (gzip) or run zstd's workers; the output does not
+   * depend on it.
+   */
+  public LayerCompressor(LayerCompression compression, int level, int threads) {
+    if (level < 0 || level > compression.maxLevel()) {
+      throw new IllegalArgumentException(compression.cliName() + " level must be 0.." + compression.maxLevel() + ", got " + level);
     }
+    if (threads < 1) {
+      throw new IllegalArgumentException("compression threads must be at least 1, got " + threads);
+    }
+    this.compression = compression;
     this.level = level;
+    this.threads = threads;
+    this.deflaters = new BlockDeflaters(threads);
   }
 
-  /** Names the settings, so a cache or an annotation can tell layers compressed differently apart. */
+  /**
+   * Names the settings that shape the bytes, so a cache or an annotation can tell layers compressed
+   * differently apart (the thread count does not shape them).
+   */
   public String id() {
-    return "gzip-" + (level == Deflater.DEFAULT_COMPRESSION ? 6 : level);
+    return compression == LayerCompression.GZIP
+        ? "gzip-" + level + "-blocks-" + GZIP_BLOCK_SIZE + "-incompressible-stored"
+        : "zstd-" + level;
   }
 
-  /** Streams the tar through gzip into the sink (left open) and returns the digests of both forms. */
+  public LayerCompression compression() {
+    return compression;
+  }
+
+  public String mediaType() {
+    return compression.mediaType();
+  }
+
+  /** Most gzip blocks ever in flight at once, for the memory bound's test. */
+  int peakBlocksInFlight() {
+    return deflaters.peakInFlight();
+  }
+
+  int maxBlocksInFlight() {
+    return deflaters.maxInFlight();
+  }
+
+  /** Streams the tar through the compressor into the sink (left open) and returns the digests of both forms. */
   public LayerDigests compress(TarProducer tar, OutputStream sink) throws IOException {
     MessageDigest compressedDigest = Digests.newSha256();
     MessageDigest tarDigest = Digests.newSha256();
     CountingOutputStream counted = new CountingOutputStream(new UnclosedOutputStream(sink));
     OutputStream compressedSide = new BufferedOutputStream(new DigestOutputStream(counted, compressedDigest), 64 * 1024);
-    ReproducibleGzipOutputStream gzip = new ReproducibleGzipOutputStream(compressedSide, level);
-    OutputStream tarSide = new BufferedOutputStream(new DigestOutputStream(gzip, tarDigest), 64 * 1024);
-    tar.writeTo(tarSide);
-    tarSide.flush();
-    gzip.close();
+    if (compression == LayerCompression.GZIP) {
+      ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(compressedSide, level, GZIP_BLOCK_SIZE, deflaters);
+      try {
+        writeTar(tar, gzip, tarDigest);
+        gzip.close();
+      } finally {
+        gzip.abort();
+      }
+    } else {
+      // With one or more workers zstd's output is the same for any worker count.
+      try (ZstdOutputStream zstd = new ZstdOutputStream(new UnclosedOutputStream(compressedSide), level)) {
+        zstd.setWorkers(threads);
+        writeTar(tar, zstd, tarDigest);
+      }
+    }
     compressedSide.flush();
     return new LayerDigests(
         Digests.format(tarDigest.digest()), Digests.format(compressedDigest.digest()), counted.count);
+  }
+
+  private static void writeTar(TarProducer tar, OutputStream compressing, MessageDigest tarDigest) throws IOException {
+    OutputStream tarSide = new BufferedOutputStream(new DigestOutputStream(compressing, tarDigest), 64 * 1024);
+    tar.writeTo(tarSide);
+    tarSide.flush();
   }
 
   private static final class CountingOutputStream extends FilterOutputStream {

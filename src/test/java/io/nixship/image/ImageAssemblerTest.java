@@ -85,6 +85,50 @@ class ImageAssemblerTest {
   }
 
   @Test
+  void reusesThePreviousImagesLayersByDigestWithoutReadingTheStoreOnAnEmptyCache() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    Closure closure = SampleImage.closure(SampleImage.FLASK);
+    OciImage first = sample.assemble(temp.resolve("first-cache"), closure).image();
+    for (String path : List.of(SampleImage.GLIBC, SampleImage.PYTHON, SampleImage.FLASK, SampleImage.ENV)) {
+      ImageLayouts.deleteRecursively(sample.store.location(path));
+    }
+    PreviousLayers previous = PreviousLayers.fromManifest(first.manifest(), "127.0.0.1:5000/app:main");
+
+    AssembledImage second =
+        sample.assemble(temp.resolve("empty-cache"), closure, new LayerCompressor(), previous);
+
+    assertThat(second.image().manifestDigest()).isEqualTo(first.manifestDigest());
+    assertThat(second.layersReused()).isEqualTo(4);
+    assertThat(second.layersFromCache()).isZero();
+    assertThat(second.layersCompressed()).isEqualTo(1);
+    assertThat(previous.groups()).hasSize(4);
+    Layer reused = second.image().layers().get(1);
+    assertThat(reused.diffId()).isEqualTo(first.layers().get(1).diffId());
+    assertThatThrownBy(() -> reused.blob().content().open())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("reused from 127.0.0.1:5000/app:main");
+  }
+
+  @Test
+  void reusesOnlyPreviousLayersOfTheSameFormat() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    Closure closure = SampleImage.closure(SampleImage.FLASK);
+    OciImage gzipImage = sample.assemble(temp.resolve("first-cache"), closure).image();
+    PreviousLayers previous = PreviousLayers.fromManifest(gzipImage.manifest(), "registry/app:main");
+
+    AssembledImage zstd = sample.assemble(temp.resolve("empty-cache"), closure,
+        new LayerCompressor(LayerCompression.ZSTD, 3, 2), previous);
+
+    assertThat(zstd.layersReused()).isZero();
+    assertThat(zstd.layersCompressed()).isEqualTo(5);
+    JsonNode layer = json.readTree(zstd.image().manifest()).get("layers").get(0);
+    assertThat(layer.get("mediaType").asText()).isEqualTo(LayerCompression.ZSTD.mediaType());
+    assertThat(layer.get("annotations").get(ImageConfigFactory.LAYER_FORMAT_ANNOTATION).asText()).contains("zstd-3");
+    assertThat(layer.get("annotations").get(ImageConfigFactory.DIFF_ID_ANNOTATION).asText())
+        .isEqualTo(zstd.image().layers().get(0).diffId());
+  }
+
+  @Test
   void compressesOnlyTheLayerOfTheChangedPackage() throws IOException {
     SampleImage sample = new SampleImage(temp, Instant.now());
     Path cache = temp.resolve("cache");

@@ -50,8 +50,12 @@ final class SampleImage {
   }
 
   AssembledImage assemble(Path cache, Closure closure) {
+    return assemble(cache, closure, new LayerCompressor(), PreviousLayers.none());
+  }
+
+  AssembledImage assemble(Path cache, Closure closure, LayerCompressor compressor, PreviousLayers previous) {
     ImageAssembler assembler = new ImageAssembler(new LayerBlobStore(cache), store.root(), new LayerTarWriter(),
-        new LayerCompressor(), 2);
-    return assembler.assemble(closure, new ClosureLayerPlanner().plan(closure), app, settings());
+        compressor, 2);
+    return assembler.assemble(closure, new ClosureLayerPlanner().plan(closure), app, settings(), previous);
   }
 }
