@@ -90,7 +90,7 @@ class ImageAssemblerTest {
     Closure closure = SampleImage.closure(SampleImage.FLASK);
     OciImage first = sample.assemble(temp.resolve("first-cache"), closure).image();
     for (String path : List.of(SampleImage.GLIBC, SampleImage.PYTHON, SampleImage.FLASK, SampleImage.ENV)) {
-      ImageLayouts.deleteRecursively(sample.store.location(path));
+      TemporaryDirectory.deleteRecursively(sample.store.location(path));
     }
     PreviousLayers previous = PreviousLayers.fromManifest(first.manifest(), "127.0.0.1:5000/app:main");
 
