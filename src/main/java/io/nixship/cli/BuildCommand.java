@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageDestination;
 import io.nixship.image.LayerBlobStore;
+import io.nixship.image.PreviousImageLookup;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.registry.ImagePublisher;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ final class BuildCommand implements Callable<Integer> {
   @Mixin ProjectOptions project;
 
   @Mixin RegistryOptions registry;
+
+  @Mixin CompressionOptions compression;
 
   @Option(
       names = "--to",
@@ -66,6 +69,7 @@ final class BuildCommand implements Callable<Integer> {
     // Without --to the destination is the configured image, known only once the commit is read.
     Optional<ImageDestination> given = Optional.ofNullable(to).map(value -> publisher.destination(value, context.workingDir()));
     given.ifPresent(publisher::checkAccess);
+    int cores = Runtime.getRuntime().availableProcessors();
     Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
     ImageBuildService.BuiltImage built =
         session.group("nixship build", () ->
@@ -74,7 +78,11 @@ final class BuildCommand implements Callable<Integer> {
                     project.directory(context),
                     project.commit,
                     maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers),
-                    cache)));
+                    cache,
+                    compression.compressor(cores),
+                    cores,
+                    given.map(destination -> publisher.previousImage(destination, extraTags))
+                        .orElse(PreviousImageLookup.NONE))));
     ImageDestination destination =
         given.orElseGet(() -> publisher.destination(built.config().requireImage(), context.workingDir()));
     PushProgress progress = new PushProgress(session, context.interactive());
@@ -113,6 +121,7 @@ final class BuildCommand implements Callable<Integer> {
     ObjectNode layers = node.putObject("layers");
     layers.put("total", built.image().layers().size());
     layers.put("fromCache", built.assembled().layersFromCache());
+    layers.put("reused", built.assembled().layersReused());
     layers.put("compressed", built.assembled().layersCompressed());
     published.push().ifPresent(push -> {
       layers.put("uploaded", push.layersUploaded());

@@ -33,7 +33,7 @@ public interface PreviousLayers {
    * Reads the layer descriptors of an OCI or Docker v2 image manifest. Layers without nixship's
    * annotations (the app layer, or images built by something else) are ignored.
    */
-  static PreviousLayers fromManifest(byte[] manifest, String source) {
+  public static PreviousLayers fromManifest(byte[] manifest, String source) {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(manifest);

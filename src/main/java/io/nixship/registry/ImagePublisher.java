@@ -5,7 +5,10 @@ import io.nixship.image.DockerArchiveWriter;
 import io.nixship.image.ImageDestination;
 import io.nixship.image.OciImage;
 import io.nixship.image.OciLayoutWriter;
+import io.nixship.image.PreviousImageLookup;
+import io.nixship.image.PreviousLayers;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +103,30 @@ public final class ImagePublisher {
     RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), defaultTag);
     PushResult result = client(target).push(image, target, extraTags, listener);
     return new Published(result.reference(), result.digest(), target.tag(), Optional.of(result));
+  }
+
+  /**
+   * For a registry destination, the image pushed there before (under the build's tag, else under each
+   * extra tag): a runner with an empty cache then reuses the layers whose store paths did not change
+   * without tarring, compressing or uploading them. Layouts and archives get none, since every layer
+   * they hold needs its bytes.
+   */
+  public PreviousImageLookup previousImage(ImageDestination destination, List<String> extraTags) {
+    if (!(destination instanceof ImageDestination.Registry registry)) {
+      return PreviousImageLookup.NONE;
+    }
+    return buildTag -> {
+      RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), buildTag);
+      List<String> candidates = new ArrayList<>(List.of(target.tag()));
+      extraTags.stream().filter(tag -> !candidates.contains(tag)).forEach(candidates::add);
+      for (String candidate : candidates) {
+        Optional<RegistryManifest> manifest = client(target).findManifest(target.repository(), candidate);
+        if (manifest.isPresent()) {
+          return PreviousLayers.fromManifest(manifest.get().bytes(), target.withTag(candidate).toString());
+        }
+      }
+      return PreviousLayers.none();
+    };
   }
 
   private RegistryClient client(RegistryTarget target) {
