@@ -30,6 +30,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -61,9 +62,15 @@ public final class ImageBuildService {
   /**
    * What to build: the project at {@code projectDirectory} (inside a git work tree), at {@code
    * commit}; {@code maxLayers} overrides {@code .nixship.yaml}; {@code cacheDirectory} holds layer
-   * blobs by store path.
+   * blobs by store path; {@code lock}, when present, is built with instead of the commit's {@code
+   * nixship.lock} (a channel update builds the lock it is about to propose).
    */
-  public record Request(Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {}
+  public record Request(
+      Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory, Optional<NixpkgsLock> lock) {
+    public Request(Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {
+      this(projectDirectory, commit, maxLayers, cacheDirectory, Optional.empty());
+    }
+  }
 
   /** A built image and everything learnt on the way, for the push, the freeze diff and the labels. */
   public record BuiltImage(
@@ -87,7 +94,7 @@ public final class ImageBuildService {
       String project = source.projectDirectory();
       String lockName = (project.isEmpty() ? "" : project + "/") + NixpkgsLock.FILE_NAME;
       NixpkgsLock lock =
-          snapshot.lock().orElseThrow(() -> NixshipException.usage(
+          request.lock().or(snapshot::lock).orElseThrow(() -> NixshipException.usage(
               lockName + " not found at commit " + snapshot.commit().shortId()
                   + ": pin nixpkgs with 'nixship lock' and commit the lock"));
       NixSettings host = NixSettings.fromHost(environment, log);
