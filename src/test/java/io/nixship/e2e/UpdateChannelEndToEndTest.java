@@ -148,7 +148,7 @@ class UpdateChannelEndToEndTest {
     assertThat(again.path("number").asInt()).isEqualTo(21);
     assertThat(harness.lockOnBranch(BRANCH).revision()).contains(thirdRevision);
     assertThat(release.remoteCommit(BRANCH).getParent(0).getName()).isEqualTo(base);
-    github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
+    github.verify(0, postRequestedFor(urlPathEqualTo(PULLS)));
     github.verify(patchRequestedFor(urlPathEqualTo(PULLS + "/21"))
         .withRequestBody(matchingJsonPath("$.title", equalTo("nixpkgs nixos-24.05: e8f1c4a -> 0123456"))));
   }
