@@ -62,7 +62,7 @@ public record ChannelPullRequest(
         .append(code(after.channel().orElse(after.url()))).append(buildFails() ? "." : " and points the manifests at the image built with it.")
         .append("\n\n| | nixpkgs | Image |\n|---|---|---|\n");
     head.append("| Before | ").append(before.map(ChannelPullRequest::pinCell).orElse("(none)")).append(" | ")
-        .append(code(oldReference == null ? (buildFails() ? "(unchanged)" : "(unknown)") : oldReference)).append(" |\n");
+        .append(oldReference == null ? (buildFails() ? "(unchanged)" : "(unknown)") : code(oldReference)).append(" |\n");
     head.append("| After | ").append(pinCell(after)).append(" | ")
         .append(buildFails() ? "(does not build)" : code(newReference)).append(" |\n\n");
     compare().ifPresent(change -> head.append("**nixpkgs changes:** ").append(change.compareUrl()).append("\n\n"));

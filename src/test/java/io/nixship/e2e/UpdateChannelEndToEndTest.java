@@ -170,6 +170,25 @@ class UpdateChannelEndToEndTest {
   }
 
   @Test
+  void aMoveThatBuildsTheSameImageIsSaidAndProposesNothing() throws Exception {
+    // Another commit with rev1's tree: the lock moves, but the image holds exactly what is deployed.
+    channels.publish(CHANNEL, CHANNEL + ".1005.0123456789ab", "0123456789abcdef0123456789abcdef01234567",
+        TestNixpkgs.get().tarball(Revision.REV1));
+    long pushesBefore = harness.release.manifestPushes();
+    var refsBefore = harness.release.remoteRefs();
+
+    CliRun.Result same = harness.updateChannel(github.baseUrl());
+
+    assertThat(same.exitCode()).as(same.err()).isZero();
+    assertThat(ReleaseHarness.json(same).path("channel").path("status").asText()).isEqualTo("identical-image");
+    assertThat(same.err()).contains("holds the same as the one the manifests name (" + harness.deployedImage + ")");
+    assertThat(harness.release.outputs()).containsEntry("changed", "false");
+    assertThat(harness.release.manifestPushes()).isEqualTo(pushesBefore);
+    assertThat(harness.release.remoteRefs()).isEqualTo(refsBefore);
+    github.verify(0, anyRequestedFor(urlPathMatching(PULLS + ".*")));
+  }
+
+  @Test
   void aDryRunPrintsTheLockDiffFreezeDiffAndPullRequestAndTouchesNothingRemote() throws Exception {
     channels.publish(CHANNEL, Revision.REV2);
     long pushesBefore = harness.release.manifestPushes();
