@@ -212,8 +212,11 @@ public final class ChannelUpdateService {
   private Result update(Request request, String channel) {
     ChannelRelease release = resolver.resolve(channel);
     String branch = branch(release.channel());
-    Optional<NixpkgsLock> proposed = forge.flatMap(remote -> proposedLock(remote.branches(), branch));
-    if (proposed.isPresent() && pinsRelease(proposed.get(), release)) {
+    Optional<RevCommit> tip = forge.flatMap(remote -> branchTip(remote.branches(), branch));
+    Optional<NixpkgsLock> onBranch = tip.flatMap(this::lockIn);
+    boolean onThisCommit = tip.filter(commit -> commit.getParentCount() == 1
+        && commit.getParent(0).getName().equals(project.commitId())).isPresent();
+    if (onThisCommit && onBranch.filter(lock -> pinsRelease(lock, release)).isPresent()) {
       log.accept(branch + " already proposes " + release.release() + " on top of "
           + project.commitId().substring(0, 12) + "; nothing to do");
       return new Result(Status.ALREADY_PROPOSED, channel, branch, Optional.empty(), Optional.empty(),
@@ -225,8 +228,7 @@ public final class ChannelUpdateService {
       return new Result(Status.CURRENT, channel, branch, Optional.of(update), Optional.empty(), Optional.empty(), "",
           PullRequestResult.none());
     }
-    forge.flatMap(remote -> lockOnBranch(remote.branches(), branch))
-        .ifPresent(onBranch -> refuseChangedTarball(onBranch, update.lock(), branch));
+    onBranch.ifPresent(proposed -> refuseChangedTarball(proposed, update.lock(), branch));
     log.accept("nixpkgs " + release.channel() + " moved to " + release.release() + " (" + release.revision() + ")");
     FileEdit lockEdit = new FileEdit(Path.of(project.lockPath()), project.lockBytes(),
         update.lock().toYaml().getBytes(StandardCharsets.UTF_8), List.of());
@@ -322,17 +324,6 @@ public final class ChannelUpdateService {
     return lock.channel().equals(Optional.of(release.channel()))
         && lock.revision().equals(Optional.of(release.revision()))
         && lock.url().equals(release.tarballUrl());
-  }
-
-  /** The branch's lock when the branch is a proposal on top of the commit being updated. */
-  private Optional<NixpkgsLock> proposedLock(ManifestBranchPublisher branches, String branch) {
-    return branchTip(branches, branch)
-        .filter(tip -> tip.getParentCount() == 1 && tip.getParent(0).getName().equals(project.commitId()))
-        .flatMap(this::lockIn);
-  }
-
-  private Optional<NixpkgsLock> lockOnBranch(ManifestBranchPublisher branches, String branch) {
-    return branchTip(branches, branch).flatMap(this::lockIn);
   }
 
   private Optional<RevCommit> branchTip(ManifestBranchPublisher branches, String branch) {
