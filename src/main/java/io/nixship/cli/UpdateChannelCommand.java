@@ -21,6 +21,7 @@ import io.nixship.nix.NixSettings;
 import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.nix.channel.ChannelResolver;
+import io.nixship.nix.channel.ChannelSpec;
 import io.nixship.nix.channel.JdkChannelHttp;
 import io.nixship.nix.channel.LockUpdater;
 import io.nixship.registry.RegistryCredentials;
@@ -107,6 +108,8 @@ final class UpdateChannelCommand implements Callable<Integer> {
   public Integer call() {
     CommandSession session = new CommandSession(context);
     PinStyle pinStyle = PinStyle.parse(pin);
+    // A misspelt channel fails before anything remote is asked.
+    Optional.ofNullable(channel).ifPresent(ChannelSpec::parse);
     GitHubEnvironment github = session.github();
     Path directory = project.directory(context);
     RegistrySettings registrySettings = registry.settings(session::addMask);
