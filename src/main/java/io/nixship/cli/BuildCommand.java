@@ -82,7 +82,8 @@ final class BuildCommand implements Callable<Integer> {
                     compression.compressor(cores),
                     cores,
                     given.map(destination -> publisher.previousImage(destination, extraTags))
-                        .orElse(PreviousImageLookup.NONE))));
+                        .orElse(PreviousImageLookup.NONE),
+                    Optional.empty())));
     ImageDestination destination =
         given.orElseGet(() -> publisher.destination(built.config().requireImage(), context.workingDir()));
     PushProgress progress = new PushProgress(session, context.interactive());

@@ -37,6 +37,7 @@ public final class NixshipCli {
     commandLine.addSubcommand("comment", new CommentCommand(context));
     commandLine.addSubcommand("verify", new VerifyCommand(context));
     commandLine.addSubcommand("release", new ReleaseCommand(context));
+    commandLine.addSubcommand("update-channel", new UpdateChannelCommand(context));
     // After every addSubcommand: picocli hands the provider only to the subcommands that exist now.
     commandLine.setDefaultValueProvider(new ActionInputDefaults(context.env()));
     commandLine.setOut(context.out());

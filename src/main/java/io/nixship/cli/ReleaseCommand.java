@@ -13,13 +13,10 @@ import io.nixship.forge.RegistryPreviousImages;
 import io.nixship.forge.ReleaseService;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageBuildService.BuiltImage;
-import io.nixship.image.ImageDestination;
 import io.nixship.image.LayerBlobStore;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.PinStyle;
 import io.nixship.nix.SystemProcessRunner;
-import io.nixship.registry.ImagePublisher;
-import io.nixship.registry.ImagePublisher.Published;
 import io.nixship.registry.RegistryCredentials;
 import io.nixship.registry.RegistrySettings;
 import java.io.IOException;
@@ -90,7 +87,7 @@ final class ReleaseCommand implements Callable<Integer> {
   public Integer call() {
     CommandSession session = new CommandSession(context);
     PinStyle pinStyle = PinStyle.parse(pin);
-    Optional<ImageReference> destination = Optional.ofNullable(to).map(ReleaseCommand::repositoryOnly);
+    Optional<ImageReference> destination = Optional.ofNullable(to).map(RegistryImageSink::repositoryOnly);
     GitHubEnvironment github = session.github();
     // Everything remote is checked before the build, so a missing token or an unreachable API costs nothing.
     Optional<RemoteSide> remoteSide = dryRun ? Optional.empty() : Optional.of(remoteSide(github));
@@ -102,7 +99,7 @@ final class ReleaseCommand implements Callable<Integer> {
       ReleaseService service = new ReleaseService(
           repository,
           () -> session.group("nixship build", () -> build(session, directory)),
-          sink(session, destination, registrySettings, credentials),
+          new RegistryImageSink(session, destination, registrySettings, credentials, dryRun),
           // A dry run reads nothing remote, so it lists the new freeze rather than diffing.
           dryRun
               ? previous -> Optional.empty()
@@ -157,47 +154,7 @@ final class ReleaseCommand implements Callable<Integer> {
             directory, project.commit, OptionalInt.empty(), LayerBlobStore.defaultDirectory(context.env())));
   }
 
-  private ReleaseService.ImageSink sink(
-      CommandSession session,
-      Optional<ImageReference> destination,
-      RegistrySettings registrySettings,
-      Optional<RegistryCredentials> credentials) {
-    return new ReleaseService.ImageSink() {
-      @Override
-      public ImageReference repository(BuiltImage built) {
-        return destination.orElseGet(() -> repositoryOnly(built.config().requireImage()));
-      }
-
-      @Override
-      public Published publish(BuiltImage built, ImageReference target) {
-        if (dryRun) {
-          return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
-        }
-        ImagePublisher publisher =
-            new ImagePublisher(context.env(), context.home(), registrySettings, credentials);
-        Published published = session.group("nixship push", () -> publisher.publish(
-            built.image(),
-            new ImageDestination.Registry(target.repository() + ":" + target.tag()),
-            target.tag(),
-            List.of(),
-            Optional.of(target.repository()),
-            new PushProgress(session, context.interactive())));
-        published.push().ifPresent(push -> session.log(push.summary()));
-        return published;
-      }
-    };
-  }
-
-  private static ImageReference repositoryOnly(String reference) {
-    ImageReference parsed = ImageReference.parse(reference);
-    if (parsed.tag() != null || parsed.digest() != null) {
-      throw NixshipException.usage("image repository '" + reference
-          + "' must not carry a tag or digest; the tag comes from the tag template and the digest from the build");
-    }
-    return parsed;
-  }
-
-  private static Repository openRepository(Path directory) {
+  static Repository openRepository(Path directory) {
     FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(directory.toFile());
     if (builder.getGitDir() == null) {
       throw NixshipException.usage(directory + " is not inside a git repository");

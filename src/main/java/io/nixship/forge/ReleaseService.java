@@ -237,28 +237,56 @@ public final class ReleaseService {
   }
 
   /**
+   * One commit to put on a {@code nixship/*} branch and the pull request that describes it.
+   *
+   * @param request the branch, its base and the files the commit changes
+   */
+  public record Proposal(PublishRequest request, String title, String body) {}
+
+  /**
+   * What proposing did.
+   *
+   * @param branch what happened to the branch
+   * @param note why nothing was done to the pull request, for the log; empty otherwise
+   */
+  public record Proposed(PublishResult branch, PullRequestResult pullRequest, String note) {}
+
+  /**
    * Publishes the plan's branch and brings its pull request in line: created or updated when the
    * branch carries this run's change, closed when the manifests need no change any more.
    */
   public Outcome release(Plan plan, Forge forge) {
     if (!plan.changesManifests()) {
-      PullRequestResult closed = forge.pullRequests().synchronize(spec(plan, forge, false));
+      PullRequestResult closed = forge.pullRequests().synchronize(spec(plan.branch(), plan.content().title(),
+          plan.content().body(), forge, false));
       return new Outcome(plan, null, closed, closed.operation() == PullRequestResult.Operation.NONE
           ? "no manifest changes" : "");
     }
     PublishRequest request = new PublishRequest(
         plan.branch(), plan.baseCommit(), plan.editedFiles(), plan.oldReference(),
         plan.target().toString(), plan.built().commitId());
+    Proposed proposed = propose(new Proposal(request, plan.content().title(), plan.content().body()), forge);
+    return new Outcome(plan, proposed.branch(), proposed.pullRequest(), proposed.note());
+  }
+
+  /**
+   * Pushes the proposal's commit (leased, never over someone else's commit or a newer run's) and
+   * brings its pull request in line while the branch still holds that commit; when the pull request
+   * call fails, the branch is put back.
+   */
+  public Proposed propose(Proposal proposal, Forge forge) {
+    PublishRequest request = proposal.request();
     PublishResult published = publishLeased(forge.branches(), request);
-    log.accept("branch " + plan.branch() + ": " + published.operation().name().toLowerCase(Locale.ROOT));
+    log.accept("branch " + request.branch() + ": " + published.operation().name().toLowerCase(Locale.ROOT));
     if (published.operation() == PublishResult.Operation.SUPERSEDED) {
-      return new Outcome(plan, published, PullRequestResult.none(),
-          "a newer build already updated " + plan.branch() + "; its pull request is left to that run");
+      return new Proposed(published, PullRequestResult.none(),
+          "a newer build already updated " + request.branch() + "; its pull request is left to that run");
     }
     if (published.pullRequestIsStale()) {
-      return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, false)), "");
+      return new Proposed(published, forge.pullRequests().synchronize(
+          spec(request.branch(), proposal.title(), proposal.body(), forge, false)), "");
     }
-    return synchronizeWhileOurs(plan, forge, request, published);
+    return synchronizeWhileOurs(proposal, forge, published);
   }
 
   /**
@@ -266,14 +294,16 @@ public final class ReleaseService {
    * when that fails, puts the branch back so it never points at a commit its pull request does not
    * describe.
    */
-  private Outcome synchronizeWhileOurs(Plan plan, Forge forge, PublishRequest request, PublishResult published) {
+  private Proposed synchronizeWhileOurs(Proposal proposal, Forge forge, PublishResult published) {
+    PublishRequest request = proposal.request();
     for (int attempt = 1; ; attempt++) {
-      Optional<Outcome> movedOn = movedOn(plan, forge.branches(), published);
+      Optional<Proposed> movedOn = movedOn(request.branch(), forge.branches(), published);
       if (movedOn.isPresent()) {
         return movedOn.get();
       }
       try {
-        return new Outcome(plan, published, forge.pullRequests().synchronize(spec(plan, forge, true)), "");
+        return new Proposed(published, forge.pullRequests().synchronize(
+            spec(request.branch(), proposal.title(), proposal.body(), forge, true)), "");
       } catch (NixshipException failed) {
         // GitHub answers 422 when a concurrent run opened the pull request between our look-up and
         // our create; looking again finds it and updates it instead.
@@ -307,13 +337,13 @@ public final class ReleaseService {
    * A newer run may have pushed since our push; the pull request is then that run's to describe, and
    * this one leaves it alone. Empty while the branch still holds our commit.
    */
-  private static Optional<Outcome> movedOn(Plan plan, ManifestBranchPublisher branches, PublishResult published) {
-    Optional<ObjectId> now = branches.readRemoteBranch(plan.branch());
+  private static Optional<Proposed> movedOn(String branch, ManifestBranchPublisher branches, PublishResult published) {
+    Optional<ObjectId> now = branches.readRemoteBranch(branch);
     if (now.equals(Optional.of(published.commit()))) {
       return Optional.empty();
     }
-    return Optional.of(new Outcome(plan, published, PullRequestResult.none(),
-        plan.branch() + " moved to " + now.map(ObjectId::name).orElse("nothing")
+    return Optional.of(new Proposed(published, PullRequestResult.none(),
+        branch + " moved to " + now.map(ObjectId::name).orElse("nothing")
             + " after this run pushed; its pull request is left to the run that moved it"));
   }
 
@@ -337,9 +367,8 @@ public final class ReleaseService {
     }
   }
 
-  private static PullRequestSpec spec(Plan plan, Forge forge, boolean differs) {
-    return new PullRequestSpec(plan.branch(), forge.baseBranch(), plan.content().title(), plan.content().body(),
-        forge.labels(), differs);
+  private static PullRequestSpec spec(String branch, String title, String body, Forge forge, boolean differs) {
+    return new PullRequestSpec(branch, forge.baseBranch(), title, body, forge.labels(), differs);
   }
 
   private static List<ManifestSpec> manifestSpecs(Request request, BuiltImage built) {

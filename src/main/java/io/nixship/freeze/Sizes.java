@@ -3,12 +3,12 @@ package io.nixship.freeze;
 import java.util.Locale;
 
 /** Byte counts in binary units with one decimal, the same on every machine (no locale). */
-final class Sizes {
+public final class Sizes {
   private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB"};
 
   private Sizes() {}
 
-  static String format(long bytes) {
+  public static String format(long bytes) {
     long magnitude = Math.abs(bytes);
     if (magnitude < 1024) {
       return bytes + " B";
@@ -23,7 +23,7 @@ final class Sizes {
   }
 
   /** A signed change, e.g. {@code +5.1 MiB}, {@code -300 B} or {@code ±0 B}. */
-  static String delta(long bytes) {
+  public static String delta(long bytes) {
     if (bytes == 0) {
       return "±0 B";
     }

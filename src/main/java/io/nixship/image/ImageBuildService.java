@@ -31,6 +31,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Consumer;
 
@@ -64,7 +65,8 @@ public final class ImageBuildService {
    * commit}; {@code maxLayers} overrides {@code .nixship.yaml}; {@code cacheDirectory} holds layer
    * blobs by store path; {@code compressor} compresses up to {@code jobs} layers at once; {@code
    * previousImage} finds the image the tag pointed at, whose unchanged layers are reused by digest
-   * (only when pushing to that registry).
+   * (only when pushing to that registry); {@code lock}, when present, is built with instead of the
+   * commit's {@code nixship.lock} (a channel update builds the lock it is about to propose).
    */
   public record Request(
       Path projectDirectory,
@@ -73,11 +75,18 @@ public final class ImageBuildService {
       Path cacheDirectory,
       LayerCompressor compressor,
       int jobs,
-      PreviousImageLookup previousImage) {
-    /** gzip, one job per core, no previous image. */
+      PreviousImageLookup previousImage,
+      Optional<NixpkgsLock> lock) {
+    /** gzip, one job per core, no previous image, the commit's lock. */
     public Request(Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {
+      this(projectDirectory, commit, maxLayers, cacheDirectory, Optional.empty());
+    }
+
+    /** Like the four-argument form, built with {@code lock} instead of the commit's. */
+    public Request(
+        Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory, Optional<NixpkgsLock> lock) {
       this(projectDirectory, commit, maxLayers, cacheDirectory, new LayerCompressor(),
-          Runtime.getRuntime().availableProcessors(), PreviousImageLookup.NONE);
+          Runtime.getRuntime().availableProcessors(), PreviousImageLookup.NONE, lock);
     }
   }
 
@@ -103,7 +112,7 @@ public final class ImageBuildService {
       String project = source.projectDirectory();
       String lockName = (project.isEmpty() ? "" : project + "/") + NixpkgsLock.FILE_NAME;
       NixpkgsLock lock =
-          snapshot.lock().orElseThrow(() -> NixshipException.usage(
+          request.lock().or(snapshot::lock).orElseThrow(() -> NixshipException.usage(
               lockName + " not found at commit " + snapshot.commit().shortId()
                   + ": pin nixpkgs with 'nixship lock' and commit the lock"));
       NixSettings host = NixSettings.fromHost(environment, log);
