@@ -53,31 +53,17 @@ final class ReleaseCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registry;
 
+  @Mixin PullRequestOptions pullRequest;
+
   @Option(names = "--to", paramLabel = "REGISTRY/REPO",
       description = "Push to this repository instead of the configured image (the manifests are bumped to it).")
   String to;
-
-  @Option(names = "--manifests", split = ",", paramLabel = "PATHS",
-      description = "Manifest files, directories or globs instead of the configured ones (helm:, kustomize:, k8s: prefixes).")
-  List<String> manifests = List.of();
-
-  @Option(names = "--pin", defaultValue = "tag@digest", paramLabel = "STYLE",
-      description = "tag, digest or tag@digest (default: ${DEFAULT-VALUE}).")
-  String pin;
 
   @Option(names = "--dry-run", description = "Build, then print the branch, diff and pull request body; push nothing.")
   boolean dryRun;
 
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
-
-  @Option(names = "--remote", paramLabel = "URL",
-      description = "Git remote to push the branch to (default: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY.git with GITHUB_TOKEN).")
-  String remote;
-
-  @Option(names = "--base", paramLabel = "BRANCH",
-      description = "Branch the pull request targets (default: the repository's default branch).")
-  String base;
 
   ReleaseCommand(CliContext context) {
     this.context = context;
@@ -86,7 +72,7 @@ final class ReleaseCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandSession session = new CommandSession(context);
-    PinStyle pinStyle = PinStyle.parse(pin);
+    PinStyle pinStyle = pullRequest.pinStyle();
     Optional<ImageReference> destination = Optional.ofNullable(to).map(RegistryImageSink::repositoryOnly);
     GitHubEnvironment github = session.github();
     // Everything remote is checked before the build, so a missing token or an unreachable API costs nothing.
@@ -107,7 +93,7 @@ final class ReleaseCommand implements Callable<Integer> {
                   context.env(), context.home(), registrySettings, credentials, session::log),
           sha -> github.repository() == null ? null : github.commitUrl(sha),
           session::log);
-      ReleaseService.Plan plan = service.plan(new ReleaseService.Request(manifests, pinStyle));
+      ReleaseService.Plan plan = service.plan(new ReleaseService.Request(pullRequest.manifests, pinStyle));
       if (dryRun) {
         session.actions().setOutput("changed", Boolean.toString(plan.changesManifests()));
         session.result(json ? dryRunJson(plan) : dryRunText(plan));
@@ -143,8 +129,8 @@ final class ReleaseCommand implements Callable<Integer> {
     GitHub api = GitHubApi.connect(github, GitHubRateLimits.standard());
     // Read even with --base: it proves the API answers and the token sees the repository.
     String defaultBranch = ReleaseService.defaultBranch(api, repositoryName);
-    String baseBranch = base != null ? base : defaultBranch;
-    String remoteUrl = remote != null ? remote : ManifestBranchPublisher.remoteUrl(github);
+    String baseBranch = pullRequest.baseBranch(defaultBranch);
+    String remoteUrl = pullRequest.remoteUrl(github);
     return new RemoteSide(token, remoteUrl, baseBranch, new PullRequestService(api, repositoryName));
   }
 

@@ -62,6 +62,8 @@ final class UpdateChannelCommand implements Callable<Integer> {
 
   @Mixin RegistryOptions registry;
 
+  @Mixin PullRequestOptions pullRequest;
+
   @Option(names = "--channel", paramLabel = "NAME",
       description = "Move to this channel, e.g. nixos-24.11 (default: the lock's).")
   String channel;
@@ -77,28 +79,12 @@ final class UpdateChannelCommand implements Callable<Integer> {
       description = "Also propose a newer stable channel (e.g. nixos-24.11 while on nixos-24.05) in a separate pull request.")
   boolean followReleases;
 
-  @Option(names = "--manifests", split = ",", paramLabel = "PATHS",
-      description = "Manifest files, directories or globs instead of the configured ones.")
-  List<String> manifests = List.of();
-
-  @Option(names = "--pin", defaultValue = "tag@digest", paramLabel = "STYLE",
-      description = "tag, digest or tag@digest (default: ${DEFAULT-VALUE}).")
-  String pin;
-
   @Option(names = "--dry-run",
       description = "Resolve, download and build, then print the lock diff, freeze diff and pull request; push nothing.")
   boolean dryRun;
 
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
-
-  @Option(names = "--remote", paramLabel = "URL",
-      description = "Git remote to push the branch to (default: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY.git with GITHUB_TOKEN).")
-  String remote;
-
-  @Option(names = "--base", paramLabel = "BRANCH",
-      description = "Branch the pull request targets (default: the repository's default branch).")
-  String base;
 
   UpdateChannelCommand(CliContext context) {
     this.context = context;
@@ -107,7 +93,7 @@ final class UpdateChannelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandSession session = new CommandSession(context);
-    PinStyle pinStyle = PinStyle.parse(pin);
+    PinStyle pinStyle = pullRequest.pinStyle();
     // A misspelt channel fails before anything remote is asked.
     Optional.ofNullable(channel).ifPresent(ChannelSpec::parse);
     GitHubEnvironment github = session.github();
@@ -138,7 +124,7 @@ final class UpdateChannelCommand implements Callable<Integer> {
           forge,
           session::log);
       Report report = service.update(
-          new ChannelUpdateService.Request(Optional.ofNullable(channel), followReleases, manifests, pinStyle));
+          new ChannelUpdateService.Request(Optional.ofNullable(channel), followReleases, pullRequest.manifests, pinStyle));
       outputs(session, report);
       session.result(json ? json(report) : text(report));
       if (report.buildFails()) {
@@ -154,11 +140,11 @@ final class UpdateChannelCommand implements Callable<Integer> {
     String repositoryName = github.requireRepository();
     GitHub api = GitHubApi.connect(github, GitHubRateLimits.standard());
     String defaultBranch = ReleaseService.defaultBranch(api, repositoryName);
-    String remoteUrl = remote != null ? remote : ManifestBranchPublisher.remoteUrl(github);
+    String remoteUrl = pullRequest.remoteUrl(github);
     return new ReleaseService.Forge(
         ManifestBranchPublisher.withToken(repository, remoteUrl, token),
         new PullRequestService(api, repositoryName),
-        base != null ? base : defaultBranch,
+        pullRequest.baseBranch(defaultBranch),
         LABELS);
   }
 
