@@ -64,7 +64,8 @@ public final class ImageBuildService {
    * commit}; {@code maxLayers} overrides {@code .nixship.yaml}; {@code cacheDirectory} holds layer
    * blobs by store path; {@code compressor} compresses up to {@code jobs} layers at once; {@code
    * previousImage} finds the image the tag pointed at, whose unchanged layers are reused by digest
-   * (only when pushing to that registry).
+   * (only when pushing to that registry); {@code layerReady} hears each layer as soon as it is done, so
+   * its upload can overlap the others' compression.
    */
   public record Request(
       Path projectDirectory,
@@ -73,11 +74,12 @@ public final class ImageBuildService {
       Path cacheDirectory,
       LayerCompressor compressor,
       int jobs,
-      PreviousImageLookup previousImage) {
-    /** gzip, one job per core, no previous image. */
+      PreviousImageLookup previousImage,
+      LayerListener layerReady) {
+    /** gzip, one job per core, no previous image, nobody waiting on single layers. */
     public Request(Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {
       this(projectDirectory, commit, maxLayers, cacheDirectory, new LayerCompressor(),
-          Runtime.getRuntime().availableProcessors(), PreviousImageLookup.NONE);
+          Runtime.getRuntime().availableProcessors(), PreviousImageLookup.NONE, LayerListener.NONE);
     }
   }
 
@@ -137,7 +139,7 @@ public final class ImageBuildService {
       log.accept("assembling " + (plan.size() + 1) + " layers from " + closure.paths().size() + " store paths");
       AssembledImage assembled =
           new ImageAssembler(new LayerBlobStore(request.cacheDirectory()), request.compressor(), request.jobs())
-              .assemble(closure, plan, app, settings, previous);
+              .assemble(closure, plan, app, settings, previous, request.layerReady());
       return new BuiltImage(
           snapshot.commitId(), project, snapshot.config(), lock, closure, freeze, tag, assembled);
     }
