@@ -49,8 +49,17 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
     this.repository = repository;
     this.listener = listener;
     this.transfer = transfer;
-    this.checks = Executors.newFixedThreadPool(checksAtOnce);
-    this.uploads = Executors.newFixedThreadPool(jobs);
+    this.checks = pool(checksAtOnce, "nixship-blob-check");
+    this.uploads = pool(jobs, "nixship-blob-upload");
+  }
+
+  /** Daemon threads: a push abandoned by a failing build never keeps the process alive. */
+  private static ExecutorService pool(int threads, String name) {
+    return Executors.newFixedThreadPool(threads, task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   String host() {
