@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageDestination;
 import io.nixship.image.LayerBlobStore;
+import io.nixship.image.LayerListener;
 import io.nixship.image.PreviousImageLookup;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.registry.ImagePublisher;
+import io.nixship.registry.LayerUploads;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -71,29 +73,32 @@ final class BuildCommand implements Callable<Integer> {
     given.ifPresent(publisher::checkAccess);
     int cores = Runtime.getRuntime().availableProcessors();
     Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
-    ImageBuildService.BuiltImage built =
-        session.group("nixship build", () ->
-            new ImageBuildService(new SystemProcessRunner(), context.env(), session::log)
-                .build(new ImageBuildService.Request(
-                    project.directory(context),
-                    project.commit,
-                    maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers),
-                    cache,
-                    compression.compressor(cores),
-                    cores,
-                    given.map(destination -> publisher.previousImage(destination, extraTags))
-                        .orElse(PreviousImageLookup.NONE),
-                    Optional.empty())));
-    ImageDestination destination =
-        given.orElseGet(() -> publisher.destination(built.config().requireImage(), context.workingDir()));
     PushProgress progress = new PushProgress(session, context.interactive());
+    // With --to naming a registry, each layer's upload starts as soon as it is compressed.
+    Optional<LayerUploads> uploads = given.flatMap(destination -> publisher.startUploads(destination, progress));
+    ImageBuildService.BuiltImage built;
     ImagePublisher.Published published;
     try {
-      published =
-          session.group("nixship publish", () ->
-              publisher.publish(
-                  built.image(), destination, built.tag(), extraTags, built.config().image(), progress));
+      ImageBuildService.BuiltImage made = session.group("nixship build", () ->
+          new ImageBuildService(new SystemProcessRunner(), context.env(), session::log)
+              .build(new ImageBuildService.Request(
+                  project.directory(context),
+                  project.commit,
+                  maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers),
+                  cache,
+                  compression.compressor(cores),
+                  cores,
+                  given.map(destination -> publisher.previousImage(destination, extraTags))
+                      .orElse(PreviousImageLookup.NONE),
+                  uploads.<LayerListener>map(started -> started).orElse(LayerListener.NONE),
+                  Optional.empty())));
+      ImageDestination destination =
+          given.orElseGet(() -> publisher.destination(made.config().requireImage(), context.workingDir()));
+      published = session.group("nixship publish", () -> publisher.publish(
+          made.image(), destination, made.tag(), extraTags, made.config().image(), progress, uploads));
+      built = made;
     } finally {
+      uploads.ifPresent(LayerUploads::close);
       progress.end();
     }
     session.log(String.format(

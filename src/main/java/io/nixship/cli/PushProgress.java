@@ -17,6 +17,8 @@ final class PushProgress implements PushListener {
   private final boolean interactive;
   private final AtomicInteger layersDone = new AtomicInteger();
   private final AtomicLong bytesDone = new AtomicLong();
+  private final AtomicInteger layersQueued = new AtomicInteger();
+  private final AtomicLong bytesQueued = new AtomicLong();
   private volatile int layers;
   private volatile long bytes;
   private String lastDrawn = "";
@@ -30,6 +32,13 @@ final class PushProgress implements PushListener {
   public void started(int layerCount, long totalBytes) {
     this.layers = layerCount;
     this.bytes = totalBytes;
+    draw();
+  }
+
+  @Override
+  public void layerQueued(Descriptor layer) {
+    layersQueued.incrementAndGet();
+    bytesQueued.addAndGet(layer.size());
     draw();
   }
 
@@ -66,12 +75,15 @@ final class PushProgress implements PushListener {
   }
 
   private synchronized void draw() {
-    if (!interactive) {
+    // Until the image is complete, the totals are those of the layers already uploading.
+    int layerTotal = layers > 0 ? layers : layersQueued.get();
+    long byteTotal = layers > 0 ? bytes : bytesQueued.get();
+    if (!interactive || layerTotal == 0) {
       return;
     }
     String line = String.format(
         Locale.ROOT,
-        "pushing: %d/%d layers, %s / %s", layersDone.get(), layers, mb(bytesDone.get()), mb(bytes));
+        "pushing: %d/%d layers, %s / %s", layersDone.get(), layerTotal, mb(bytesDone.get()), mb(byteTotal));
     // Uploads report every few kilobytes; redraw only when what a person sees changes.
     if (line.equals(lastDrawn)) {
       return;

@@ -72,25 +72,32 @@ public final class ImageAssembler {
    * pointing into the closure's out path (the environment).
    */
   public AssembledImage assemble(Closure closure, List<List<String>> layerPlan, Path appDirectory, ImageSettings settings) {
-    return assemble(closure, layerPlan, appDirectory, settings, PreviousLayers.none());
+    return assemble(closure, layerPlan, appDirectory, settings, PreviousLayers.none(), LayerListener.NONE);
   }
 
   /**
    * Like {@link #assemble(Closure, List, Path, ImageSettings)}, but a layer missing from the blob
    * store that {@code previous} holds in the same format is taken from there by digest, without
-   * reading its store paths: the image is then only fit to push to the registry that holds it.
+   * reading its store paths: the image is then only fit to push to the registry that holds it. {@code
+   * ready} hears each layer as soon as it is done, before the others are.
    */
   public AssembledImage assemble(
-      Closure closure, List<List<String>> layerPlan, Path appDirectory, ImageSettings settings, PreviousLayers previous) {
+      Closure closure,
+      List<List<String>> layerPlan,
+      Path appDirectory,
+      ImageSettings settings,
+      PreviousLayers previous,
+      LayerListener ready) {
     checkPlanCoversClosure(closure, layerPlan);
     AppLayerContents app = new AppLayerContents(appDirectory, settings.workingDir(), closure.outPath());
     String format = layerFormat();
     List<Callable<Outcome>> work = new ArrayList<>();
     for (List<String> group : layerPlan) {
-      work.add(() -> storePathLayer(group.stream().sorted().toList(), format, previous));
+      work.add(() -> announced(storePathLayer(group.stream().sorted().toList(), format, previous), ready));
     }
-    work.add(() -> new Outcome(layer(blobs.storeBlob(List.of(), out -> tarWriter.writeAppLayer(app, out), compressor),
-        Map.of()), Source.COMPRESSED));
+    work.add(() -> announced(new Outcome(
+        layer(blobs.storeBlob(List.of(), out -> tarWriter.writeAppLayer(app, out), compressor), Map.of()),
+        Source.COMPRESSED), ready));
     List<Outcome> outcomes = runAll(work);
     List<Layer> layers = outcomes.stream().map(Outcome::layer).toList();
     byte[] config = configs.config(settings, closure.outPath(),
@@ -102,6 +109,11 @@ public final class ImageAssembler {
         manifest, Digests.sha256(manifest));
     return new AssembledImage(image, count(outcomes, Source.CACHE), count(outcomes, Source.PREVIOUS_IMAGE),
         count(outcomes, Source.COMPRESSED));
+  }
+
+  private static Outcome announced(Outcome outcome, LayerListener ready) {
+    ready.layerReady(outcome.layer());
+    return outcome;
   }
 
   private Outcome storePathLayer(List<String> storePaths, String format, PreviousLayers previous) throws IOException {

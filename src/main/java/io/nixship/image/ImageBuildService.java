@@ -65,8 +65,9 @@ public final class ImageBuildService {
    * commit}; {@code maxLayers} overrides {@code .nixship.yaml}; {@code cacheDirectory} holds layer
    * blobs by store path; {@code compressor} compresses up to {@code jobs} layers at once; {@code
    * previousImage} finds the image the tag pointed at, whose unchanged layers are reused by digest
-   * (only when pushing to that registry); {@code lock}, when present, is built with instead of the
-   * commit's {@code nixship.lock} (a channel update builds the lock it is about to propose).
+   * (only when pushing to that registry); {@code layerReady} hears each layer as soon as it is done, so
+   * its upload can overlap the others' compression; {@code lock}, when present, is built with instead
+   * of the commit's {@code nixship.lock} (a channel update builds the lock it is about to propose).
    */
   public record Request(
       Path projectDirectory,
@@ -76,8 +77,9 @@ public final class ImageBuildService {
       LayerCompressor compressor,
       int jobs,
       PreviousImageLookup previousImage,
+      LayerListener layerReady,
       Optional<NixpkgsLock> lock) {
-    /** gzip, one job per core, no previous image, the commit's lock. */
+    /** gzip, one job per core, no previous image, nobody waiting on single layers, the commit's lock. */
     public Request(Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {
       this(projectDirectory, commit, maxLayers, cacheDirectory, Optional.empty());
     }
@@ -86,7 +88,7 @@ public final class ImageBuildService {
     public Request(
         Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory, Optional<NixpkgsLock> lock) {
       this(projectDirectory, commit, maxLayers, cacheDirectory, new LayerCompressor(),
-          Runtime.getRuntime().availableProcessors(), PreviousImageLookup.NONE, lock);
+          Runtime.getRuntime().availableProcessors(), PreviousImageLookup.NONE, LayerListener.NONE, lock);
     }
   }
 
@@ -146,7 +148,7 @@ public final class ImageBuildService {
       log.accept("assembling " + (plan.size() + 1) + " layers from " + closure.paths().size() + " store paths");
       AssembledImage assembled =
           new ImageAssembler(new LayerBlobStore(request.cacheDirectory()), request.compressor(), request.jobs())
-              .assemble(closure, plan, app, settings, previous);
+              .assemble(closure, plan, app, settings, previous, request.layerReady());
       return new BuiltImage(
           snapshot.commitId(), project, snapshot.config(), lock, closure, freeze, tag, assembled);
     }

@@ -88,6 +88,33 @@ public final class ImagePublisher {
       List<String> extraTags,
       Optional<String> repository,
       PushListener listener) {
+    return publish(image, destination, defaultTag, extraTags, repository, listener, Optional.empty());
+  }
+
+  /**
+   * For a registry destination, starts the push before the image is complete: give the result to the
+   * build as its {@link io.nixship.image.LayerListener}, so each layer is checked and uploaded as soon
+   * as it is compressed, then to {@link #publish(OciImage, ImageDestination, String, List, Optional,
+   * PushListener, Optional)}; close it in any case. Layouts and archives get none: they are written
+   * whole at the end.
+   */
+  public Optional<LayerUploads> startUploads(ImageDestination destination, PushListener listener) {
+    if (!(destination instanceof ImageDestination.Registry registry)) {
+      return Optional.empty();
+    }
+    RegistryTarget target = RegistryTarget.parse(registry.reference());
+    return Optional.of(client(target).startUploads(target.repository(), listener));
+  }
+
+  /** Like the other {@code publish}, finishing the uploads {@code started} for this destination, if any. */
+  public Published publish(
+      OciImage image,
+      ImageDestination destination,
+      String defaultTag,
+      List<String> extraTags,
+      Optional<String> repository,
+      PushListener listener,
+      Optional<LayerUploads> started) {
     if (destination instanceof ImageDestination.OciLayout layout) {
       new OciLayoutWriter().write(image, layout.directory(), defaultTag);
       return new Published(
@@ -101,7 +128,10 @@ public final class ImagePublisher {
     }
     ImageDestination.Registry registry = (ImageDestination.Registry) destination;
     RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), defaultTag);
-    PushResult result = client(target).push(image, target, extraTags, listener);
+    RegistryClient client = client(target);
+    PushResult result = started.isPresent()
+        ? client.push(image, target, extraTags, started.get())
+        : client.push(image, target, extraTags, listener);
     return new Published(result.reference(), result.digest(), target.tag(), Optional.of(result));
   }
 

@@ -6,8 +6,17 @@ import io.nixship.image.Descriptor;
 public interface PushListener {
   PushListener NONE = new PushListener() {};
 
-  /** Before any blob: how many layers and how many bytes of layers and config there are. */
+  /**
+   * Once the image is complete: how many layers and how many bytes of layers and config there are.
+   * Layers uploaded while the image was still being assembled may be reported before.
+   */
   default void started(int layers, long bytes) {}
+
+  /**
+   * A layer joins the push while the image is still being assembled (its check or upload starts at
+   * once); until {@link #started} the totals are those of the layers joined so far.
+   */
+  default void layerQueued(Descriptor layer) {}
 
   /** Bytes just sent; negative when a failed attempt's bytes are to be sent again. */
   default void bytesSent(long delta) {}

@@ -3,7 +3,6 @@ package io.nixship.registry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipException;
 import io.nixship.image.Blob;
-import io.nixship.image.Descriptor;
 import io.nixship.image.Digests;
 import io.nixship.image.Layer;
 import io.nixship.image.OciImage;
@@ -24,19 +23,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 
 /**
  * Pushes an {@link OciImage} to one registry host following the OCI distribution spec: blobs the
  * repository lacks (mounted from a sibling repository when one is known to hold them, else uploaded
- * in one streamed PUT), then the config, then the manifest by digest, and only then the tags.
+ * in one streamed PUT; a layer may start while later ones are still being compressed, see {@link
+ * LayerUploads}), then the config, then the manifest by digest, and only then the tags.
  *
  * <p>Written on java.net.http rather than the ORAS Java SDK because ORAS re-serialises manifests
  * (our digest is over exact bytes), cannot mount across repositories and uploads only files or byte
@@ -120,43 +114,60 @@ public final class RegistryClient {
    * manifest digest.
    */
   public PushResult push(OciImage image, RegistryTarget target, List<String> extraTags, PushListener listener) {
-    if (!target.apiHost().equals(http.host())) {
-      throw new IllegalArgumentException("client for " + http.host() + " cannot push to " + target.host());
+    checkHost(target);
+    try (LayerUploads uploads = startUploads(target.repository(), listener)) {
+      return push(image, target, extraTags, uploads);
     }
-    String repository = target.repository();
-    List<String> scopes = pushScopes(repository);
-    ping();
+  }
 
-    Map<String, Descriptor> layers = new LinkedHashMap<>();
+  /**
+   * Starts a push to {@code repository} before its image is complete: each layer given to the result
+   * is checked and, when missing, uploaded at once, while the caller still makes the others. Finish it
+   * with {@link #push(OciImage, RegistryTarget, List, LayerUploads)} and close it in any case.
+   */
+  public LayerUploads startUploads(String repository, PushListener listener) {
+    ping();
+    List<String> scopes = pushScopes(repository);
+    return new LayerUploads(http.host(), repository, MAX_CHECKS_AT_ONCE, settings.jobs(), listener,
+        new LayerUploads.Transfer() {
+          @Override
+          public boolean present(String digest) {
+            boolean present = headBlob(repository, digest, scopes);
+            if (present) {
+              locations.remember(http.host(), repository, digest);
+            }
+            return present;
+          }
+
+          @Override
+          public BlobOutcome send(Blob blob) {
+            return mountOrUpload(repository, blob, listener);
+          }
+        });
+  }
+
+  /**
+   * Finishes a push started with {@link #startUploads}: the layers not offered yet are checked and
+   * uploaded now, and once every layer is in, the config, the manifest and then the tags follow.
+   */
+  public PushResult push(OciImage image, RegistryTarget target, List<String> extraTags, LayerUploads uploads) {
+    checkHost(target);
+    String repository = target.repository();
+    if (!uploads.host().equals(http.host()) || !uploads.repository().equals(repository)) {
+      throw new IllegalArgumentException("uploads to " + uploads.host() + "/" + uploads.repository()
+          + " cannot finish a push to " + target.host() + "/" + repository);
+    }
+    List<String> scopes = pushScopes(repository);
+    PushListener listener = uploads.listener();
+
     Map<String, Blob> blobs = new LinkedHashMap<>();
     for (Layer layer : image.layers()) {
-      Descriptor descriptor = layer.blob().descriptor();
-      layers.putIfAbsent(descriptor.digest(), descriptor);
-      blobs.putIfAbsent(descriptor.digest(), layer.blob());
+      blobs.putIfAbsent(layer.blob().descriptor().digest(), layer.blob());
     }
     long blobBytes = image.config().descriptor().size()
-        + layers.values().stream().mapToLong(Descriptor::size).sum();
-    listener.started(layers.size(), blobBytes);
-
-    List<String> digests = new ArrayList<>(layers.keySet());
-    List<Boolean> present = runAll(
-        Math.min(MAX_CHECKS_AT_ONCE, Math.max(1, digests.size())),
-        digests,
-        digest -> headBlob(repository, digest, scopes));
-    List<String> missing = new ArrayList<>();
-    for (int i = 0; i < digests.size(); i++) {
-      if (present.get(i)) {
-        locations.remember(http.host(), repository, digests.get(i));
-        listener.layerDone(layers.get(digests.get(i)), BlobOutcome.SKIPPED);
-      } else {
-        missing.add(digests.get(i));
-      }
-    }
-    List<BlobOutcome> outcomes = runAll(settings.jobs(), missing, digest -> {
-      BlobOutcome outcome = mountOrUpload(repository, blobs.get(digest), listener);
-      listener.layerDone(layers.get(digest), outcome);
-      return outcome;
-    });
+        + blobs.values().stream().mapToLong(blob -> blob.descriptor().size()).sum();
+    listener.started(blobs.size(), blobBytes);
+    Map<String, BlobOutcome> outcomes = uploads.finish(List.copyOf(blobs.values()));
 
     Blob config = image.config();
     boolean configUploaded = !headBlob(repository, config.descriptor().digest(), scopes)
@@ -172,9 +183,9 @@ public final class RegistryClient {
     listener.finished();
 
     long uploadedBytes = configUploaded ? config.descriptor().size() : 0;
-    for (int i = 0; i < missing.size(); i++) {
-      if (outcomes.get(i) == BlobOutcome.UPLOADED) {
-        uploadedBytes += layers.get(missing.get(i)).size();
+    for (Map.Entry<String, BlobOutcome> outcome : outcomes.entrySet()) {
+      if (outcome.getValue() == BlobOutcome.UPLOADED) {
+        uploadedBytes += blobs.get(outcome.getKey()).descriptor().size();
       }
     }
     return new PushResult(
@@ -182,11 +193,17 @@ public final class RegistryClient {
         image.manifestDigest(),
         tags,
         image.totalSize(),
-        layers.size(),
-        Collections.frequency(outcomes, BlobOutcome.UPLOADED),
-        layers.size() - missing.size(),
-        Collections.frequency(outcomes, BlobOutcome.MOUNTED),
+        blobs.size(),
+        Collections.frequency(outcomes.values(), BlobOutcome.UPLOADED),
+        Collections.frequency(outcomes.values(), BlobOutcome.SKIPPED),
+        Collections.frequency(outcomes.values(), BlobOutcome.MOUNTED),
         uploadedBytes);
+  }
+
+  private void checkHost(RegistryTarget target) {
+    if (!target.apiHost().equals(http.host())) {
+      throw new IllegalArgumentException("client for " + http.host() + " cannot push to " + target.host());
+    }
   }
 
   /** Media types a manifest read accepts: single-platform manifests first, then indexes. */
@@ -402,36 +419,6 @@ public final class RegistryClient {
       return declared.isEmpty() ? OciImage.MANIFEST_MEDIA_TYPE : declared;
     } catch (IOException e) {
       throw NixshipException.failure("the image manifest is not JSON: " + e.getMessage(), e);
-    }
-  }
-
-  /** Runs {@code work} for each item on at most {@code threads} threads; the first failure stops the rest. */
-  private static <T, R> List<R> runAll(int threads, List<T> items, Function<T, R> work) {
-    if (items.isEmpty()) {
-      return List.of();
-    }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()));
-    try {
-      List<Future<R>> futures = new ArrayList<>();
-      for (T item : items) {
-        Callable<R> task = () -> work.apply(item);
-        futures.add(pool.submit(task));
-      }
-      List<R> results = new ArrayList<>();
-      for (Future<R> future : futures) {
-        results.add(future.get());
-      }
-      return results;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw NixshipException.failure("push failed: " + e.getCause(), e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw NixshipException.failure("push interrupted");
-    } finally {
-      pool.shutdownNow();
     }
   }
 

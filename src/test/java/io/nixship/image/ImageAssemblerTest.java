@@ -14,8 +14,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +84,29 @@ class ImageAssemblerTest {
     assertThat(second.layersFromCache()).isEqualTo(4);
     assertThat(second.layersCompressed()).isEqualTo(1);
     assertThat(second.image().manifestDigest()).isEqualTo(first.manifestDigest());
+  }
+
+  @Test
+  void eachLayerIsAnnouncedReadyWithTheBlobTheImageHoldsWhetherCachedReusedOrCompressed() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    Closure closure = SampleImage.closure(SampleImage.FLASK);
+    OciImage first = sample.assemble(temp.resolve("first-cache"), closure).image();
+    PreviousLayers previous = PreviousLayers.fromManifest(first.manifest(), "127.0.0.1:5000/app:main");
+    List<Layer> announced = new CopyOnWriteArrayList<>();
+
+    AssembledImage fresh = sample.assemble(temp.resolve("fresh-cache"), closure, new LayerCompressor(),
+        PreviousLayers.none(), announced::add);
+    AssembledImage cached = sample.assemble(temp.resolve("fresh-cache"), closure, new LayerCompressor(),
+        PreviousLayers.none(), announced::add);
+    AssembledImage reused = sample.assemble(temp.resolve("empty-cache"), closure, new LayerCompressor(),
+        previous, announced::add);
+
+    List<Layer> expected = new ArrayList<>();
+    for (AssembledImage image : List.of(fresh, cached, reused)) {
+      expected.addAll(image.image().layers());
+    }
+    assertThat(announced).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(List.of(cached.layersFromCache(), reused.layersReused())).containsExactly(4, 4);
   }
 
   @Test

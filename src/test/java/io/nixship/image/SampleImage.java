@@ -54,8 +54,13 @@ final class SampleImage {
   }
 
   AssembledImage assemble(Path cache, Closure closure, LayerCompressor compressor, PreviousLayers previous) {
+    return assemble(cache, closure, compressor, previous, LayerListener.NONE);
+  }
+
+  AssembledImage assemble(
+      Path cache, Closure closure, LayerCompressor compressor, PreviousLayers previous, LayerListener ready) {
     ImageAssembler assembler = new ImageAssembler(new LayerBlobStore(cache), store.root(), new LayerTarWriter(),
         compressor, 2);
-    return assembler.assemble(closure, new ClosureLayerPlanner().plan(closure), app, settings(), previous);
+    return assembler.assemble(closure, new ClosureLayerPlanner().plan(closure), app, settings(), previous, ready);
   }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -198,6 +199,46 @@ class RegistryPushTest {
 
     assertThat(layersDone).hasValue(3);
     assertThat(bytes.get()).isEqualTo(image.totalSize() - image.manifest().length);
+  }
+
+  @Test
+  void layerOfferedWhileTheImageIsStillBeingMadeIsUploadedAtOnceAndTheTagWaitsForTheRest() throws Exception {
+    OciImage image = TestImages.imageOfSeeds(31, 32, 33);
+    Descriptor early = image.layers().get(0).blob().descriptor();
+    CountDownLatch earlyDone = new CountDownLatch(1);
+    PushListener listener = new PushListener() {
+      @Override
+      public void layerDone(Descriptor layer, BlobOutcome outcome) {
+        if (layer.digest().equals(early.digest())) {
+          earlyDone.countDown();
+        }
+      }
+    };
+    RegistryClient client = client();
+
+    PushResult result;
+    try (LayerUploads uploads = client.startUploads("team/app", listener)) {
+      uploads.layerReady(image.layers().get(0));
+      earlyDone.await();
+      assertThat(client.hasBlob("team/app", early.digest())).isTrue();
+      assertThat(client.findManifest("team/app", "v1")).isEmpty();
+      result = client.push(image, target("team/app:v1"), List.of(), uploads);
+    }
+
+    assertThat(result.layersUploaded()).isEqualTo(3);
+    assertThat(result.bytesUploaded()).isEqualTo(image.totalSize() - image.manifest().length);
+    assertThat(client.findManifest("team/app", "v1")).isPresent();
+  }
+
+  @Test
+  void uploadsStartedForOneRepositoryCannotFinishAPushToAnother() {
+    OciImage image = TestImages.imageOfSeeds(34);
+    RegistryClient client = client();
+
+    try (LayerUploads uploads = client.startUploads("team/app", PushListener.NONE)) {
+      assertThatThrownBy(() -> client.push(image, target("team/other:v1"), List.of(), uploads))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
   }
 
   @Test
