@@ -173,10 +173,14 @@ public final class RegistryServer implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Every request the registry has logged so far, in order. */
+  /**
+   * Every request the registry has logged so far, in order. The registry writes a line just after it
+   * answers, so this first waits (briefly, bounded) until the log has stopped growing.
+   */
   public List<LoggedRequest> requests() {
     List<LoggedRequest> requests = new ArrayList<>();
     try {
+      awaitQuietLog();
       for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
         Matcher m = ACCESS_LINE.matcher(line);
         if (m.matches()) {
@@ -187,6 +191,23 @@ public final class RegistryServer implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return requests;
+  }
+
+  private void awaitQuietLog() throws IOException {
+    long deadline = System.nanoTime() + 3_000_000_000L;
+    long size = Files.size(log);
+    int quiet = 0;
+    while (quiet < 2 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(40);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      long now = Files.size(log);
+      quiet = now == size ? quiet + 1 : 0;
+      size = now;
+    }
   }
 
   /** Completed blob uploads: a PUT into an upload session answered 201. */
