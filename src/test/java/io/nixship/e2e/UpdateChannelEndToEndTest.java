@@ -19,8 +19,9 @@ import io.nixship.config.NixpkgsLock;
 import io.nixship.testsupport.ChannelServer;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.RegistryServer;
-import io.nixship.testsupport.TestNixpkgs;
 import io.nixship.testsupport.TestNixpkgs.Revision;
+import io.nixship.testsupport.TestNixpkgs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code nixship update-channel} for real: a channel server moves nixos-24.05 from rev1 to rev2, Nix
  * builds the example with the new lock, the image goes to a real registry, the branch to a bare git
- * remote and the pull request to a WireMock GitHub.
+ * remote and the pull request to a WireMock GitHub; also a tampered tarball, a revision that fails to
+ * build, and a newer stable channel proposed on its own branch ({@code --follow-releases}).
  */
 class UpdateChannelEndToEndTest {
   @RegisterExtension static WireMockExtension github = UpdateChannelHarness.github();
@@ -206,5 +208,86 @@ class UpdateChannelEndToEndTest {
     assertThat(harness.release.manifestPushes()).isEqualTo(pushesBefore);
     assertThat(harness.release.remoteRefs()).isEqualTo(refsBefore);
     assertThat(github.getAllServeEvents()).isEmpty();
+  }
+
+  @Test
+  void aTarballThatChangedUnderAPinnedRevisionIsRefusedAndNothingIsPushed() throws Exception {
+    ReleaseHarness release = harness.release;
+    channels.publish(CHANNEL, Revision.REV2);
+    CliRun.Result proposed = harness.updateChannel(github.baseUrl());
+    assertThat(proposed.exitCode()).as(proposed.err()).isZero();
+    // The server now serves other bytes for the same release, and main moved on, so the run looks again.
+    channels.tamper(CHANNEL, Revision.REV2);
+    release.project.write("app.py", Files.readString(release.project.dir().resolve("app.py")) + "\n# v2\n");
+    release.commitAndPush("app: v2");
+    github.resetRequests();
+    long pushesBefore = release.manifestPushes();
+    var refsBefore = release.remoteRefs();
+
+    CliRun.Result tampered = harness.updateChannel(github.baseUrl());
+
+    assertThat(tampered.exitCode()).isEqualTo(1);
+    assertThat(tampered.err())
+        .contains("nixship: error: nixpkgs tarball " + channels.tarballUrl(CHANNEL, Revision.REV2) + " now unpacks to sha256 "
+            + TestNixpkgs.get().sha256(Revision.REV1))
+        .contains("refusing it");
+    assertThat(release.manifestPushes()).isEqualTo(pushesBefore);
+    assertThat(release.remoteRefs()).isEqualTo(refsBefore);
+    github.verify(0, anyRequestedFor(urlPathMatching(PULLS + ".*")));
+  }
+
+  @Test
+  void aReleaseWhosePythonFailsToBuildIsProposedMarkedFailingWithTheLogAndExitsOne() throws Exception {
+    ReleaseHarness release = harness.release;
+    String brokenRevision = "deadbeef00112233445566778899aabbccddeeff";
+    channels.publish(CHANNEL, CHANNEL + ".1004.deadbeef0011", brokenRevision,
+        UpdateChannelHarness.brokenTarball(dir.resolve("broken.tar.gz")));
+    long pushesBefore = release.manifestPushes();
+
+    CliRun.Result failing = harness.updateChannel(github.baseUrl());
+
+    assertThat(failing.exitCode()).as(failing.err()).isEqualTo(1);
+    JsonNode result = ReleaseHarness.json(failing).path("channel");
+    assertThat(result.path("status").asText()).isEqualTo("build-failing");
+    assertThat(result.path("number").asInt()).isEqualTo(21);
+    assertThat(failing.err()).contains("python3 check phase failed");
+    assertThat(release.manifestPushes()).isEqualTo(pushesBefore);
+    assertThat(release.pathsChangedOnBranch(BRANCH)).containsExactly(NixpkgsLock.FILE_NAME);
+    assertThat(harness.lockOnBranch(BRANCH).revision()).contains(brokenRevision);
+    List<LoggedRequest> created = github.findAll(postRequestedFor(urlPathEqualTo(PULLS)));
+    assertThat(created).hasSize(1);
+    JsonNode pr = ReleaseHarness.jsonBody(created.get(0));
+    assertThat(pr.path("title").asText()).isEqualTo("[build failing] nixpkgs nixos-24.05: e8f1c4a -> deadbee");
+    assertThat(pr.path("body").asText())
+        .contains("does not build on the new nixpkgs", "python3 check phase failed", "test_ssl: FAILED (errors=3)")
+        .contains("https://github.com/NixOS/nixpkgs/compare/" + Revision.REV1.gitRevision() + "..." + brokenRevision);
+    assertThat(release.outputs()).containsEntry("changed", "true").containsEntry("pr-number", "21");
+  }
+
+  @Test
+  void aNewerStableChannelIsProposedInASeparatePullRequest() throws Exception {
+    ReleaseHarness release = harness.release;
+    String nextRevision = "abcdef0123456789abcdef0123456789abcdef01";
+    channels.publish(CHANNEL, Revision.REV2);
+    channels.publish(UpdateChannelHarness.NEXT_CHANNEL, "nixos-24.11.2001.abcdef012345", nextRevision,
+        TestNixpkgs.get().tarball(Revision.REV2));
+
+    CliRun.Result run = harness.updateChannel(github.baseUrl(), "--follow-releases");
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode json = ReleaseHarness.json(run);
+    assertThat(json.path("channel").path("number").asInt()).isEqualTo(21);
+    assertThat(json.path("release").path("channel").asText()).isEqualTo(UpdateChannelHarness.NEXT_CHANNEL);
+    assertThat(json.path("release").path("operation").asText()).isEqualTo("created");
+    assertThat(json.path("release").path("number").asInt()).isEqualTo(22);
+    assertThat(json.path("release").path("tag").asText()).endsWith("-nixpkgs-abcdef0");
+    NixpkgsLock next = harness.lockOnBranch(UpdateChannelHarness.NEXT_BRANCH);
+    assertThat(next.channel()).contains(UpdateChannelHarness.NEXT_CHANNEL);
+    assertThat(next.revision()).contains(nextRevision);
+    assertThat(harness.lockOnBranch(BRANCH).channel()).contains(CHANNEL);
+    List<LoggedRequest> created = github.findAll(postRequestedFor(urlPathEqualTo(PULLS)));
+    assertThat(created).extracting(request -> ReleaseHarness.jsonBody(request).path("title").asText())
+        .containsExactly("nixpkgs nixos-24.05: e8f1c4a -> 5b3d9e0", "nixpkgs nixos-24.05 -> nixos-24.11: e8f1c4a -> abcdef0");
+    assertThat(release.outputs()).containsEntry("pr-number", "21").containsEntry("changed", "true");
   }
 }
