@@ -89,10 +89,10 @@ with open(results_path, "w") as f:
     f.write("\n")
 
 rows = [
-    ("cold push", "nixship (empty cache)", "cold_nixship"),
+    ("cold push", "nixship (empty cache, gzip 3)", "cold_nixship"),
     ("cold push", "nixship --compression zstd", "cold_nixship_zstd"),
     ("cold push", "nixship --compression-level 1 (gzip)", "cold_nixship_gzip1"),
-    ("cold push", "nixship --compression-level 3 (gzip)", "cold_nixship_gzip3"),
+    ("cold push", "nixship --compression-level 6 (gzip)", "cold_nixship_gzip6"),
     ("cold push", "skopeo docker-archive (uncompressed)", "cold_skopeo_archive"),
     ("cold push", "skopeo oci (pre-compressed: upload floor)", "cold_skopeo_oci_floor"),
     ("no-op re-push", "nixship, warm cache", "noop_nixship_cache"),

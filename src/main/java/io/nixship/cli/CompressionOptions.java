@@ -17,7 +17,7 @@ final class CompressionOptions {
   @Option(
       names = "--compression-level",
       paramLabel = "N",
-      description = "Compression level (default: 6 for gzip, 3 for zstd). Changing it changes every layer digest.")
+      description = "Compression level (default: 3 for gzip and for zstd). Changing it changes every layer digest.")
   Integer level;
 
   /** The compressor, using {@code threads} threads for one layer's blocks; the bytes do not depend on them. */

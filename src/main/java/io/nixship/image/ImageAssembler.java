@@ -51,7 +51,7 @@ public final class ImageAssembler {
     this.jobs = jobs;
   }
 
-  /** Real store at {@code /}, mtime 1970-01-01T00:00:01Z, gzip level 6, one job per core. */
+  /** Real store at {@code /}, mtime 1970-01-01T00:00:01Z, gzip at its default level, one job per core. */
   public ImageAssembler(LayerBlobStore blobs) {
     this(blobs, new LayerCompressor(), Runtime.getRuntime().availableProcessors());
   }

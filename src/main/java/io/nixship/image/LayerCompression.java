@@ -7,7 +7,8 @@ import java.util.stream.Collectors;
 
 /** How layer tars are compressed, and the OCI media type that says so. */
 public enum LayerCompression {
-  GZIP("gzip", "application/vnd.oci.image.layer.v1.tar+gzip", 6, 9),
+  // Level 3, not zlib's 6: bench/run measured a 27% faster cold push for 2.8% more bytes.
+  GZIP("gzip", "application/vnd.oci.image.layer.v1.tar+gzip", 3, 9),
   ZSTD("zstd", "application/vnd.oci.image.layer.v1.tar+zstd", 3, 19);
 
   private final String cliName;

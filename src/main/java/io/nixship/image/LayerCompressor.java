@@ -22,7 +22,7 @@ public final class LayerCompressor {
   private final int threads;
   private final BlockDeflaters deflaters;
 
-  /** gzip level 6 on one thread per core. */
+  /** gzip at its default level (3) on one thread per core. */
   public LayerCompressor() {
     this(LayerCompression.GZIP, LayerCompression.GZIP.defaultLevel(), Runtime.getRuntime().availableProcessors());
   }

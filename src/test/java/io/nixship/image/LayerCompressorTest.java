@@ -171,7 +171,7 @@ class LayerCompressorTest {
 
   @Test
   void compressionSettingsNameTheirFormatAndMediaType() {
-    assertThat(new LayerCompressor().id()).isEqualTo("gzip-6-blocks-1048576-incompressible-stored");
+    assertThat(new LayerCompressor().id()).isEqualTo("gzip-3-blocks-1048576-incompressible-stored");
     assertThat(new LayerCompressor().mediaType()).isEqualTo(OciImage.LAYER_MEDIA_TYPE);
     assertThat(LayerCompression.parse("zstd")).isEqualTo(LayerCompression.ZSTD);
     assertThatThrownBy(() -> LayerCompression.parse("xz"))
