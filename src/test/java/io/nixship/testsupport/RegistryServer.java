@@ -174,13 +174,22 @@ public final class RegistryServer implements AutoCloseable {
   }
 
   /**
-   * Every request the registry has logged so far, in order. The registry writes a line just after it
-   * answers, so this first waits (briefly, bounded) until the log has stopped growing.
+   * Every request the registry has logged, in order, once the log has stopped growing: the registry
+   * writes a line just after it answers, so a count taken right after a client returns would miss it.
    */
   public List<LoggedRequest> requests() {
-    List<LoggedRequest> requests = new ArrayList<>();
     try {
       awaitQuietLog();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return requestsSoFar();
+  }
+
+  /** The requests logged at this instant, without waiting: for watching a push while it runs. */
+  public List<LoggedRequest> requestsSoFar() {
+    List<LoggedRequest> requests = new ArrayList<>();
+    try {
       for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
         Matcher m = ACCESS_LINE.matcher(line);
         if (m.matches()) {
