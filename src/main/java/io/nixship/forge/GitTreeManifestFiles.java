@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.jgit.lib.Constants;
@@ -69,13 +68,13 @@ public final class GitTreeManifestFiles implements ManifestFiles {
   public List<Path> expand(String pattern) {
     String resolved = repositoryPath(pattern);
     List<Path> matched = new ArrayList<>();
-    if (firstGlobCharacter(resolved) < 0) {
+    if (ManifestFiles.firstGlobCharacter(resolved) < 0) {
       String exact = resolved;
       String directory = exact.isEmpty() ? "" : exact + "/";
       for (String file : files.keySet()) {
         if (file.equals(exact)) {
           matched.add(Path.of(file));
-        } else if (file.startsWith(directory) && isYaml(file) && !hiddenBelow(file.substring(directory.length()))) {
+        } else if (file.startsWith(directory) && ManifestFiles.isYaml(file.substring(file.lastIndexOf('/') + 1)) && !hiddenBelow(file.substring(directory.length()))) {
           matched.add(Path.of(file));
         }
       }
@@ -142,19 +141,5 @@ public final class GitTreeManifestFiles implements ManifestFiles {
       }
     }
     return false;
-  }
-
-  private static boolean isYaml(String file) {
-    String name = file.toLowerCase(Locale.ROOT);
-    return name.endsWith(".yaml") || name.endsWith(".yml");
-  }
-
-  private static int firstGlobCharacter(String pattern) {
-    for (int i = 0; i < pattern.length(); i++) {
-      if ("*?[{".indexOf(pattern.charAt(i)) >= 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

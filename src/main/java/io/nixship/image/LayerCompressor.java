@@ -122,21 +122,4 @@ public final class LayerCompressor {
       count += len;
     }
   }
-
-  /** Keeps the caller's sink open: the caller owns it. */
-  private static final class UnclosedOutputStream extends FilterOutputStream {
-    UnclosedOutputStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
-  }
 }

@@ -1,7 +1,6 @@
 package io.nixship.image;
 
 import io.nixship.NixshipException;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -151,7 +150,7 @@ public final class LayerTarWriter {
 
   private void write(List<Item> items, OutputStream out) throws IOException {
     items.sort(Comparator.comparing(Item::name));
-    TarArchiveOutputStream tar = new TarArchiveOutputStream(new KeepOpen(out), StandardCharsets.UTF_8.name());
+    TarArchiveOutputStream tar = new TarArchiveOutputStream(new UnclosedOutputStream(out), StandardCharsets.UTF_8.name());
     tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
     tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
     tar.setAddPaxHeadersForNonAsciiNames(true);
@@ -210,23 +209,6 @@ public final class LayerTarWriter {
 
     static Item bytes(String name, int mode, byte[] bytes) {
       return new Item(name, TarConstants.LF_NORMAL, mode, null, bytes.length, null, bytes);
-    }
-  }
-
-  /** The tar stream's close must not close the caller's stream. */
-  private static final class KeepOpen extends FilterOutputStream {
-    KeepOpen(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 }

@@ -13,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -28,13 +27,13 @@ public final class LocalManifestFiles implements ManifestFiles {
   @Override
   public List<Path> expand(String pattern) {
     List<Path> files = new ArrayList<>();
-    int firstGlob = firstGlobCharacter(pattern);
+    int firstGlob = ManifestFiles.firstGlobCharacter(pattern);
     if (firstGlob < 0) {
       Path path = root.resolve(pattern).normalize();
       if (Files.isRegularFile(path)) {
         files.add(path);
       } else if (Files.isDirectory(path)) {
-        walk(path, LocalManifestFiles::isYaml).forEach(files::add);
+        walk(path, file -> ManifestFiles.isYaml(file.getFileName().toString())).forEach(files::add);
       }
     } else {
       int lastSlash = pattern.lastIndexOf('/', firstGlob);
@@ -118,20 +117,6 @@ public final class LocalManifestFiles implements ManifestFiles {
       }
     }
     return false;
-  }
-
-  private static boolean isYaml(Path file) {
-    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    return name.endsWith(".yaml") || name.endsWith(".yml");
-  }
-
-  private static int firstGlobCharacter(String pattern) {
-    for (int i = 0; i < pattern.length(); i++) {
-      if ("*?[{".indexOf(pattern.charAt(i)) >= 0) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static void copyPermissions(Path from, Path to) throws IOException {
