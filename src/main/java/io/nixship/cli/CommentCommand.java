@@ -34,13 +34,7 @@ final class CommentCommand implements Callable<Integer> {
   @Option(names = "--base", paramLabel = "REF", description = "Compare with this commit instead of pull_request.base.sha.")
   String base;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "The project directory (default: the current directory).")
-  Path directory;
-
-  @Option(names = "--cache-dir", paramLabel = "DIR", description = "Layer cache for the builds.")
-  Path cacheDir;
-
-  @Mixin RegistryOptions registry;
+  @Mixin EnvironmentOptions environment;
 
   CommentCommand(CliContext context) {
     this.context = context;
@@ -57,7 +51,7 @@ final class CommentCommand implements Callable<Integer> {
     StickyCommentService comments = new StickyCommentService(
         GitHubApi.connect(session.github(), GitHubRateLimits.standard()), pull.repository());
     PullRequestFreezeDiff service = new PullRequestFreezeDiff(
-        DiffCommand.sources(context, session, registry, directory, cacheDir), context.env(), session::log);
+        environment.sources(context, session), context.env(), session::log);
     PullRequestFreezeDiff.Outcome outcome = session.group("nixship comment #" + pull.number(), () ->
         service.comment(pull, base != null ? base : pull.baseSha(), head != null ? head : pull.headSha(), comments));
     CommentResult comment = outcome.comment();

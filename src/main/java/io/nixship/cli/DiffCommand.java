@@ -5,10 +5,6 @@ import io.nixship.freeze.Environment;
 import io.nixship.freeze.EnvironmentSources;
 import io.nixship.freeze.FreezeDiff;
 import io.nixship.freeze.FreezeDiffMarkdown;
-import io.nixship.image.LayerBlobStore;
-import io.nixship.nix.SystemProcessRunner;
-import io.nixship.registry.RegistryImageReader;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,14 +36,7 @@ final class DiffCommand implements Callable<Integer> {
   @Option(names = "--exit-code", description = "Exit 1 when anything differs (for CI gates).")
   boolean exitCode;
 
-  @Option(names = "--dir", paramLabel = "DIR",
-      description = "The project that commit and lock sides build (default: the current directory).")
-  Path directory;
-
-  @Option(names = "--cache-dir", paramLabel = "DIR", description = "Layer cache for commit builds.")
-  Path cacheDir;
-
-  @Mixin RegistryOptions registry;
+  @Mixin EnvironmentOptions environment;
 
   DiffCommand(CliContext context) {
     this.context = context;
@@ -57,7 +46,7 @@ final class DiffCommand implements Callable<Integer> {
   public Integer call() {
     CommandSession session = new CommandSession(context);
     DiffFormat diffFormat = DiffFormat.parse(format);
-    EnvironmentSources sources = sources(context, session, registry, directory, cacheDir);
+    EnvironmentSources sources = environment.sources(context, session);
     Environment old = session.group("nixship diff: " + before, () -> sources.load(before, context.workingDir()));
     Environment now = session.group("nixship diff: " + after, () -> sources.load(after, context.workingDir()));
     FreezeDiff diff = Environment.compare(old, now);
@@ -69,15 +58,4 @@ final class DiffCommand implements Callable<Integer> {
     return exitCode && diff.hasChanges() ? 1 : 0;
   }
 
-  static EnvironmentSources sources(
-      CliContext context, CommandSession session, RegistryOptions registry, Path directory, Path cacheDir) {
-    Path project = directory == null ? context.workingDir() : context.workingDir().resolve(directory).normalize();
-    Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
-    RegistryImageReader reader = new RegistryImageReader(
-        context.env(),
-        context.home(),
-        registry.settings(session::addMask),
-        registry.credentials(context, session::addMask));
-    return new EnvironmentSources(new SystemProcessRunner(), context.env(), session::log, reader, project, cache);
-  }
 }

@@ -9,7 +9,6 @@ import io.nixship.freeze.DiffFormat;
 import io.nixship.freeze.DriftCheck;
 import io.nixship.freeze.FreezeDiffMarkdown;
 import io.nixship.nix.SystemProcessRunner;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,10 +43,7 @@ final class VerifyCommand implements Callable<Integer> {
       description = "text, markdown or json (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "The project directory (default: the current directory).")
-  Path directory;
-
-  @Mixin RegistryOptions registry;
+  @Mixin EnvironmentOptions environment;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,7 +58,7 @@ final class VerifyCommand implements Callable<Integer> {
     Optional<DeploymentFreeze.Target> target = Optional.ofNullable(deployment).map(name ->
         new DeploymentFreeze.Target(name, Optional.ofNullable(namespace), Optional.ofNullable(kubeContext)));
     DriftCheck check = new DriftCheck(
-        DiffCommand.sources(context, session, registry, directory, null),
+        environment.sources(context, session),
         new DeploymentFreeze(new SystemProcessRunner(), context.env(), session::log),
         session::log);
     DriftCheck.Result result = session.group("nixship verify", () ->
