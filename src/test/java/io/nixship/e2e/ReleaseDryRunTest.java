@@ -9,12 +9,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.nixship.testsupport.CliRun;
-import io.nixship.testsupport.RegistryServer;
+import io.nixship.testsupport.SharedRegistry;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,24 +24,14 @@ class ReleaseDryRunTest {
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
 
   @TempDir static Path home;
-  private static RegistryServer registry;
+  @RegisterExtension static SharedRegistry registry = new SharedRegistry();
 
   @TempDir Path dir;
   private ReleaseHarness harness;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = RegistryServer.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void setUp() throws Exception {
-    harness = ReleaseHarness.create(dir, home, registry);
+    harness = ReleaseHarness.create(dir, home, registry.server());
   }
 
   @Test
@@ -51,7 +39,7 @@ class ReleaseDryRunTest {
     Map<String, ObjectId> refs = harness.remoteRefs();
     String deployment = harness.deployment();
     String commit = harness.project.head();
-    int registryRequests = registry.requests().size();
+    int registryRequests = registry.server().requests().size();
 
     CliRun.Result result = harness.cli(github.baseUrl())
         .run("release", "--dry-run", "--remote", harness.remoteUrl());
@@ -69,7 +57,7 @@ class ReleaseDryRunTest {
         .contains("requests==2.28.1");
     github.verify(0, anyRequestedFor(anyUrl()));
     assertThat(harness.remoteRefs()).isEqualTo(refs);
-    assertThat(registry.requests()).hasSize(registryRequests);
+    assertThat(registry.server().requests()).hasSize(registryRequests);
     assertThat(harness.deployment()).isEqualTo(deployment);
   }
 

@@ -15,14 +15,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.nixship.testsupport.CliRun;
-import io.nixship.testsupport.RegistryServer;
+import io.nixship.testsupport.SharedRegistry;
 import io.nixship.testsupport.TestNixpkgs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,24 +34,14 @@ class ReleaseEndToEndTest {
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
 
   @TempDir static Path home;
-  private static RegistryServer registry;
+  @RegisterExtension static SharedRegistry registry = new SharedRegistry();
 
   @TempDir Path dir;
   private ReleaseHarness harness;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = RegistryServer.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void setUp() throws Exception {
-    harness = ReleaseHarness.create(dir, home, registry);
+    harness = ReleaseHarness.create(dir, home, registry.server());
     ReleaseHarness.stubPullRequestLifecycle(github);
   }
 

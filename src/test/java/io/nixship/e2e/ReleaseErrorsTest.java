@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.nixship.testsupport.CliRun;
-import io.nixship.testsupport.RegistryServer;
+import io.nixship.testsupport.SharedRegistry;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -22,8 +22,6 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,24 +35,14 @@ class ReleaseErrorsTest {
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
 
   @TempDir static Path home;
-  private static RegistryServer registry;
+  @RegisterExtension static SharedRegistry registry = new SharedRegistry();
 
   @TempDir Path dir;
   private ReleaseHarness harness;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = RegistryServer.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void setUp() throws Exception {
-    harness = ReleaseHarness.create(dir, home, registry);
+    harness = ReleaseHarness.create(dir, home, registry.server());
     ReleaseHarness.stubPullRequestLifecycle(github);
   }
 

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.nixship.testsupport.CliRun;
-import io.nixship.testsupport.RegistryServer;
+import io.nixship.testsupport.SharedRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,8 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,26 +38,16 @@ class ReleaseRaceTest {
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
 
   @TempDir static Path home;
-  private static RegistryServer registry;
+  @RegisterExtension static SharedRegistry registry = new SharedRegistry();
 
   @TempDir Path dir;
   private ReleaseHarness harness;
   private String older;
   private String newer;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = RegistryServer.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void setUp() throws Exception {
-    harness = ReleaseHarness.create(dir, home, registry);
+    harness = ReleaseHarness.create(dir, home, registry.server());
     ReleaseHarness.stubPullRequestLifecycle(github);
     older = harness.project.head();
     harness.project.write("app.py", Files.readString(harness.project.dir().resolve("app.py")) + "\n# newer\n");

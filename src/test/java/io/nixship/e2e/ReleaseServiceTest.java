@@ -24,14 +24,12 @@ import io.nixship.manifest.PinStyle;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.registry.ImagePublisher.Published;
 import io.nixship.testsupport.CliRun;
-import io.nixship.testsupport.RegistryServer;
+import io.nixship.testsupport.SharedRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,26 +43,16 @@ class ReleaseServiceTest {
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
 
   @TempDir static Path home;
-  private static RegistryServer registry;
+  @RegisterExtension static SharedRegistry registry = new SharedRegistry();
 
   @TempDir Path dir;
   private ReleaseHarness harness;
   private BuiltImage rebuilt;
   private final List<String> pushed = new ArrayList<>();
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = RegistryServer.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void setUp() throws Exception {
-    harness = ReleaseHarness.create(dir, home, registry);
+    harness = ReleaseHarness.create(dir, home, registry.server());
     ReleaseHarness.stubPullRequestLifecycle(github);
     BuiltImage built = new ImageBuildService(
             new SystemProcessRunner(), CliRun.offline(harness.project.dir(), home).environment(), line -> { })

@@ -18,15 +18,13 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.testsupport.ChannelServer;
 import io.nixship.testsupport.CliRun;
-import io.nixship.testsupport.RegistryServer;
+import io.nixship.testsupport.SharedRegistry;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import io.nixship.testsupport.TestNixpkgs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,26 +40,16 @@ class UpdateChannelEndToEndTest {
   @RegisterExtension static WireMockExtension github = UpdateChannelHarness.github();
 
   @TempDir static Path home;
-  private static RegistryServer registry;
+  @RegisterExtension static SharedRegistry registry = new SharedRegistry();
 
   @TempDir Path dir;
   private ChannelServer channels;
   private UpdateChannelHarness harness;
 
-  @BeforeAll
-  static void startRegistry() {
-    registry = RegistryServer.start();
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void setUp() throws Exception {
     channels = ChannelServer.start();
-    harness = UpdateChannelHarness.create(dir, home, registry, channels);
+    harness = UpdateChannelHarness.create(dir, home, registry.server(), channels);
     UpdateChannelHarness.stubPullRequests(github);
   }
 
