@@ -1,6 +1,9 @@
 package io.nixship.config;
 
 import io.nixship.NixshipException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,6 +41,22 @@ public record NixshipConfig(
    */
   public static NixshipConfig parse(byte[] content, String fileName, Map<String, String> environment) {
     return ConfigReader.read(content, fileName, environment);
+  }
+
+  /**
+   * The {@code .nixship.yaml} of a project as it is on disk (the developer's working tree, not a
+   * commit), defaults applied when there is none.
+   */
+  public static NixshipConfig readProject(Path projectDirectory, Map<String, String> environment) {
+    Path file = projectDirectory.resolve(FILE_NAME);
+    if (!Files.isRegularFile(file)) {
+      return defaults(environment);
+    }
+    try {
+      return parse(Files.readAllBytes(file), file.toString(), environment);
+    } catch (IOException e) {
+      throw NixshipException.usage("cannot read " + file + ": " + e.getMessage());
+    }
   }
 
   /** The image repository, or a usage error saying how to set one. */

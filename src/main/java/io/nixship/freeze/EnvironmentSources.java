@@ -16,7 +16,6 @@ import io.nixship.nix.NixpkgsSource;
 import io.nixship.nix.ProcessRunner;
 import io.nixship.registry.RegistryImageReader;
 import io.nixship.source.TemporaryDirectory;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -113,7 +112,7 @@ public final class EnvironmentSources {
       throw NixshipException.usage(lockFile + " not found: give the path of a nixship.lock");
     }
     NixpkgsLock lock = NixpkgsLock.read(lockFile);
-    NixshipConfig config = projectConfig(projectDirectory, environment);
+    NixshipConfig config = NixshipConfig.readProject(projectDirectory, environment);
     NixSettings nix = NixSettings.fromHost(environment, log);
     NixpkgsSource nixpkgs =
         new NixpkgsFetcher(processes, nix).fetch(lock, lock.resolveUrl(lockFile.getParent()), lockFile.toString());
@@ -138,18 +137,7 @@ public final class EnvironmentSources {
 
   /** The project's {@code .nixship.yaml} as it is on disk, defaults applied. */
   public NixshipConfig projectConfig() {
-    return projectConfig(projectDirectory, environment);
+    return NixshipConfig.readProject(projectDirectory, environment);
   }
 
-  static NixshipConfig projectConfig(Path project, Map<String, String> environment) {
-    Path configFile = project.resolve(NixshipConfig.FILE_NAME);
-    if (!Files.isRegularFile(configFile)) {
-      return NixshipConfig.defaults(environment);
-    }
-    try {
-      return NixshipConfig.parse(Files.readAllBytes(configFile), configFile.toString(), environment);
-    } catch (IOException e) {
-      throw NixshipException.usage("cannot read " + configFile + ": " + e.getMessage());
-    }
-  }
 }

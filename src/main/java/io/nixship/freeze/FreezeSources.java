@@ -11,7 +11,6 @@ import io.nixship.nix.NixSettings;
 import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.NixpkgsSource;
 import io.nixship.nix.ProcessRunner;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,10 +52,7 @@ public final class FreezeSources {
    * {@code nix-shell} there gives the developer), evaluated against the project's lock.
    */
   public Freeze fromDevShell(Path projectDirectory) {
-    Path configFile = projectDirectory.resolve(NixshipConfig.FILE_NAME);
-    NixshipConfig config = Files.isRegularFile(configFile)
-        ? NixshipConfig.parse(read(configFile), configFile.toString(), environment)
-        : NixshipConfig.defaults(environment);
+    NixshipConfig config = NixshipConfig.readProject(projectDirectory, environment);
     Path lockFile = projectDirectory.resolve(NixpkgsLock.FILE_NAME);
     if (!Files.isRegularFile(lockFile)) {
       throw NixshipException.usage(lockFile + " not found: pin nixpkgs with 'nixship lock' first");
@@ -71,13 +67,5 @@ public final class FreezeSources {
     }
     String env = new DevShellResolver(processes, nix).pythonEnvironment(shellFile, Map.of(), nixpkgs.storePath());
     return new FreezeReader(new RootedFileTree(Path.of("/"))).read(env);
-  }
-
-  private static byte[] read(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw NixshipException.usage("cannot read " + file + ": " + e.getMessage());
-    }
   }
 }
