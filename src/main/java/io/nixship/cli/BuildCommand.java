@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageDestination;
+import io.nixship.image.ImageInputs;
+import io.nixship.image.LayerCompressor;
 import io.nixship.image.LayerBlobStore;
 import io.nixship.image.LayerListener;
 import io.nixship.image.PreviousImageLookup;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,6 +56,11 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--cache-dir", paramLabel = "DIR", description = "Layer cache (default: $XDG_CACHE_HOME/nixship or ~/.cache/nixship).")
   Path cacheDir;
 
+  @Option(
+      names = "--rebuild",
+      description = "Build and push even when the registry already holds an image of the same commit, lock and settings.")
+  boolean rebuild;
+
   @Option(names = "--json", description = "Print the result as JSON: digest, tag, size, layers, bytes uploaded.")
   boolean json;
 
@@ -68,35 +77,47 @@ final class BuildCommand implements Callable<Integer> {
             context.home(),
             registry.settings(session::addMask),
             registry.credentials(context, session::addMask));
-    // Without --to the destination is the configured image, known only once the commit is read.
-    Optional<ImageDestination> given = Optional.ofNullable(to).map(value -> publisher.destination(value, context.workingDir()));
-    given.ifPresent(publisher::checkAccess);
+    ImageBuildService service = new ImageBuildService(new SystemProcessRunner(), context.env(), session::log);
+    Path directory = project.directory(context);
+    // Without --to the destination is the configured image at the commit.
+    ImageDestination destination = to != null
+        ? publisher.destination(to, context.workingDir())
+        : publisher.destination(service.config(directory, project.commit).requireImage(), context.workingDir());
+    // The registry check (client, TLS, credentials, one request) overlaps reading the commit.
+    CompletableFuture<Void> access = CompletableFuture.runAsync(() -> publisher.checkAccess(destination));
     int cores = Runtime.getRuntime().availableProcessors();
     Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
+    OptionalInt layerCap = maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers);
+    LayerCompressor compressor = compression.compressor(cores);
+    if (!rebuild) {
+      ImageInputs inputs = service.inputs(new ImageBuildService.Request(
+          directory, project.commit, layerCap, cache, compressor, cores, PreviousImageLookup.NONE, LayerListener.NONE,
+          Optional.empty()));
+      awaitAccess(access);
+      Optional<ImagePublisher.Published> current = publisher.findBuilt(destination, inputs, extraTags);
+      if (current.isPresent()) {
+        return upToDate(session, current.get());
+      }
+    }
+    awaitAccess(access);
     PushProgress progress = new PushProgress(session, context.interactive());
-    // With --to naming a registry, each layer's upload starts as soon as it is compressed.
-    Optional<LayerUploads> uploads = given.flatMap(destination -> publisher.startUploads(destination, progress));
+    // For a registry, each layer's upload starts as soon as it is compressed.
+    Optional<LayerUploads> uploads = publisher.startUploads(destination, progress);
     ImageBuildService.BuiltImage built;
     ImagePublisher.Published published;
     try {
-      ImageBuildService.BuiltImage made = session.group("nixship build", () ->
-          new ImageBuildService(new SystemProcessRunner(), context.env(), session::log)
-              .build(new ImageBuildService.Request(
-                  project.directory(context),
-                  project.commit,
-                  maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers),
-                  cache,
-                  compression.compressor(cores),
-                  cores,
-                  given.map(destination -> publisher.previousImage(destination, extraTags))
-                      .orElse(PreviousImageLookup.NONE),
-                  uploads.<LayerListener>map(started -> started).orElse(LayerListener.NONE),
-                  Optional.empty())));
-      ImageDestination destination =
-          given.orElseGet(() -> publisher.destination(made.config().requireImage(), context.workingDir()));
+      built = session.group("nixship build", () -> service.build(new ImageBuildService.Request(
+          directory,
+          project.commit,
+          layerCap,
+          cache,
+          compressor,
+          cores,
+          publisher.previousImage(destination, extraTags),
+          uploads.<LayerListener>map(started -> started).orElse(LayerListener.NONE),
+          Optional.empty())));
       published = session.group("nixship publish", () -> publisher.publish(
-          made.image(), destination, made.tag(), extraTags, made.config().image(), progress, uploads));
-      built = made;
+          built.image(), destination, built.tag(), extraTags, built.config().image(), progress, uploads));
     } finally {
       uploads.ifPresent(LayerUploads::close);
       progress.end();
@@ -114,12 +135,48 @@ final class BuildCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static void awaitAccess(CompletableFuture<Void> access) {
+    try {
+      access.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  /** The registry already holds the image of these inputs: nothing was built, only tags were set. */
+  private int upToDate(CommandSession session, ImagePublisher.Published published) {
+    session.log("up to date: " + published.reference() + " was built from the same commit, lock and settings;"
+        + " nothing built or uploaded (--rebuild builds anyway)");
+    published.push().ifPresent(push -> session.log(push.summary()));
+    ActionsResults.image(session, published);
+    if (json) {
+      ObjectNode node = new ObjectMapper().createObjectNode();
+      node.put("reference", published.reference());
+      node.put("digest", published.digest());
+      node.put("tag", published.tag());
+      node.put("upToDate", true);
+      published.push().ifPresent(push -> {
+        node.put("size", push.totalSize());
+        node.putObject("layers").put("total", push.layersTotal()).put("uploaded", 0).put("skipped", push.layersSkipped());
+        node.put("bytesUploaded", 0);
+      });
+      session.result(node.toString());
+    } else {
+      session.result(published.reference());
+    }
+    return 0;
+  }
+
   private static String json(ImageBuildService.BuiltImage built, ImagePublisher.Published published) {
     ObjectMapper mapper = new ObjectMapper();
     ObjectNode node = mapper.createObjectNode();
     node.put("reference", published.reference());
     node.put("digest", published.digest());
     node.put("tag", published.tag());
+    node.put("upToDate", false);
     node.put("commit", built.commitId());
     node.put("size", built.image().totalSize());
     node.put("closureSize", built.closure().totalNarSize());

@@ -5,7 +5,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    int code = NixshipCli.commandLine(CliContext.system()).execute(args);
+    int code = NixshipCli.commandLine(CliContext.system(), args).execute(args);
     endHttpSelectors();
     System.exit(code);
   }

@@ -1,10 +1,14 @@
 package io.nixship.cli;
 
 import io.nixship.NixshipException;
+import io.nixship.NixshipVersion;
 import io.nixship.nix.NixException;
 import io.nixship.nix.NixFailureKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,18 +30,40 @@ public final class NixshipCli {
       description = "Print the stack trace of an error, not only its one-line message.")
   boolean stacktrace;
 
+  /** The subcommands by name, in the order help lists them. */
+  private static Map<String, Function<CliContext, Object>> subcommands() {
+    Map<String, Function<CliContext, Object>> subcommands = new LinkedHashMap<>();
+    subcommands.put("build", BuildCommand::new);
+    subcommands.put("freeze", FreezeCommand::new);
+    subcommands.put("bump", BumpCommand::new);
+    subcommands.put("lock", LockCommand::new);
+    subcommands.put("diff", DiffCommand::new);
+    subcommands.put("comment", CommentCommand::new);
+    subcommands.put("verify", VerifyCommand::new);
+    subcommands.put("release", ReleaseCommand::new);
+    subcommands.put("update-channel", UpdateChannelCommand::new);
+    return subcommands;
+  }
+
+  /** The command line with every subcommand. */
   public static CommandLine commandLine(CliContext given) {
+    return commandLine(given, new String[0]);
+  }
+
+  /**
+   * The command line for {@code args}: when they start with a subcommand's name, only that subcommand
+   * is built, since picocli reads every command's annotations as it is added and that was a third of a
+   * no-op push's start; otherwise (help, version, a typo) every subcommand is.
+   */
+  public static CommandLine commandLine(CliContext given, String[] args) {
     CliContext context = ActionInputDefaults.withGitHubTokenInput(given);
     CommandLine commandLine = new CommandLine(new NixshipCli());
-    commandLine.addSubcommand("build", new BuildCommand(context));
-    commandLine.addSubcommand("freeze", new FreezeCommand(context));
-    commandLine.addSubcommand("bump", new BumpCommand(context));
-    commandLine.addSubcommand("lock", new LockCommand(context));
-    commandLine.addSubcommand("diff", new DiffCommand(context));
-    commandLine.addSubcommand("comment", new CommentCommand(context));
-    commandLine.addSubcommand("verify", new VerifyCommand(context));
-    commandLine.addSubcommand("release", new ReleaseCommand(context));
-    commandLine.addSubcommand("update-channel", new UpdateChannelCommand(context));
+    Map<String, Function<CliContext, Object>> subcommands = subcommands();
+    if (args.length > 0 && subcommands.containsKey(args[0])) {
+      commandLine.addSubcommand(args[0], subcommands.get(args[0]).apply(context));
+    } else {
+      subcommands.forEach((name, command) -> commandLine.addSubcommand(name, command.apply(context)));
+    }
     // After every addSubcommand: picocli hands the provider only to the subcommands that exist now.
     commandLine.setDefaultValueProvider(new ActionInputDefaults(context.env()));
     commandLine.setOut(context.out());
@@ -45,7 +71,7 @@ public final class NixshipCli {
     commandLine.setExecutionExceptionHandler(
         (exception, cmd, parseResult) -> report(context, exception, wantsStacktrace(parseResult)));
     commandLine.setParameterExceptionHandler(
-        (exception, args) -> {
+        (exception, rejected) -> {
           ErrorAnnotations errors = new ErrorAnnotations(context);
           errors.log("nixship: " + exception.getMessage());
           errors.annotate(exception.getMessage());
@@ -91,8 +117,7 @@ public final class NixshipCli {
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String version = NixshipCli.class.getPackage().getImplementationVersion();
-      return new String[] {"nixship " + (version == null ? "dev" : version)};
+      return new String[] {"nixship " + NixshipVersion.current()};
     }
   }
 }

@@ -104,7 +104,8 @@ public final class ImageAssembler {
         layers.stream().map(Layer::diffId).toList(),
         layers.stream().map(l -> ImageConfigFactory.describeLayer(l.storePaths())).toList());
     Descriptor configDescriptor = new Descriptor(OciImage.CONFIG_MEDIA_TYPE, Digests.sha256(config), config.length);
-    byte[] manifest = configs.manifest(configDescriptor, layers.stream().map(l -> l.blob().descriptor()).toList());
+    byte[] manifest = configs.manifest(
+        configDescriptor, layers.stream().map(l -> l.blob().descriptor()).toList(), settings.manifestAnnotations());
     OciImage image = new OciImage(new Blob(configDescriptor, () -> new ByteArrayInputStream(config)), layers,
         manifest, Digests.sha256(manifest));
     return new AssembledImage(image, count(outcomes, Source.CACHE), count(outcomes, Source.PREVIOUS_IMAGE),

@@ -17,6 +17,7 @@ import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.NixpkgsSource;
 import io.nixship.nix.ProcessRunner;
 import io.nixship.source.CommitSource;
+import io.nixship.source.ResolvedCommit;
 import io.nixship.source.SourceSnapshot;
 import io.nixship.source.TemporaryDirectory;
 import java.io.IOException;
@@ -107,16 +108,34 @@ public final class ImageBuildService {
     }
   }
 
+  /**
+   * The tag and the inputs key of the image {@link #build} would make of {@code request}, from the
+   * commit alone: no Nix, no files written. A registry manifest carrying the same key is that image.
+   */
+  public ImageInputs inputs(Request request) {
+    try (CommitSource source = CommitSource.open(request.projectDirectory())) {
+      ResolvedCommit commit = source.resolve(request.commit());
+      NixshipConfig config = source.config(commit, environment);
+      NixpkgsLock lock = request.lock().or(() -> source.lock(commit))
+          .orElseThrow(() -> missingLock(source.projectDirectory(), commit));
+      return inputs(request, commit, source.projectDirectory(), source.remoteUrl(), config, lock);
+    }
+  }
+
+  /** The project's {@code .nixship.yaml} at {@code commit} (the defaults when it has none). */
+  public NixshipConfig config(Path projectDirectory, String commit) {
+    try (CommitSource source = CommitSource.open(projectDirectory)) {
+      return source.config(source.resolve(commit), environment);
+    }
+  }
+
   public BuiltImage build(Request request) {
     try (TemporaryDirectory work = TemporaryDirectory.create("nixship-build-");
         CommitSource source = CommitSource.open(request.projectDirectory())) {
       SourceSnapshot snapshot = source.snapshot(request.commit(), work.resolve("source"), environment);
       String project = source.projectDirectory();
-      String lockName = (project.isEmpty() ? "" : project + "/") + NixpkgsLock.FILE_NAME;
-      NixpkgsLock lock =
-          request.lock().or(snapshot::lock).orElseThrow(() -> NixshipException.usage(
-              lockName + " not found at commit " + snapshot.commit().shortId()
-                  + ": pin nixpkgs with 'nixship lock' and commit the lock"));
+      String lockName = displayPath(project, NixpkgsLock.FILE_NAME);
+      NixpkgsLock lock = request.lock().or(snapshot::lock).orElseThrow(() -> missingLock(project, snapshot.commit()));
       NixSettings host = NixSettings.fromHost(environment, log);
       NixSettings nix = snapshot.config().nix().timeout().map(host::withTimeout).orElse(host);
 
@@ -138,13 +157,14 @@ public final class ImageBuildService {
           new ClosureReader(processes, nix).read(built.outPath(), snapshot.config().nix().maxClosureBytes());
       Freeze freeze = new FreezeReader(new RootedFileTree(Path.of("/"))).read(built.outPath());
 
-      String tag = new TagTemplate(snapshot.config().tag())
-          .expand(snapshot.commitId(), snapshot.commitTime(), lock.revision().orElse("unknown"));
+      ImageInputs inputs =
+          inputs(request, snapshot.commit(), project, snapshot.remoteUrl(), snapshot.config(), lock);
+      String tag = inputs.tag();
       int maxLayers = request.maxLayers().orElse(snapshot.config().maxLayers());
       PreviousLayers previous = request.previousImage().layers(tag);
       List<List<String>> plan = new ClosureLayerPlanner(maxLayers).plan(closure, previous.groups());
       Path app = copyAppFiles(snapshot, work.resolve("app"));
-      ImageSettings settings = settings(snapshot, lock, closure, freeze);
+      ImageSettings settings = settings(snapshot, lock, closure, freeze, inputs);
       log.accept("assembling " + (plan.size() + 1) + " layers from " + closure.paths().size() + " store paths");
       AssembledImage assembled =
           new ImageAssembler(new LayerBlobStore(request.cacheDirectory()), request.compressor(), request.jobs())
@@ -154,8 +174,27 @@ public final class ImageBuildService {
     }
   }
 
+  private static ImageInputs inputs(
+      Request request,
+      ResolvedCommit commit,
+      String project,
+      Optional<String> remoteUrl,
+      NixshipConfig config,
+      NixpkgsLock lock) {
+    String tag = new TagTemplate(config.tag()).expand(commit.id(), commit.time(), lock.revision().orElse("unknown"));
+    int maxLayers = request.maxLayers().orElse(config.maxLayers());
+    String layerFormat =
+        new ImageAssembler(new LayerBlobStore(request.cacheDirectory()), request.compressor(), request.jobs()).layerFormat();
+    return ImageInputs.of(commit.id(), tag, project, remoteUrl, lock, maxLayers, layerFormat);
+  }
+
+  private static NixshipException missingLock(String project, ResolvedCommit commit) {
+    return NixshipException.usage(displayPath(project, NixpkgsLock.FILE_NAME) + " not found at commit "
+        + commit.shortId() + ": pin nixpkgs with 'nixship lock' and commit the lock");
+  }
+
   private static ImageSettings settings(
-      SourceSnapshot snapshot, NixpkgsLock lock, Closure closure, Freeze freeze) {
+      SourceSnapshot snapshot, NixpkgsLock lock, Closure closure, Freeze freeze, ImageInputs inputs) {
     var app = snapshot.config().app();
     Map<String, String> labels = new LinkedHashMap<>();
     snapshot.remoteUrl().ifPresent(url -> labels.put("org.opencontainers.image.source", url));
@@ -176,7 +215,8 @@ public final class ImageBuildService {
         app.user().orElse(null),
         app.ports(),
         labels,
-        snapshot.commitTime());
+        snapshot.commitTime(),
+        Map.of(ImageInputs.ANNOTATION, inputs.key()));
   }
 
   /** The {@code app.copy} files, at their project-relative paths, with modes and symlinks kept. */

@@ -77,11 +77,19 @@ public final class ImageConfigFactory {
 
   /** The image manifest; layer descriptors keep their annotations. */
   public byte[] manifest(Descriptor config, List<Descriptor> layers) {
+    return manifest(config, layers, Map.of());
+  }
+
+  /** Like {@link #manifest(Descriptor, List)}, with manifest-level annotations when any are given. */
+  public byte[] manifest(Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
     Map<String, Object> manifest = new TreeMap<>();
     manifest.put("schemaVersion", 2);
     manifest.put("mediaType", OciImage.MANIFEST_MEDIA_TYPE);
     manifest.put("config", descriptor(config));
     manifest.put("layers", layers.stream().map(ImageConfigFactory::descriptor).toList());
+    if (!annotations.isEmpty()) {
+      manifest.put("annotations", new TreeMap<>(annotations));
+    }
     return write(manifest);
   }
 

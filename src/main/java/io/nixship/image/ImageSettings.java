@@ -11,7 +11,7 @@ import java.util.Map;
  * entry replaces the default one); {@code cmd}/{@code entrypoint} are empty when not set and
  * {@code user} is null when not set. {@code exposedPorts} are like {@code 8080} or {@code 53/udp}.
  * {@code labels} are written as given: the caller adds the OCI and nixship labels.
- * {@code created} is the commit time.
+ * {@code created} is the commit time. {@code manifestAnnotations} go on the manifest (the inputs key).
  */
 public record ImageSettings(
     String architecture,
@@ -23,7 +23,8 @@ public record ImageSettings(
     String user,
     List<String> exposedPorts,
     Map<String, String> labels,
-    Instant created) {
+    Instant created,
+    Map<String, String> manifestAnnotations) {
   public static final String DEFAULT_ARCHITECTURE = "amd64";
   public static final String DEFAULT_OS = "linux";
   public static final String DEFAULT_WORKING_DIR = "/opt";
@@ -34,6 +35,22 @@ public record ImageSettings(
     entrypoint = List.copyOf(entrypoint);
     exposedPorts = List.copyOf(exposedPorts);
     labels = Map.copyOf(labels);
+    manifestAnnotations = Map.copyOf(manifestAnnotations);
+  }
+
+  /** Without manifest annotations. */
+  public ImageSettings(
+      String architecture,
+      String os,
+      Map<String, String> env,
+      List<String> cmd,
+      List<String> entrypoint,
+      String workingDir,
+      String user,
+      List<String> exposedPorts,
+      Map<String, String> labels,
+      Instant created) {
+    this(architecture, os, env, cmd, entrypoint, workingDir, user, exposedPorts, labels, created, Map.of());
   }
 
   /** amd64/linux, no env, command, user, ports or labels, working dir {@code /opt}. */

@@ -3,6 +3,7 @@ package io.nixship.registry;
 import io.nixship.NixshipException;
 import io.nixship.image.DockerArchiveWriter;
 import io.nixship.image.ImageDestination;
+import io.nixship.image.ImageInputs;
 import io.nixship.image.OciImage;
 import io.nixship.image.OciLayoutWriter;
 import io.nixship.image.PreviousImageLookup;
@@ -147,9 +148,7 @@ public final class ImagePublisher {
     }
     return buildTag -> {
       RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), buildTag);
-      List<String> candidates = new ArrayList<>(List.of(target.tag()));
-      extraTags.stream().filter(tag -> !candidates.contains(tag)).forEach(candidates::add);
-      for (String candidate : candidates) {
+      for (String candidate : candidateTags(target, extraTags)) {
         Optional<RegistryManifest> manifest = client(target).findManifest(target.repository(), candidate);
         if (manifest.isPresent()) {
           return PreviousLayers.fromManifest(manifest.get().bytes(), target.withTag(candidate).toString());
@@ -157,6 +156,35 @@ public final class ImagePublisher {
       }
       return PreviousLayers.none();
     };
+  }
+
+  /**
+   * For a registry destination, the image already under the build's tag (else under one of {@code
+   * extraTags}) whose manifest carries {@code inputs}' key: what this build would push is there, so
+   * every tag is pointed at it and nothing is built or uploaded. Empty when there is none, and always
+   * for layouts and archives.
+   */
+  public Optional<Published> findBuilt(ImageDestination destination, ImageInputs inputs, List<String> extraTags) {
+    if (!(destination instanceof ImageDestination.Registry registry)) {
+      return Optional.empty();
+    }
+    RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), inputs.tag());
+    RegistryClient client = client(target);
+    for (String candidate : candidateTags(target, extraTags)) {
+      Optional<RegistryManifest> manifest = client.findManifest(target.repository(), candidate)
+          .filter(found -> ImageInputs.keyIn(found.bytes()).filter(inputs.key()::equals).isPresent());
+      if (manifest.isPresent()) {
+        PushResult result = client.retag(target, extraTags, manifest.get());
+        return Optional.of(new Published(result.reference(), result.digest(), target.tag(), Optional.of(result)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static List<String> candidateTags(RegistryTarget target, List<String> extraTags) {
+    List<String> candidates = new ArrayList<>(List.of(target.tag()));
+    extraTags.stream().filter(tag -> !candidates.contains(tag)).forEach(candidates::add);
+    return candidates;
   }
 
   private RegistryClient client(RegistryTarget target) {

@@ -1,5 +1,6 @@
 package io.nixship.registry;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipException;
 import io.nixship.image.Blob;
@@ -19,10 +20,12 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -198,6 +201,39 @@ public final class RegistryClient {
         Collections.frequency(outcomes.values(), BlobOutcome.SKIPPED),
         Collections.frequency(outcomes.values(), BlobOutcome.MOUNTED),
         uploadedBytes);
+  }
+
+  /**
+   * Points the target's tag and each of {@code extraTags} at {@code manifest}, a manifest {@code
+   * target}'s repository already holds (with all its blobs, or the registry would not have taken it):
+   * a re-push of an image that is already there, which uploads nothing. Tags already pointing at it
+   * are left alone.
+   */
+  public PushResult retag(RegistryTarget target, List<String> extraTags, RegistryManifest manifest) {
+    checkHost(target);
+    String repository = target.repository();
+    List<String> scopes = pushScopes(repository);
+    List<String> tags = tagsFor(target, extraTags);
+    for (String tag : tags) {
+      boolean current = findManifest(repository, tag).map(found -> found.digest().equals(manifest.digest())).orElse(false);
+      if (!current) {
+        putManifest(repository, tag, manifest.bytes(), manifest.mediaType(), manifest.digest(), scopes);
+      }
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(manifest.bytes());
+    } catch (IOException e) {
+      throw NixshipException.failure("registry " + http.host() + ": the manifest " + manifest.digest() + " is not JSON", e);
+    }
+    long size = manifest.bytes().length + root.path("config").path("size").asLong();
+    Set<String> layers = new HashSet<>();
+    for (JsonNode layer : root.path("layers")) {
+      if (layers.add(layer.path("digest").asText())) {
+        size += layer.path("size").asLong();
+      }
+    }
+    return new PushResult(target, manifest.digest(), tags, size, layers.size(), 0, layers.size(), 0, 0);
   }
 
   private void checkHost(RegistryTarget target) {

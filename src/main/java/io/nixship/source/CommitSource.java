@@ -166,13 +166,8 @@ public final class CommitSource implements AutoCloseable {
   public SourceSnapshot snapshot(String revision, Path target, Map<String, String> environment) {
     ResolvedCommit commit = resolve(revision);
     String configName = repositoryPath(NixshipConfig.FILE_NAME);
-    NixshipConfig config =
-        readFile(commit, NixshipConfig.FILE_NAME)
-            .map(bytes -> NixshipConfig.parse(bytes, configName, environment))
-            .orElseGet(() -> NixshipConfig.defaults(environment));
-    Optional<NixpkgsLock> lock =
-        readFile(commit, NixpkgsLock.FILE_NAME)
-            .map(bytes -> NixpkgsLock.parse(bytes, repositoryPath(NixpkgsLock.FILE_NAME)));
+    NixshipConfig config = config(commit, environment);
+    Optional<NixpkgsLock> lock = lock(commit);
     if (readFile(commit, config.nix().file()).isEmpty()) {
       throw NixshipException.usage(
           repositoryPath(config.nix().file()) + " not found at commit " + commit.shortId()
@@ -195,6 +190,20 @@ public final class CommitSource implements AutoCloseable {
     writeProject(commit, target);
     return new SourceSnapshot(
         commit, target, files, appFiles, remoteUrl(), config, lock);
+  }
+
+  /** The project's {@code .nixship.yaml} at {@code commit}, or the defaults when it has none. */
+  public NixshipConfig config(ResolvedCommit commit, Map<String, String> environment) {
+    String configName = repositoryPath(NixshipConfig.FILE_NAME);
+    return readFile(commit, NixshipConfig.FILE_NAME)
+        .map(bytes -> NixshipConfig.parse(bytes, configName, environment))
+        .orElseGet(() -> NixshipConfig.defaults(environment));
+  }
+
+  /** The project's {@code nixship.lock} at {@code commit}, if it has one. */
+  public Optional<NixpkgsLock> lock(ResolvedCommit commit) {
+    return readFile(commit, NixpkgsLock.FILE_NAME)
+        .map(bytes -> NixpkgsLock.parse(bytes, repositoryPath(NixpkgsLock.FILE_NAME)));
   }
 
   /** The {@code origin} remote (else the first remote) as a credential-free web URL. */

@@ -77,7 +77,7 @@ public final class CliRun {
             env,
             workingDir,
             interactive);
-    int code = NixshipCli.commandLine(context).execute(args);
+    int code = NixshipCli.commandLine(context, args).execute(args);
     return new Result(code, out.toString(), err.toString());
   }
 }
