@@ -79,27 +79,27 @@ final class BuildCommand implements Callable<Integer> {
             registry.credentials(context, session::addMask));
     ImageBuildService service = new ImageBuildService(new SystemProcessRunner(), context.env(), session::log);
     Path directory = project.directory(context);
-    // Without --to the destination is the configured image at the commit.
-    ImageDestination destination = to != null
-        ? publisher.destination(to, context.workingDir())
-        : publisher.destination(service.config(directory, project.commit).requireImage(), context.workingDir());
-    // The registry check (client, TLS, credentials, one request) overlaps reading the commit.
-    CompletableFuture<Void> access = CompletableFuture.runAsync(() -> publisher.checkAccess(destination));
     int cores = Runtime.getRuntime().availableProcessors();
     Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
     OptionalInt layerCap = maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers);
     LayerCompressor compressor = compression.compressor(cores);
+    Optional<ImageDestination> given = Optional.ofNullable(to).map(value -> publisher.destination(value, context.workingDir()));
+    // The registry check (client, credentials, one request) overlaps reading the commit.
+    Optional<CompletableFuture<Void>> access =
+        given.map(destination -> CompletableFuture.runAsync(() -> publisher.checkAccess(destination)));
+    ImageInputs inputs = service.inputs(new ImageBuildService.Request(
+        directory, project.commit, layerCap, cache, compressor, cores, PreviousImageLookup.NONE, LayerListener.NONE,
+        Optional.empty()));
+    // Without --to the destination is the configured image at the commit.
+    ImageDestination destination =
+        given.orElseGet(() -> publisher.destination(inputs.config().requireImage(), context.workingDir()));
+    access.ifPresentOrElse(BuildCommand::awaitAccess, () -> publisher.checkAccess(destination));
     if (!rebuild) {
-      ImageInputs inputs = service.inputs(new ImageBuildService.Request(
-          directory, project.commit, layerCap, cache, compressor, cores, PreviousImageLookup.NONE, LayerListener.NONE,
-          Optional.empty()));
-      awaitAccess(access);
       Optional<ImagePublisher.Published> current = publisher.findBuilt(destination, inputs, extraTags);
       if (current.isPresent()) {
         return upToDate(session, current.get());
       }
     }
-    awaitAccess(access);
     PushProgress progress = new PushProgress(session, context.interactive());
     // For a registry, each layer's upload starts as soon as it is compressed.
     Optional<LayerUploads> uploads = publisher.startUploads(destination, progress);

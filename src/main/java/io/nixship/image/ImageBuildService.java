@@ -122,13 +122,6 @@ public final class ImageBuildService {
     }
   }
 
-  /** The project's {@code .nixship.yaml} at {@code commit} (the defaults when it has none). */
-  public NixshipConfig config(Path projectDirectory, String commit) {
-    try (CommitSource source = CommitSource.open(projectDirectory)) {
-      return source.config(source.resolve(commit), environment);
-    }
-  }
-
   public BuiltImage build(Request request) {
     try (TemporaryDirectory work = TemporaryDirectory.create("nixship-build-");
         CommitSource source = CommitSource.open(request.projectDirectory())) {
@@ -185,7 +178,7 @@ public final class ImageBuildService {
     int maxLayers = request.maxLayers().orElse(config.maxLayers());
     String layerFormat =
         new ImageAssembler(new LayerBlobStore(request.cacheDirectory()), request.compressor(), request.jobs()).layerFormat();
-    return ImageInputs.of(commit.id(), tag, project, remoteUrl, lock, maxLayers, layerFormat);
+    return ImageInputs.of(commit.id(), tag, config, project, remoteUrl, lock, maxLayers, layerFormat);
   }
 
   private static NixshipException missingLock(String project, ResolvedCommit commit) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipVersion;
 import io.nixship.config.NixpkgsLock;
+import io.nixship.config.NixshipConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -15,9 +16,10 @@ import java.util.Optional;
  * lock built with, the layer cap and layer format, the nixship version and the system. Builds are
  * reproducible, so two builds with the same {@link #key} give the same image: a manifest that carries
  * the key (annotation {@link #ANNOTATION}) already is what this build would push, and a re-push of the
- * same commit is answered with one manifest GET, without evaluating Nix.
+ * same commit is answered with one manifest GET, without evaluating Nix. {@code config} is the commit's
+ * {@code .nixship.yaml}, read on the way (it names the image to push to).
  */
-public record ImageInputs(String commitId, String tag, String key) {
+public record ImageInputs(String commitId, String tag, String key, NixshipConfig config) {
   /** The manifest annotation holding {@link #key}. */
   public static final String ANNOTATION = "io.nixship.inputs";
 
@@ -27,6 +29,7 @@ public record ImageInputs(String commitId, String tag, String key) {
   public static ImageInputs of(
       String commitId,
       String tag,
+      NixshipConfig config,
       String projectDirectory,
       Optional<String> remoteUrl,
       NixpkgsLock lock,
@@ -41,7 +44,7 @@ public record ImageInputs(String commitId, String tag, String key) {
         + "max-layers " + maxLayers + "\n"
         + "layer-format " + layerFormat + "\n"
         + "lock\n" + lock.toYaml();
-    return new ImageInputs(commitId, tag, Digests.sha256(described.getBytes(StandardCharsets.UTF_8)));
+    return new ImageInputs(commitId, tag, Digests.sha256(described.getBytes(StandardCharsets.UTF_8)), config);
   }
 
   /** The inputs key a manifest carries; empty for manifests nixship did not write, or that are not JSON. */

@@ -170,11 +170,12 @@ public final class ImagePublisher {
     }
     RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), inputs.tag());
     RegistryClient client = client(target);
+    Map<String, Optional<String>> seen = new HashMap<>();
     for (String candidate : candidateTags(target, extraTags)) {
-      Optional<RegistryManifest> manifest = client.findManifest(target.repository(), candidate)
-          .filter(found -> ImageInputs.keyIn(found.bytes()).filter(inputs.key()::equals).isPresent());
-      if (manifest.isPresent()) {
-        PushResult result = client.retag(target, extraTags, manifest.get());
+      Optional<RegistryManifest> manifest = client.findManifest(target.repository(), candidate);
+      seen.put(candidate, manifest.map(RegistryManifest::digest));
+      if (manifest.flatMap(found -> ImageInputs.keyIn(found.bytes())).filter(inputs.key()::equals).isPresent()) {
+        PushResult result = client.retag(target, extraTags, manifest.get(), seen);
         return Optional.of(new Published(result.reference(), result.digest(), target.tag(), Optional.of(result)));
       }
     }

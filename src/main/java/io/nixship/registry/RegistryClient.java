@@ -207,15 +207,20 @@ public final class RegistryClient {
    * Points the target's tag and each of {@code extraTags} at {@code manifest}, a manifest {@code
    * target}'s repository already holds (with all its blobs, or the registry would not have taken it):
    * a re-push of an image that is already there, which uploads nothing. Tags already pointing at it
-   * are left alone.
+   * are left alone; {@code seen} holds the digests the caller just read for some tags (empty for a
+   * tag that does not exist), which are not read again.
    */
-  public PushResult retag(RegistryTarget target, List<String> extraTags, RegistryManifest manifest) {
+  public PushResult retag(
+      RegistryTarget target, List<String> extraTags, RegistryManifest manifest, Map<String, Optional<String>> seen) {
     checkHost(target);
     String repository = target.repository();
     List<String> scopes = pushScopes(repository);
     List<String> tags = tagsFor(target, extraTags);
     for (String tag : tags) {
-      boolean current = findManifest(repository, tag).map(found -> found.digest().equals(manifest.digest())).orElse(false);
+      Optional<String> digest = seen.containsKey(tag)
+          ? seen.get(tag)
+          : findManifest(repository, tag).map(RegistryManifest::digest);
+      boolean current = digest.filter(manifest.digest()::equals).isPresent();
       if (!current) {
         putManifest(repository, tag, manifest.bytes(), manifest.mediaType(), manifest.digest(), scopes);
       }
