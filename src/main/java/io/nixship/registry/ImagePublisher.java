@@ -136,23 +136,26 @@ public final class ImagePublisher {
   }
 
   /**
-   * For a registry destination, the image pushed there before (under the build's tag, else under each
-   * extra tag): a runner with an empty cache then reuses the layers whose store paths did not change
-   * without tarring, compressing or uploading them. Layouts and archives get none, since every layer
-   * they hold needs its bytes.
+   * For a registry destination, the image pushed there before (under the build's tag, else under
+   * each of {@code fallbacks}, tags or digests in that repository, in order): a runner with an empty
+   * cache then reuses the layers whose store paths did not change without tarring, compressing or
+   * uploading them. Layouts and archives get none, since every layer they hold needs its bytes.
    */
-  public PreviousImageLookup previousImage(ImageDestination destination, List<String> extraTags) {
+  public PreviousImageLookup previousImage(ImageDestination destination, List<String> fallbacks) {
     if (!(destination instanceof ImageDestination.Registry registry)) {
       return PreviousImageLookup.NONE;
     }
     return buildTag -> {
       RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), buildTag);
       List<String> candidates = new ArrayList<>(List.of(target.tag()));
-      extraTags.stream().filter(tag -> !candidates.contains(tag)).forEach(candidates::add);
+      fallbacks.stream().filter(version -> !candidates.contains(version)).forEach(candidates::add);
       for (String candidate : candidates) {
         Optional<RegistryManifest> manifest = client(target).findManifest(target.repository(), candidate);
         if (manifest.isPresent()) {
-          return PreviousLayers.fromManifest(manifest.get().bytes(), target.withTag(candidate).toString());
+          String source = candidate.startsWith("sha256:")
+              ? target.host() + "/" + target.repository() + "@" + candidate
+              : target.withTag(candidate).toString();
+          return PreviousLayers.fromManifest(manifest.get().bytes(), source);
         }
       }
       return PreviousLayers.none();

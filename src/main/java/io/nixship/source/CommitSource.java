@@ -156,6 +156,19 @@ public final class CommitSource implements AutoCloseable {
   }
 
   /**
+   * The project's {@code .nixship.yaml} at a commit, defaults applied when it has none; {@code
+   * environment} supplies {@code GITHUB_REPOSITORY}.
+   *
+   * @throws NixshipException usage error naming file, line and field when the config is invalid
+   */
+  public NixshipConfig config(ResolvedCommit commit, Map<String, String> environment) {
+    String configName = repositoryPath(NixshipConfig.FILE_NAME);
+    return readFile(commit, NixshipConfig.FILE_NAME)
+        .map(bytes -> NixshipConfig.parse(bytes, configName, environment))
+        .orElseGet(() -> NixshipConfig.defaults(environment));
+  }
+
+  /**
    * Writes the project subtree at {@code revision} into {@code target} (created; must not exist or be
    * empty), keeping exec bits and symlinks, and parses its {@code .nixship.yaml} and {@code
    * nixship.lock}.
@@ -166,10 +179,7 @@ public final class CommitSource implements AutoCloseable {
   public SourceSnapshot snapshot(String revision, Path target, Map<String, String> environment) {
     ResolvedCommit commit = resolve(revision);
     String configName = repositoryPath(NixshipConfig.FILE_NAME);
-    NixshipConfig config =
-        readFile(commit, NixshipConfig.FILE_NAME)
-            .map(bytes -> NixshipConfig.parse(bytes, configName, environment))
-            .orElseGet(() -> NixshipConfig.defaults(environment));
+    NixshipConfig config = config(commit, environment);
     Optional<NixpkgsLock> lock =
         readFile(commit, NixpkgsLock.FILE_NAME)
             .map(bytes -> NixpkgsLock.parse(bytes, repositoryPath(NixpkgsLock.FILE_NAME)));
