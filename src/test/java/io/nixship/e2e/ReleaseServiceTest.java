@@ -20,6 +20,9 @@ import io.nixship.forge.PullRequestService;
 import io.nixship.forge.ReleaseService;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageBuildService.BuiltImage;
+import io.nixship.image.LayerListener;
+import io.nixship.image.PreviousImageLookup;
+import io.nixship.image.PreviousLayers;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.PinStyle;
 import io.nixship.nix.SystemProcessRunner;
@@ -54,6 +57,8 @@ class ReleaseServiceTest {
   private String deployedReference;
   /** What the service did to the build and the push, in order. */
   private final List<String> events = new ArrayList<>();
+  private final PreviousImageLookup pushLookup = tag -> PreviousLayers.none();
+  private final LayerListener pushUploads = layer -> { };
 
   @BeforeEach
   void setUp() throws Exception {
@@ -112,12 +117,12 @@ class ReleaseServiceTest {
   }
 
   @Test
-  void thePushIsOpenedBeforeTheBuildWithTheImageTheManifestsNameAndClosedAfterThePublish() {
+  void thePushIsOpenedBeforeTheBuildWhichReusesAndUploadsThroughItAndClosedAfterThePublish() {
     service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST));
 
     assertThat(events).containsExactly(
         "open " + harness.image() + " deployed " + deployedReference,
-        "build",
+        "build with the push's lookup and uploads",
         "publish " + harness.image() + ":" + rebuilt.tag() + "@" + rebuilt.image().manifestDigest(),
         "close");
   }
@@ -143,7 +148,8 @@ class ReleaseServiceTest {
         new ReleaseService.Commit(rebuilt.commitId(), rebuilt.projectDirectory(), rebuilt.config()),
         (previousImage, layerReady) -> {
           BuiltImage built = build.get();
-          events.add("build");
+          events.add(previousImage == pushLookup && layerReady == pushUploads ? "build with the push's lookup and uploads"
+              : "build without them");
           return built;
         },
         new ReleaseService.ImageSink() {
@@ -160,6 +166,16 @@ class ReleaseServiceTest {
               public Published publish(BuiltImage built, ImageReference target) {
                 events.add("publish " + target);
                 return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
+              }
+
+              @Override
+              public PreviousImageLookup previousImage() {
+                return pushLookup;
+              }
+
+              @Override
+              public LayerListener layerReady() {
+                return pushUploads;
               }
 
               @Override
