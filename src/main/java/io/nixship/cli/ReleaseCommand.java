@@ -12,8 +12,8 @@ import io.nixship.forge.PullRequestService;
 import io.nixship.forge.RegistryPreviousImages;
 import io.nixship.forge.ReleaseService;
 import io.nixship.image.ImageBuildService;
-import io.nixship.image.ImageBuildService.BuiltImage;
 import io.nixship.image.LayerBlobStore;
+import io.nixship.image.LayerCompressor;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.PinStyle;
 import io.nixship.nix.SystemProcessRunner;
@@ -55,6 +55,8 @@ final class ReleaseCommand implements Callable<Integer> {
 
   @Mixin PullRequestOptions pullRequest;
 
+  @Mixin CompressionOptions compression;
+
   @Option(names = "--to", paramLabel = "REGISTRY/REPO",
       description = "Push to this repository instead of the configured image (the manifests are bumped to it).")
   String to;
@@ -74,6 +76,8 @@ final class ReleaseCommand implements Callable<Integer> {
     CommandSession session = new CommandSession(context);
     PinStyle pinStyle = pullRequest.pinStyle();
     Optional<ImageReference> destination = Optional.ofNullable(to).map(RegistryImageSink::repositoryOnly);
+    int cores = Runtime.getRuntime().availableProcessors();
+    LayerCompressor compressor = compression.compressor(cores);
     GitHubEnvironment github = session.github();
     // Everything remote is checked before the build, so a missing token or an unreachable API costs nothing.
     Optional<RemoteSide> remoteSide = dryRun ? Optional.empty() : Optional.of(remoteSide(github));
@@ -81,10 +85,17 @@ final class ReleaseCommand implements Callable<Integer> {
     // Read once: the password comes from standard input.
     RegistrySettings registrySettings = registry.settings(session::addMask);
     Optional<RegistryCredentials> credentials = registry.credentials(context, session::addMask);
+    // Read before the build: it names the repository and the manifests, whose image the build reuses from.
+    ReleaseService.Commit commit = ReleaseService.Commit.read(directory, project.commit, context.env());
     try (Repository repository = openRepository(directory)) {
       ReleaseService service = new ReleaseService(
           repository,
-          () -> session.group("nixship build", () -> build(session, directory)),
+          commit,
+          (previousImage, layerReady) -> session.group("nixship build", () ->
+              new ImageBuildService(new SystemProcessRunner(), context.env(), session::log)
+                  .build(new ImageBuildService.Request(
+                      directory, commit.id(), OptionalInt.empty(), LayerBlobStore.defaultDirectory(context.env()),
+                      compressor, cores, previousImage, layerReady, Optional.empty()))),
           new RegistryImageSink(session, destination, registrySettings, credentials, dryRun),
           // A dry run reads nothing remote, so it lists the new freeze rather than diffing.
           dryRun
@@ -134,12 +145,6 @@ final class ReleaseCommand implements Callable<Integer> {
     return new RemoteSide(token, remoteUrl, baseBranch, new PullRequestService(api, repositoryName));
   }
 
-  private BuiltImage build(CommandSession session, Path directory) {
-    return new ImageBuildService(new SystemProcessRunner(), context.env(), session::log)
-        .build(new ImageBuildService.Request(
-            directory, project.commit, OptionalInt.empty(), LayerBlobStore.defaultDirectory(context.env())));
-  }
-
   static Repository openRepository(Path directory) {
     FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(directory.toFile());
     if (builder.getGitDir() == null) {
@@ -176,7 +181,23 @@ final class ReleaseCommand implements Callable<Integer> {
     node.put("diff", plan.diff());
     node.put("title", plan.content().title());
     node.put("body", plan.content().body());
+    node.set("layers", layers(plan));
     return node.toString();
+  }
+
+  /** Where each layer came from and what the push did with it, as {@code build --json} reports it. */
+  private static ObjectNode layers(ReleaseService.Plan plan) {
+    ObjectNode layers = new ObjectMapper().createObjectNode();
+    layers.put("total", plan.built().image().layers().size());
+    layers.put("fromCache", plan.built().assembled().layersFromCache());
+    layers.put("reused", plan.built().assembled().layersReused());
+    layers.put("compressed", plan.built().assembled().layersCompressed());
+    plan.published().push().ifPresent(push -> {
+      layers.put("uploaded", push.layersUploaded());
+      layers.put("skipped", push.layersSkipped());
+      layers.put("mounted", push.layersMounted());
+    });
+    return layers;
   }
 
   private static String text(PullRequestResult pr) {
@@ -194,6 +215,8 @@ final class ReleaseCommand implements Callable<Integer> {
     node.put("changed", outcome.changed());
     node.put("image", outcome.plan().target().toString());
     node.put("branch", outcome.plan().branch());
+    node.set("layers", layers(outcome.plan()));
+    outcome.plan().published().push().ifPresent(push -> node.put("bytesUploaded", push.bytesUploaded()));
     if (outcome.branch() != null) {
       node.put("branchOperation", outcome.branch().operation().name().toLowerCase(java.util.Locale.ROOT));
       if (outcome.branch().commit() != null) {

@@ -16,6 +16,7 @@ import io.nixship.forge.RegistryPreviousImages;
 import io.nixship.forge.ReleaseService;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.LayerBlobStore;
+import io.nixship.image.LayerCompressor;
 import io.nixship.manifest.PinStyle;
 import io.nixship.nix.NixSettings;
 import io.nixship.nix.NixpkgsFetcher;
@@ -64,6 +65,8 @@ final class UpdateChannelCommand implements Callable<Integer> {
 
   @Mixin PullRequestOptions pullRequest;
 
+  @Mixin CompressionOptions compression;
+
   @Option(names = "--channel", paramLabel = "NAME",
       description = "Move to this channel, e.g. nixos-24.11 (default: the lock's).")
   String channel;
@@ -96,13 +99,15 @@ final class UpdateChannelCommand implements Callable<Integer> {
     PinStyle pinStyle = pullRequest.pinStyle();
     // A misspelt channel fails before anything remote is asked.
     Optional.ofNullable(channel).ifPresent(ChannelSpec::parse);
+    int cores = Runtime.getRuntime().availableProcessors();
+    LayerCompressor compressor = compression.compressor(cores);
     GitHubEnvironment github = session.github();
     Path directory = project.directory(context);
     RegistrySettings registrySettings = registry.settings(session::addMask);
     Optional<RegistryCredentials> credentials = registry.credentials(context, session::addMask);
     NixSettings nix = NixSettings.fromHost(context.env(), session::log);
     SystemProcessRunner processes = new SystemProcessRunner();
-    ChannelUpdateService.Project state = ChannelUpdateService.Project.read(directory, project.commit);
+    ChannelUpdateService.Project state = ChannelUpdateService.Project.read(directory, project.commit, context.env());
     try (Repository repository = ReleaseCommand.openRepository(directory)) {
       // Checked before anything is downloaded or built, so a missing token costs nothing.
       Optional<ReleaseService.Forge> forge = dryRun ? Optional.empty() : Optional.of(forge(github, repository));
@@ -111,10 +116,10 @@ final class UpdateChannelCommand implements Callable<Integer> {
           state,
           new ChannelResolver(new JdkChannelHttp(), channelUrl, githubUrl),
           new LockUpdater(new NixpkgsFetcher(processes, nix)),
-          lock -> session.group("nixship build", () ->
+          (lock, previousImage, layerReady) -> session.group("nixship build", () ->
               new ImageBuildService(processes, context.env(), session::log).build(new ImageBuildService.Request(
                   directory, state.commitId(), OptionalInt.empty(), LayerBlobStore.defaultDirectory(context.env()),
-                  Optional.of(lock)))),
+                  compressor, cores, previousImage, layerReady, Optional.of(lock)))),
           new RegistryImageSink(session, Optional.empty(), registrySettings, credentials, dryRun),
           // A dry run reads nothing remote, so it lists the new freeze rather than diffing.
           dryRun

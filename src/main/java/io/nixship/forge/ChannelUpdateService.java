@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;
+import io.nixship.config.NixshipConfig;
 import io.nixship.forge.ReleaseService.PreviousImage;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageBuildService.BuiltImage;
+import io.nixship.image.LayerListener;
+import io.nixship.image.PreviousImageLookup;
 import io.nixship.manifest.FileEdit;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.PinStyle;
@@ -58,10 +61,13 @@ public final class ChannelUpdateService {
       ImageBuildService.NIXPKGS_CHANNEL_LABEL,
       ImageBuildService.NIXPKGS_RELEASE_LABEL);
 
-  /** Builds the project at the commit being updated, with {@code lock} instead of the commit's. */
+  /**
+   * Builds the project at the commit being updated, with {@code lock} instead of the commit's,
+   * reusing the layers {@code previousImage} finds and handing each layer to {@code layerReady}.
+   */
   @FunctionalInterface
   public interface LockedBuilder {
-    BuiltImage build(NixpkgsLock lock);
+    BuiltImage build(NixpkgsLock lock, PreviousImageLookup previousImage, LayerListener layerReady);
   }
 
   /**
@@ -76,7 +82,8 @@ public final class ChannelUpdateService {
   }
 
   /** The project as the commit being updated holds it. */
-  public record Project(String commitId, String directory, Optional<NixpkgsLock> lock, byte[] lockBytes) {
+  public record Project(
+      String commitId, String directory, NixshipConfig config, Optional<NixpkgsLock> lock, byte[] lockBytes) {
     public Project {
       lockBytes = lockBytes.clone();
     }
@@ -86,15 +93,22 @@ public final class ChannelUpdateService {
       return lockBytes.clone();
     }
 
-    /** Reads the lock at {@code commit} (never the working tree) of the project in {@code directory}. */
-    public static Project read(Path directory, String commit) {
+    /**
+     * Reads the config and the lock at {@code commit} (never the working tree) of the project in
+     * {@code directory}; {@code environment} supplies the config's defaults.
+     */
+    public static Project read(Path directory, String commit, Map<String, String> environment) {
       try (CommitSource source = CommitSource.open(directory)) {
         ResolvedCommit resolved = source.resolve(commit);
         String lockPath = repositoryPath(source.projectDirectory(), NixpkgsLock.FILE_NAME);
         Optional<byte[]> bytes = source.readFile(resolved, NixpkgsLock.FILE_NAME);
-        return new Project(resolved.id(), source.projectDirectory(),
+        return new Project(resolved.id(), source.projectDirectory(), source.config(resolved, environment),
             bytes.map(content -> NixpkgsLock.parse(content, lockPath)), bytes.orElse(new byte[0]));
       }
+    }
+
+    ReleaseService.Commit releaseCommit() {
+      return new ReleaseService.Commit(commitId, directory, config);
     }
 
     String lockPath() {
@@ -234,8 +248,17 @@ public final class ChannelUpdateService {
         update.lock().toYaml().getBytes(StandardCharsets.UTF_8), List.of());
 
     RememberedPrevious previous = new RememberedPrevious(previousImages);
-    ReleaseService releaseFlow = new ReleaseService(repository, () -> withNixpkgsTag(builder.build(update.lock())),
-        skippingIdentical(previous), previous, commitUrls, log);
+    NixpkgsLock lock = update.lock();
+    ReleaseService releaseFlow = new ReleaseService(
+        repository,
+        project.releaseCommit(),
+        // The image goes under the nixpkgs-suffixed tag, so a re-run finds it there.
+        (previousImage, layerReady) -> withNixpkgsTag(builder.build(
+            lock, tag -> previousImage.layers(nixpkgsTag(tag, lock)), layerReady)),
+        skippingIdentical(previous),
+        previous,
+        commitUrls,
+        log);
     ReleaseService.Plan plan;
     try {
       plan = releaseFlow.plan(new ReleaseService.Request(request.manifests(), request.pin()));
@@ -357,28 +380,54 @@ public final class ChannelUpdateService {
    * revision keeps a channel update's image from taking it over.
    */
   private static BuiltImage withNixpkgsTag(BuiltImage built) {
-    Optional<String> revision = built.lock().revision().map(full -> full.substring(0, 7));
-    if (revision.isEmpty() || built.tag().contains(revision.get())) {
+    String tag = nixpkgsTag(built.tag(), built.lock());
+    if (tag.equals(built.tag())) {
       return built;
     }
     return new BuiltImage(built.commitId(), built.projectDirectory(), built.config(), built.lock(), built.closure(),
-        built.freeze(), built.tag() + "-nixpkgs-" + revision.get(), built.assembled());
+        built.freeze(), tag, built.assembled());
+  }
+
+  private static String nixpkgsTag(String tag, NixpkgsLock lock) {
+    Optional<String> revision = lock.revision().map(full -> full.substring(0, 7));
+    return revision.isEmpty() || tag.contains(revision.get()) ? tag : tag + "-nixpkgs-" + revision.get();
   }
 
   /** An image identical to the one the manifests name (but for the pin's labels) is not pushed. */
   private ReleaseService.ImageSink skippingIdentical(RememberedPrevious previous) {
     return new ReleaseService.ImageSink() {
       @Override
-      public ImageReference repository(BuiltImage built) {
-        return sink.repository(built);
+      public ImageReference repository(NixshipConfig config) {
+        return sink.repository(config);
       }
 
       @Override
-      public Published publish(BuiltImage built, ImageReference target) {
-        if (previous.identicalTo(built)) {
-          return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
-        }
-        return sink.publish(built, target);
+      public ReleaseService.ImagePush open(ImageReference repository, Optional<ImageReference> deployed) {
+        ReleaseService.ImagePush push = sink.open(repository, deployed);
+        return new ReleaseService.ImagePush() {
+          @Override
+          public Published publish(BuiltImage built, ImageReference target) {
+            if (previous.identicalTo(built)) {
+              return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
+            }
+            return push.publish(built, target);
+          }
+
+          @Override
+          public PreviousImageLookup previousImage() {
+            return push.previousImage();
+          }
+
+          @Override
+          public LayerListener layerReady() {
+            return push.layerReady();
+          }
+
+          @Override
+          public void close() {
+            push.close();
+          }
+        };
       }
     };
   }

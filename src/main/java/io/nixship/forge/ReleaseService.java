@@ -2,11 +2,15 @@ package io.nixship.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nixship.NixshipException;
+import io.nixship.config.NixshipConfig;
 import io.nixship.freeze.Freeze;
 import io.nixship.freeze.FreezeDiff;
 import io.nixship.freeze.FreezeDiffMarkdown;
+import io.nixship.image.AssembledImage;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageBuildService.BuiltImage;
+import io.nixship.image.LayerListener;
+import io.nixship.image.PreviousImageLookup;
 import io.nixship.manifest.FileEdit;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.ImageSite;
@@ -15,6 +19,9 @@ import io.nixship.manifest.ManifestSpec;
 import io.nixship.manifest.PinStyle;
 import io.nixship.manifest.UnifiedDiff;
 import io.nixship.registry.ImagePublisher.Published;
+import io.nixship.source.CommitSource;
+import io.nixship.source.ResolvedCommit;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,19 +56,61 @@ public final class ReleaseService {
   /** Pull request syncs tried when a concurrent run opened the pull request first. */
   private static final int PULL_REQUEST_ATTEMPTS = 2;
 
-  /** Builds the image at the commit being released. */
+  /**
+   * The commit being released as read before the build: its full id, the project's directory in the
+   * repository and its {@code .nixship.yaml}, which name the repository and the manifests.
+   */
+  public record Commit(String id, String projectDirectory, NixshipConfig config) {
+    /** Reads {@code revision} of the project in {@code directory} (never the working tree). */
+    public static Commit read(Path directory, String revision, Map<String, String> environment) {
+      try (CommitSource source = CommitSource.open(directory)) {
+        ResolvedCommit resolved = source.resolve(revision);
+        return new Commit(resolved.id(), source.projectDirectory(), source.config(resolved, environment));
+      }
+    }
+  }
+
+  /**
+   * Builds the image at the commit being released, reusing the layers {@code previousImage} finds and
+   * handing each layer to {@code layerReady} as soon as it is done.
+   */
   @FunctionalInterface
   public interface ImageBuilder {
-    BuiltImage build();
+    BuiltImage build(PreviousImageLookup previousImage, LayerListener layerReady);
   }
 
   /** Puts the built image where the manifests will name it: a registry, or nowhere in a dry run. */
   public interface ImageSink {
     /** The repository the image goes to (no tag, no digest). */
-    ImageReference repository(BuiltImage built);
+    ImageReference repository(NixshipConfig config);
 
-    /** Pushes the image as {@code target} (repository, tag and digest). */
+    /**
+     * Opens the push of the image about to be built into {@code repository}; {@code deployed} is the
+     * image the manifests name now (by tag or digest), whose layers the build may reuse.
+     */
+    ImagePush open(ImageReference repository, Optional<ImageReference> deployed);
+  }
+
+  /**
+   * One image's push, opened before its build so that unchanged layers are reused from the registry
+   * and the others uploaded while the rest still compress; closed in any case, which stops uploads
+   * still running after a failure. By default it reuses nothing and sends everything at publish.
+   */
+  @FunctionalInterface
+  public interface ImagePush extends AutoCloseable {
+    /** Pushes the built image as {@code target} (repository, tag and digest), the tag after every blob. */
     Published publish(BuiltImage built, ImageReference target);
+
+    default PreviousImageLookup previousImage() {
+      return PreviousImageLookup.NONE;
+    }
+
+    default LayerListener layerReady() {
+      return LayerListener.NONE;
+    }
+
+    @Override
+    default void close() {}
   }
 
   /** The image a manifest names now, by its config (labels included), when it can be had cheaply. */
@@ -159,6 +208,7 @@ public final class ReleaseService {
   }
 
   private final Repository repository;
+  private final Commit commit;
   private final ImageBuilder builder;
   private final ImageSink sink;
   private final Function<ImageReference, Optional<PreviousImage>> previousImages;
@@ -167,17 +217,20 @@ public final class ReleaseService {
 
   /**
    * @param repository the git repository of the project (its commits are the branch's bases)
+   * @param commit the commit released: the manifests are read from its tree, which is the branch's base
    * @param previousImages what the image a manifest names was built with, empty when unknown
    * @param commitUrls a commit's web page, or null when there is none to link
    */
   public ReleaseService(
       Repository repository,
+      Commit commit,
       ImageBuilder builder,
       ImageSink sink,
       Function<ImageReference, Optional<PreviousImage>> previousImages,
       Function<String, String> commitUrls,
       Consumer<String> log) {
     this.repository = repository;
+    this.commit = commit;
     this.builder = builder;
     this.sink = sink;
     this.previousImages = previousImages;
@@ -194,46 +247,52 @@ public final class ReleaseService {
   }
 
   /**
-   * Builds the image, plans the manifest edits at the built commit, then pushes the image. The plan
-   * comes first so a broken manifest fails the run before anything is pushed.
+   * Finds where the manifests at the commit name the repository, builds the image with its push
+   * open (layers of the image under the build's tag, else of the one the manifests name, reused by
+   * digest; the others uploaded as soon as they are compressed), plans the manifest edits, then
+   * finishes the push. A manifest that does not parse fails the run before anything is built, one
+   * that cannot be edited before any manifest or tag is pushed: blobs no manifest names are harmless.
    */
   public Plan plan(Request request) {
-    BuiltImage built = builder.build();
-    List<ManifestSpec> specs = manifestSpecs(request, built);
-    ImageReference target =
-        sink.repository(built).withTag(built.tag()).withDigest(built.image().manifestDigest());
-    ObjectId base = ObjectId.fromString(built.commitId());
-    ManifestBumper bumper = new ManifestBumper(GitTreeManifestFiles.at(repository, base, built.projectDirectory()));
-
-    List<ImageSite> sites = bumper.locate(target, specs);
-    Optional<PreviousImage> previous = previousImage(sites);
-    boolean alreadyCurrent = !sites.isEmpty()
-        && (sites.stream().allMatch(site -> target.digest().equals(site.reference().digest()))
-            || sameContent(previous, built));
-    List<FileEdit> edits = alreadyCurrent ? List.of() : bumper.plan(target, specs, request.pin());
-    Published published = sink.publish(built, target);
-    if (!target.digest().equals(published.digest())) {
-      throw NixshipException.failure("the registry stored " + published.digest() + " for "
-          + target.repository() + ", not the image's digest " + target.digest() + "; nothing else was changed");
+    List<ManifestSpec> specs = manifestSpecs(request, commit.config());
+    ImageReference repositoryOnly = sink.repository(commit.config());
+    ObjectId base = ObjectId.fromString(commit.id());
+    ManifestBumper bumper = new ManifestBumper(GitTreeManifestFiles.at(repository, base, commit.projectDirectory()));
+    List<ImageSite> sites = bumper.locate(repositoryOnly, specs);
+    Optional<ImageReference> deployed = deployed(sites);
+    try (ImagePush push = sink.open(repositoryOnly, deployed)) {
+      BuiltImage built = builder.build(push.previousImage(), push.layerReady());
+      log.accept(layerSummary(built));
+      ImageReference target = repositoryOnly.withTag(built.tag()).withDigest(built.image().manifestDigest());
+      Optional<PreviousImage> previous = deployed.flatMap(previousImages);
+      boolean alreadyCurrent = !sites.isEmpty()
+          && (sites.stream().allMatch(site -> target.digest().equals(site.reference().digest()))
+              || sameContent(previous, built));
+      List<FileEdit> edits = alreadyCurrent ? List.of() : bumper.plan(target, specs, request.pin());
+      Published published = push.publish(built, target);
+      if (!target.digest().equals(published.digest())) {
+        throw NixshipException.failure("the registry stored " + published.digest() + " for "
+            + target.repository() + ", not the image's digest " + target.digest() + "; nothing else was changed");
+      }
+      if (sites.isEmpty()) {
+        log.accept("the manifests name " + target.repository() + " nowhere; nothing to bump");
+      } else if (alreadyCurrent) {
+        log.accept("the manifests already name this image"
+            + previous.flatMap(PreviousImage::sourceRevision).map(source -> " (same content, built from " + source + ")")
+                .orElse("") + "; nothing to bump");
+      }
+      String oldReference = oldReference(sites);
+      PullRequestContent content = new PullRequestContent(
+          target.path(),
+          oldReference,
+          target.toString(),
+          built.commitId(),
+          commitUrls.apply(built.commitId()),
+          built.lock().revision().orElse(null),
+          freezeMarkdown(built, previous));
+      return new Plan(built, published, target, BranchNames.forImage(target.toString()), base, sites, edits,
+          oldReference, alreadyCurrent, content);
     }
-    if (sites.isEmpty()) {
-      log.accept("the manifests name " + target.repository() + " nowhere; nothing to bump");
-    } else if (alreadyCurrent) {
-      log.accept("the manifests already name this image"
-          + previous.flatMap(PreviousImage::sourceRevision).map(commit -> " (same content, built from " + commit + ")")
-              .orElse("") + "; nothing to bump");
-    }
-    String oldReference = oldReference(sites);
-    PullRequestContent content = new PullRequestContent(
-        target.path(),
-        oldReference,
-        target.toString(),
-        built.commitId(),
-        commitUrls.apply(built.commitId()),
-        built.lock().revision().orElse(null),
-        freezeMarkdown(built, previous));
-    return new Plan(built, published, target, BranchNames.forImage(target.toString()), base, sites, edits,
-        oldReference, alreadyCurrent, content);
   }
 
   /**
@@ -371,8 +430,8 @@ public final class ReleaseService {
     return new PullRequestSpec(branch, forge.baseBranch(), title, body, forge.labels(), differs);
   }
 
-  private static List<ManifestSpec> manifestSpecs(Request request, BuiltImage built) {
-    List<String> entries = request.manifests().isEmpty() ? built.config().manifests() : request.manifests();
+  private static List<ManifestSpec> manifestSpecs(Request request, NixshipConfig config) {
+    List<String> entries = request.manifests().isEmpty() ? config.manifests() : request.manifests();
     if (entries.isEmpty()) {
       throw NixshipException.usage(
           "no manifests to bump: set 'manifests' in .nixship.yaml or pass --manifests");
@@ -387,12 +446,19 @@ public final class ReleaseService {
   }
 
   /** The image the manifests name now, when they all name one that has a tag or digest. */
-  private Optional<PreviousImage> previousImage(List<ImageSite> sites) {
+  private static Optional<ImageReference> deployed(List<ImageSite> sites) {
     List<ImageReference> named = sites.stream().map(ImageSite::reference).distinct().toList();
     if (named.size() != 1 || (named.get(0).digest() == null && named.get(0).tag() == null)) {
       return Optional.empty();
     }
-    return previousImages.apply(named.get(0));
+    return Optional.of(named.get(0));
+  }
+
+  private static String layerSummary(BuiltImage built) {
+    AssembledImage assembled = built.assembled();
+    return String.format(Locale.ROOT, "%d layers: %d reused from the registry, %d from the layer cache, %d compressed",
+        built.image().layers().size(), assembled.layersReused(), assembled.layersFromCache(),
+        assembled.layersCompressed());
   }
 
   private static boolean sameContent(Optional<PreviousImage> previous, BuiltImage built) {

@@ -137,21 +137,24 @@ public final class ImagePublisher {
   }
 
   /**
-   * For a registry destination, the image pushed there before (under the build's tag, else under each
-   * extra tag): a runner with an empty cache then reuses the layers whose store paths did not change
-   * without tarring, compressing or uploading them. Layouts and archives get none, since every layer
-   * they hold needs its bytes.
+   * For a registry destination, the image pushed there before (under the build's tag, else under
+   * each of {@code fallbacks}, tags or digests in that repository, in order): a runner with an empty
+   * cache then reuses the layers whose store paths did not change without tarring, compressing or
+   * uploading them. Layouts and archives get none, since every layer they hold needs its bytes.
    */
-  public PreviousImageLookup previousImage(ImageDestination destination, List<String> extraTags) {
+  public PreviousImageLookup previousImage(ImageDestination destination, List<String> fallbacks) {
     if (!(destination instanceof ImageDestination.Registry registry)) {
       return PreviousImageLookup.NONE;
     }
     return buildTag -> {
       RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), buildTag);
-      for (String candidate : candidateTags(target, extraTags)) {
+      for (String candidate : candidates(target, fallbacks)) {
         Optional<RegistryManifest> manifest = client(target).findManifest(target.repository(), candidate);
         if (manifest.isPresent()) {
-          return PreviousLayers.fromManifest(manifest.get().bytes(), target.withTag(candidate).toString());
+          String source = candidate.startsWith("sha256:")
+              ? target.host() + "/" + target.repository() + "@" + candidate
+              : target.withTag(candidate).toString();
+          return PreviousLayers.fromManifest(manifest.get().bytes(), source);
         }
       }
       return PreviousLayers.none();
@@ -171,7 +174,7 @@ public final class ImagePublisher {
     RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), inputs.tag());
     RegistryClient client = client(target);
     Map<String, Optional<String>> seen = new HashMap<>();
-    for (String candidate : candidateTags(target, extraTags)) {
+    for (String candidate : candidates(target, extraTags)) {
       Optional<RegistryManifest> manifest = client.findManifest(target.repository(), candidate);
       seen.put(candidate, manifest.map(RegistryManifest::digest));
       if (manifest.flatMap(found -> ImageInputs.keyIn(found.bytes())).filter(inputs.key()::equals).isPresent()) {
@@ -182,9 +185,10 @@ public final class ImagePublisher {
     return Optional.empty();
   }
 
-  private static List<String> candidateTags(RegistryTarget target, List<String> extraTags) {
+  /** The target's tag, then each of {@code others} (tags or digests) not already named. */
+  private static List<String> candidates(RegistryTarget target, List<String> others) {
     List<String> candidates = new ArrayList<>(List.of(target.tag()));
-    extraTags.stream().filter(tag -> !candidates.contains(tag)).forEach(candidates::add);
+    others.stream().filter(other -> !candidates.contains(other)).forEach(candidates::add);
     return candidates;
   }
 

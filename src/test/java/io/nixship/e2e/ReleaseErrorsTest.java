@@ -50,14 +50,34 @@ class ReleaseErrorsTest {
   void unparseableYamlInAManifestFailsNamingFileAndLineBeforeAnythingIsPushed() throws Exception {
     harness.project.write("k8s/broken.yaml", "apiVersion: v1\nkind: ConfigMap\ndata: {a: [1, 2\n");
     harness.commitAndPush("a broken manifest");
-    long pushes = harness.manifestPushes();
+    int registryRequests = registry.server().requests().size();
     Map<String, ObjectId> refs = harness.remoteRefs();
 
     CliRun.Result result = harness.release(github.baseUrl());
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(errorLine(result)).matches("nixship: error: k8s/broken\\.yaml:[0-9]+: invalid YAML.*");
+    assertThat(result.err()).as("found before the build").doesNotContain("building ");
+    assertThat(registry.server().requests()).hasSize(registryRequests);
+    assertThat(harness.remoteRefs()).isEqualTo(refs);
+    github.verify(0, getRequestedFor(urlPathEqualTo(PULLS)));
+  }
+
+  @Test
+  void aManifestNixshipCannotEditFailsTheReleaseBeforeAnyManifestOrTagIsPushed() throws Exception {
+    harness.project.write("k8s/folded.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: sidecar\nspec:\n"
+        + "  containers:\n    - name: app\n      image: >-\n        " + harness.image() + ":git-0000000\n");
+    String commit = harness.commitAndPush("an image written as a folded scalar");
+    long pushes = harness.manifestPushes();
+    Map<String, ObjectId> refs = harness.remoteRefs();
+
+    CliRun.Result result = harness.release(github.baseUrl());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(errorLine(result)).startsWith("nixship: error: k8s/folded.yaml:").contains("block scalar");
+    // Layers may already be in (uploaded while the build ran): blobs no manifest names are harmless.
     assertThat(harness.manifestPushes()).isEqualTo(pushes);
+    assertThat(harness.registryDigest("git-" + commit.substring(0, 7))).isEmpty();
     assertThat(harness.remoteRefs()).isEqualTo(refs);
     github.verify(0, getRequestedFor(urlPathEqualTo(PULLS)));
   }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.nixship.config.NixshipConfig;
 import io.nixship.forge.GitHubApi;
 import io.nixship.forge.GitHubRateLimits;
 import io.nixship.forge.ManifestBranchPublisher;
@@ -19,6 +20,9 @@ import io.nixship.forge.PullRequestService;
 import io.nixship.forge.ReleaseService;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageBuildService.BuiltImage;
+import io.nixship.image.LayerListener;
+import io.nixship.image.PreviousImageLookup;
+import io.nixship.image.PreviousLayers;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.PinStyle;
 import io.nixship.nix.SystemProcessRunner;
@@ -30,6 +34,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The service with its build and push edges replaced: a commit whose manifests already name the very
- * image the build produced (a byte-identical rebuild) needs no pull request, and an open one is stale.
+ * image the build produced (a byte-identical rebuild) needs no pull request, and an open one is stale;
+ * the push is opened before the build (naming the image the manifests hold) and closed in any case.
  */
 class ReleaseServiceTest {
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
@@ -48,7 +54,11 @@ class ReleaseServiceTest {
   @TempDir Path dir;
   private ReleaseHarness harness;
   private BuiltImage rebuilt;
-  private final List<String> pushed = new ArrayList<>();
+  private String deployedReference;
+  /** What the service did to the build and the push, in order. */
+  private final List<String> events = new ArrayList<>();
+  private final PreviousImageLookup pushLookup = tag -> PreviousLayers.none();
+  private final LayerListener pushUploads = layer -> { };
 
   @BeforeEach
   void setUp() throws Exception {
@@ -58,8 +68,9 @@ class ReleaseServiceTest {
             new SystemProcessRunner(), CliRun.offline(harness.project.dir(), home).environment(), line -> { })
         .build(new ImageBuildService.Request(
             harness.project.dir(), "HEAD", OptionalInt.empty(), home.resolve("layers")));
-    String reference = harness.image() + ":" + built.tag() + "@" + built.image().manifestDigest();
-    harness.project.write(DEPLOYMENT, harness.deployment().replace(harness.image() + ":git-0000000", reference));
+    deployedReference = harness.image() + ":" + built.tag() + "@" + built.image().manifestDigest();
+    harness.project.write(DEPLOYMENT,
+        harness.deployment().replace(harness.image() + ":git-0000000", deployedReference));
     String merged = harness.commitAndPush("manifests name the image");
     // The same image, as a reproducible rebuild at the merge commit gives when nothing it holds changed.
     rebuilt = new BuiltImage(merged, built.projectDirectory(), built.config(), built.lock(), built.closure(),
@@ -101,24 +112,77 @@ class ReleaseServiceTest {
 
     assertThatThrownBy(() -> service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST)))
         .hasMessageStartingWith("k8s/broken.yaml:");
-    assertThat(pushed).isEmpty();
+    assertThat(events).as("nothing opened, built or pushed").isEmpty();
     github.verify(0, anyRequestedFor(anyUrl()));
   }
 
+  @Test
+  void thePushIsOpenedBeforeTheBuildWhichReusesAndUploadsThroughItAndClosedAfterThePublish() {
+    service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST));
+
+    assertThat(events).containsExactly(
+        "open " + harness.image() + " deployed " + deployedReference,
+        "build with the push's lookup and uploads",
+        "publish " + harness.image() + ":" + rebuilt.tag() + "@" + rebuilt.image().manifestDigest(),
+        "close");
+  }
+
+  @Test
+  void aFailingBuildClosesThePushAndPublishesNothing() {
+    ReleaseService failing = service(() -> {
+      throw new IllegalStateException("nix-build failed");
+    });
+
+    assertThatThrownBy(() -> failing.plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST)))
+        .hasMessage("nix-build failed");
+    assertThat(events).containsExactly("open " + harness.image() + " deployed " + deployedReference, "close");
+  }
+
   private ReleaseService service() {
+    return service(() -> rebuilt);
+  }
+
+  private ReleaseService service(Supplier<BuiltImage> build) {
     return new ReleaseService(
         harness.project.git().getRepository(),
-        () -> rebuilt,
+        new ReleaseService.Commit(rebuilt.commitId(), rebuilt.projectDirectory(), rebuilt.config()),
+        (previousImage, layerReady) -> {
+          BuiltImage built = build.get();
+          events.add(previousImage == pushLookup && layerReady == pushUploads ? "build with the push's lookup and uploads"
+              : "build without them");
+          return built;
+        },
         new ReleaseService.ImageSink() {
           @Override
-          public ImageReference repository(BuiltImage built) {
+          public ImageReference repository(NixshipConfig config) {
             return ImageReference.parse(harness.image());
           }
 
           @Override
-          public Published publish(BuiltImage built, ImageReference target) {
-            pushed.add(target.toString());
-            return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
+          public ReleaseService.ImagePush open(ImageReference repository, Optional<ImageReference> deployed) {
+            events.add("open " + repository + " deployed " + deployed.map(ImageReference::toString).orElse("none"));
+            return new ReleaseService.ImagePush() {
+              @Override
+              public Published publish(BuiltImage built, ImageReference target) {
+                events.add("publish " + target);
+                return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
+              }
+
+              @Override
+              public PreviousImageLookup previousImage() {
+                return pushLookup;
+              }
+
+              @Override
+              public LayerListener layerReady() {
+                return pushUploads;
+              }
+
+              @Override
+              public void close() {
+                events.add("close");
+              }
+            };
           }
         },
         reference -> Optional.empty(),

@@ -21,6 +21,7 @@ import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.SharedRegistry;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import io.nixship.testsupport.TestNixpkgs;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -166,16 +167,35 @@ class UpdateChannelEndToEndTest {
         TestNixpkgs.get().tarball(Revision.REV1));
     long pushesBefore = harness.release.manifestPushes();
     var refsBefore = harness.release.remoteRefs();
+    int uploadsBefore = registry.server().uploadedDigests().size();
 
     CliRun.Result same = harness.updateChannel(github.baseUrl());
 
     assertThat(same.exitCode()).as(same.err()).isZero();
     assertThat(ReleaseHarness.json(same).path("channel").path("status").asText()).isEqualTo("identical-image");
     assertThat(same.err()).contains("holds the same as the one the manifests name (" + harness.deployedImage + ")");
+    // The uploads started during the build found every layer there already.
+    assertThat(registry.server().uploadedDigests()).hasSize(uploadsBefore);
     assertThat(harness.release.outputs()).containsEntry("changed", "false");
     assertThat(harness.release.manifestPushes()).isEqualTo(pushesBefore);
     assertThat(harness.release.remoteRefs()).isEqualTo(refsBefore);
     github.verify(0, anyRequestedFor(urlPathMatching(PULLS + ".*")));
+  }
+
+  @Test
+  void theCompressionOptionsApplyToTheChannelUpdatesImage() throws Exception {
+    channels.publish(CHANNEL, Revision.REV2);
+
+    CliRun.Result moved = harness.updateChannel(github.baseUrl(), "--compression", "zstd", "--jobs", "2");
+
+    assertThat(moved.exitCode()).as(moved.err()).isZero();
+    String digest = ReleaseHarness.json(moved).path("channel").path("digest").asText();
+    JsonNode manifest = PushFixtures.json(new String(
+        PushFixtures.manifestBytes(registry.server(), "acme/imgproxy-lite", digest), StandardCharsets.UTF_8));
+    assertThat(manifest.path("layers")).isNotEmpty()
+        .allSatisfy(layer -> assertThat(layer.path("mediaType").asText()).endsWith("+zstd"));
+    // The deployed image's layers are gzip: none of them can stand in for a zstd layer.
+    assertThat(moved.err()).contains(" 0 reused from the registry");
   }
 
   @Test
