@@ -22,7 +22,8 @@ esac
 
 jar="${NIXSHIP_JAR:-/opt/nixship/nixship.jar}"
 # JVM warnings (e.g. a class-data archive that no longer matches) go to stderr: stdout is the result.
-java_options=(-Xlog:disable -Xlog:all=warning:stderr -Xshare:auto)
+# The same JVM options as the ./nixship launcher (see there for why).
+java_options=(-Xlog:disable -Xlog:all=warning:stderr -Xshare:auto -XX:+UseSerialGC -XX:CompileThresholdScaling=10)
 if [ -f "${NIXSHIP_CDS_ARCHIVE:-}" ]; then
   java_options+=("-XX:SharedArchiveFile=$NIXSHIP_CDS_ARCHIVE")
 fi

@@ -102,7 +102,9 @@ class DockerfileTest {
   void theJarIsBuiltByMavenAndShippedWithAClassDataSharingArchive() {
     assertThat(instructions).contains("RUN mvn -B -q package -DskipTests",
         "COPY --from=build /src/target/nixship.jar /opt/nixship/nixship.jar");
-    assertThat(instructions).anySatisfy(i -> assertThat(i).contains("-XX:ArchiveClassesAtExit=\"$NIXSHIP_CDS_ARCHIVE\""));
+    assertThat(instructions).contains("COPY src/main/cds/nixship.classlist /opt/nixship/nixship.classlist");
+    assertThat(instructions).anySatisfy(i -> assertThat(i).contains("-Xshare:dump",
+        "-XX:SharedClassListFile=/opt/nixship/nixship.classlist", "-XX:SharedArchiveFile=\"$NIXSHIP_CDS_ARCHIVE\""));
     assertThat(named("ENV")).anySatisfy(env -> assertThat(env).contains("NIXSHIP_CDS_ARCHIVE=/opt/nixship/nixship.jsa"));
   }
 

@@ -60,7 +60,8 @@ class EntrypointTest {
 
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.javaArgv()).containsExactly(
-        "-Xlog:disable", "-Xlog:all=warning:stderr", "-Xshare:auto", "-jar", "/opt/nixship/nixship.jar", name);
+        "-Xlog:disable", "-Xlog:all=warning:stderr", "-Xshare:auto", "-XX:+UseSerialGC",
+        "-XX:CompileThresholdScaling=10", "-jar", "/opt/nixship/nixship.jar", name);
   }
 
   @Test
@@ -71,8 +72,8 @@ class EntrypointTest {
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.javaArgv())
-        .containsExactly("-Xlog:disable", "-Xlog:all=warning:stderr", "-Xshare:auto",
-            "-XX:SharedArchiveFile=" + archive, "-jar", "/x/nixship.jar", "release");
+        .containsExactly("-Xlog:disable", "-Xlog:all=warning:stderr", "-Xshare:auto", "-XX:+UseSerialGC",
+            "-XX:CompileThresholdScaling=10", "-XX:SharedArchiveFile=" + archive, "-jar", "/x/nixship.jar", "release");
   }
 
   @ParameterizedTest
