@@ -20,6 +20,7 @@ import io.nixship.nix.Closure;
 import io.nixship.nix.StorePathInfo;
 import io.nixship.testsupport.RegistryServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -167,7 +168,7 @@ class StreamedPushTest {
             try {
               deliveredBeforeTheEnd.add(bytesInOpenUploads());
             } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
+              throw new UncheckedIOException(e);
             }
           }
         }
