@@ -27,8 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The layer uploads of one push to one repository, started before the image is complete: a layer the
  * build compresses is streamed to the repository while it is made (see {@link #layerStarting}); any
  * other layer offered is checked at once (HEAD) and, when the repository lacks it, mounted or
- * uploaded on one of {@code jobs} threads while other layers are still being compressed. The push waits for all of them
- * before it puts the config and the manifest, so the tag still moves only after every blob is in.
+ * uploaded on one of {@code jobs} threads while other layers are still being compressed. The push
+ * waits for all of them before it puts the config and the manifest, so the tag still moves only
+ * after every blob is in.
  * Obtained from {@link RegistryClient#startUploads}; closing it stops whatever is still running.
  */
 public final class LayerUploads implements LayerListener, AutoCloseable {
@@ -107,6 +108,7 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
     if (firstFailure.isDone()) {
       return LayerStream.NONE;
     }
+    listener.layerStreaming();
     StreamedUpload upload = transfer.stream(checks);
     open.add(upload);
     return new LayerStream() {
@@ -119,7 +121,7 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
       public void completed(Layer layer) {
         open.remove(upload);
         Blob blob = layer.blob();
-        listener.layerQueued(blob.descriptor());
+        listener.layerStreamed(blob.descriptor());
         CompletableFuture<BlobOutcome> outcome =
             CompletableFuture.supplyAsync(() -> transfer.finish(upload, blob), uploads);
         streamed.add(outcome);
