@@ -60,6 +60,7 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
   /** Streams still open, given up when the push is closed early. */
   private final Set<StreamedUpload> open = ConcurrentHashMap.newKeySet();
   private final AtomicLong bytesUploaded = new AtomicLong();
+  private volatile boolean streamFailed;
   /** Completed with the first failure of any blob, so the push fails without waiting for the others. */
   private final CompletableFuture<BlobOutcome> firstFailure = new CompletableFuture<>();
 
@@ -101,11 +102,13 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
   /**
    * Streams the layer to the repository while it is compressed, without asking first whether the
    * repository has it: a freshly compressed layer is almost always new, and one that is not costs
-   * only its upload. Once the push has failed, layers go to the cache only.
+   * only its upload. Once the push has failed, layers go to the cache only; once a stream had to be
+   * uploaded again (a registry that refuses bodies of unknown length, or a flaky one), the layers
+   * still to come are uploaded from the cache once complete, as before streaming.
    */
   @Override
   public LayerStream layerStarting() {
-    if (firstFailure.isDone()) {
+    if (firstFailure.isDone() || streamFailed) {
       return LayerStream.NONE;
     }
     listener.layerStreaming();
@@ -122,8 +125,13 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
         open.remove(upload);
         Blob blob = layer.blob();
         listener.layerStreamed(blob.descriptor());
-        CompletableFuture<BlobOutcome> outcome =
-            CompletableFuture.supplyAsync(() -> transfer.finish(upload, blob), uploads);
+        CompletableFuture<BlobOutcome> outcome = CompletableFuture.supplyAsync(() -> {
+          BlobOutcome done = transfer.finish(upload, blob);
+          if (upload.uploadedAgain()) {
+            streamFailed = true;
+          }
+          return done;
+        }, uploads);
         streamed.add(outcome);
         // A layer of the same bytes announced earlier keeps its own upload; this one is sent all the same.
         byDigest.putIfAbsent(blob.descriptor().digest(), outcome);

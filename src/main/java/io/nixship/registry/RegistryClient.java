@@ -355,7 +355,7 @@ public final class RegistryClient {
       locations.remember(http.host(), repository, digest);
       return BlobOutcome.UPLOADED;
     }
-    upload.uncount();
+    upload.failed();
     if (http.maxAttempts() <= 1) {
       throw NixshipException.failure("registry " + http.host() + ": streamed upload of " + digest + " failed: " + failure);
     }

@@ -17,6 +17,7 @@ final class StreamedUpload {
   private final CompletableFuture<Response> patch;
   private final PushListener listener;
   private final AtomicLong sent = new AtomicLong();
+  private volatile boolean uploadedAgain;
 
   StreamedUpload(StreamedBody body, CompletableFuture<Response> patch, PushListener listener) {
     this.body = body;
@@ -43,8 +44,14 @@ final class StreamedUpload {
     body.fail(new IOException("the layer was abandoned"));
   }
 
-  /** Takes back the bytes this stream reported as sent, when they have to be sent again. */
-  void uncount() {
+  /** The stream failed: takes back the bytes it reported as sent, since the layer is to be sent again. */
+  void failed() {
+    uploadedAgain = true;
     listener.bytesSent(-sent.getAndSet(0));
+  }
+
+  /** Whether the stream failed and the layer had to be uploaded again from its file. */
+  boolean uploadedAgain() {
+    return uploadedAgain;
   }
 }
