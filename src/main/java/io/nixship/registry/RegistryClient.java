@@ -304,33 +304,27 @@ public final class RegistryClient {
   private StreamedUpload openStream(String repository, List<String> scopes, Executor executor, PushListener listener) {
     StreamedBody body = new StreamedBody();
     CompletableFuture<Response> patch = CompletableFuture
-        .supplyAsync(() -> {
-          try {
-            return startSession(repository, scopes);
-          } catch (IOException | Transient e) {
-            throw new CompletionException(e);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-          }
-        }, executor)
-        .thenCompose(session -> {
-          try {
-            return http.sendOnce(
-                new Request("PATCH", session, Map.of("Content-Type", "application/octet-stream"), () -> body), scopes);
-          } catch (IOException e) {
-            throw new CompletionException(e);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CompletionException(e);
-          }
-        });
+        .supplyAsync(() -> inFuture(() -> startSession(repository, scopes)), executor)
+        .thenCompose(session -> inFuture(() -> http.sendOnce(
+            new Request("PATCH", session, Map.of("Content-Type", "application/octet-stream"), () -> body), scopes)));
     // A session that cannot be opened, a PATCH cut short or answered before its end releases the
     // compressor at once (off the HTTP client's threads); after the last byte this changes nothing.
     patch.whenCompleteAsync(
         (response, failure) -> body.fail(failure != null ? failure : new IOException("the registry answered early")),
         executor);
     return new StreamedUpload(body, patch, listener);
+  }
+
+  /** Runs a request step inside a future: its failures become the future's. */
+  private static <T> T inFuture(RegistryHttp.Attempt<T> step) {
+    try {
+      return step.run();
+    } catch (IOException | Transient e) {
+      throw new CompletionException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
+    }
   }
 
   /**
