@@ -2,7 +2,17 @@ package io.nixship.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.patch;
+import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
 import io.nixship.image.AssembledImage;
 import io.nixship.image.ClosureLayerPlanner;
 import io.nixship.image.Digests;
@@ -92,7 +102,11 @@ class StreamedPushTest {
   }
 
   private RegistryClient client(RecordingSleeper sleeper) {
-    return new RegistryClient(registry.host(), Optional.empty(),
+    return client(registry.host(), sleeper);
+  }
+
+  private RegistryClient client(String host, RecordingSleeper sleeper) {
+    return new RegistryClient(host, Optional.empty(),
         RegistrySettings.defaults().withRetry(sleeper.policy()).withJobs(2), BlobLocations.inMemory());
   }
 
@@ -251,5 +265,46 @@ class StreamedPushTest {
     // Bytes of the cut attempt are taken back: progress and the result count each blob once.
     assertThat(result.bytesUploaded()).isEqualTo(image.totalSize() - image.manifest().length);
     assertThat(progress.get()).isEqualTo(result.bytesUploaded());
+  }
+
+  @Test
+  void aRegistryThatRefusesABodyOfUnknownLengthGetsTheLayerFromTheCache() throws Exception {
+    WireMockServer front = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    front.start();
+    try {
+      front.stubFor(any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(registry.url())));
+      // The first session opened is the front's own, and it refuses a PATCH without Content-Length.
+      front.stubFor(post(urlPathEqualTo("/v2/app/blobs/uploads/")).atPriority(1)
+          .inScenario("refusing").whenScenarioStateIs(STARTED).willSetStateTo("refused")
+          .willReturn(aResponse().withStatus(202).withHeader("Location", "/v2/app/blobs/uploads/refusing")));
+      front.stubFor(patch(urlPathEqualTo("/v2/app/blobs/uploads/refusing")).atPriority(1)
+          .willReturn(aResponse().withStatus(400)
+              .withBody("{\"errors\":[{\"code\":\"SIZE_INVALID\",\"message\":\"Content-Length required\"}]}")));
+      String host = "127.0.0.1:" + front.port();
+      RecordingSleeper sleeper = new RecordingSleeper();
+      RegistryClient client = client(host, sleeper);
+      List<Layer> streamed = new CopyOnWriteArrayList<>();
+      AssembledImage assembled;
+      PushResult result;
+      try (LayerUploads uploads = client.startUploads("app", PushListener.NONE)) {
+        assembled = assemble(temp.resolve("cache"), watching(uploads, streamed, soFar -> {}));
+        result = client.push(assembled.image(), RegistryTarget.parse(host + "/app:v1"), List.of(), uploads);
+      }
+
+      OciImage image = assembled.image();
+      // Two layers start at once, so both may get the refusing session before the first POST is answered.
+      int refused = front.findAll(patchRequestedFor(urlPathEqualTo("/v2/app/blobs/uploads/refusing"))).size();
+      assertThat(refused).isBetween(1, 2);
+      assertThat(streamed).hasSize(3);
+      // Each refused layer waited once as after a failed try, then went up from the cache.
+      assertThat(sleeper.waits()).hasSize(refused);
+      assertThat(registry.uploadedDigests())
+          .containsAll(image.layers().stream().map(l -> l.blob().descriptor().digest()).toList());
+      assertThat(result.bytesUploaded()).isEqualTo(image.totalSize() - image.manifest().length);
+      assertThat(RegistryPushTest.skopeo("inspect", "--tls-verify=false", "docker://" + registry.host() + "/app:v1"))
+          .contains(image.manifestDigest());
+    } finally {
+      front.stop();
+    }
   }
 }
