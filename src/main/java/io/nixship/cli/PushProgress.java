@@ -43,6 +43,18 @@ final class PushProgress implements PushListener {
   }
 
   @Override
+  public void layerStreaming() {
+    layersQueued.incrementAndGet();
+    draw();
+  }
+
+  @Override
+  public void layerStreamed(Descriptor layer) {
+    bytesQueued.addAndGet(layer.size());
+    draw();
+  }
+
+  @Override
   public void bytesSent(long delta) {
     bytesDone.addAndGet(delta);
     draw();
@@ -75,9 +87,10 @@ final class PushProgress implements PushListener {
   }
 
   private synchronized void draw() {
-    // Until the image is complete, the totals are those of the layers already uploading.
+    // Until the image is complete, the totals are those of the layers already uploading; a layer
+    // still streaming has sent bytes before its size is known.
     int layerTotal = layers > 0 ? layers : layersQueued.get();
-    long byteTotal = layers > 0 ? bytes : bytesQueued.get();
+    long byteTotal = layers > 0 ? bytes : Math.max(bytesQueued.get(), bytesDone.get());
     if (!interactive || layerTotal == 0) {
       return;
     }

@@ -79,7 +79,8 @@ public final class ImageAssembler {
    * Like {@link #assemble(Closure, List, Path, ImageSettings)}, but a layer missing from the blob
    * store that {@code previous} holds in the same format is taken from there by digest, without
    * reading its store paths: the image is then only fit to push to the registry that holds it. {@code
-   * ready} hears each layer as soon as it is done, before the others are.
+   * ready} hears each layer as soon as it is done, before the others are, and gives each store-path
+   * layer it compresses a stream its bytes also go to while they are made.
    */
   public AssembledImage assemble(
       Closure closure,
@@ -93,10 +94,13 @@ public final class ImageAssembler {
     String format = layerFormat();
     List<Callable<Outcome>> work = new ArrayList<>();
     for (List<String> group : layerPlan) {
-      work.add(() -> announced(storePathLayer(group.stream().sorted().toList(), format, previous), ready));
+      work.add(() -> announced(storePathLayer(group.stream().sorted().toList(), format, previous, ready), ready));
     }
+    // The app layer is not streamed: it is tiny, and the same bytes as last time on a no-op re-push,
+    // where checking first keeps the upload at zero bytes.
     work.add(() -> announced(new Outcome(
-        layer(blobs.storeBlob(List.of(), out -> tarWriter.writeAppLayer(app, out), compressor), Map.of()),
+        layer(blobs.storeBlob(List.of(), out -> tarWriter.writeAppLayer(app, out), compressor, LayerStream.NONE),
+            Map.of()),
         Source.COMPRESSED), ready));
     List<Outcome> outcomes = runAll(work);
     List<Layer> layers = outcomes.stream().map(Outcome::layer).toList();
@@ -117,7 +121,8 @@ public final class ImageAssembler {
     return outcome;
   }
 
-  private Outcome storePathLayer(List<String> storePaths, String format, PreviousLayers previous) throws IOException {
+  private Outcome storePathLayer(List<String> storePaths, String format, PreviousLayers previous, LayerListener ready)
+      throws IOException {
     var cached = blobs.find(storePaths, format);
     if (cached.isEmpty()) {
       Optional<Layer> reused = previous.find(storePaths, format);
@@ -131,11 +136,21 @@ public final class ImageAssembler {
             Source.PREVIOUS_IMAGE);
       }
     }
-    StoredLayer stored = cached.isPresent()
-        ? cached.get()
-        : blobs.store(storePaths, format, out -> tarWriter.writeStorePaths(fsRoot, storePaths, out), compressor);
-    return new Outcome(layer(stored, annotations(storePaths, format, stored.diffId())),
-        cached.isPresent() ? Source.CACHE : Source.COMPRESSED);
+    if (cached.isPresent()) {
+      return new Outcome(layer(cached.get(), annotations(storePaths, format, cached.get().diffId())), Source.CACHE);
+    }
+    LayerStream stream = ready.layerStarting();
+    Layer layer;
+    try {
+      StoredLayer stored =
+          blobs.store(storePaths, format, out -> tarWriter.writeStorePaths(fsRoot, storePaths, out), compressor, stream);
+      layer = layer(stored, annotations(storePaths, format, stored.diffId()));
+    } catch (IOException | RuntimeException e) {
+      stream.abandoned();
+      throw e;
+    }
+    stream.completed(layer);
+    return new Outcome(layer, Source.COMPRESSED);
   }
 
   private static Map<String, String> annotations(List<String> storePaths, String format, String diffId) {

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.commons.io.output.TeeOutputStream;
 
 /**
  * A content-addressed directory of compressed layer blobs ({@code blobs/sha256/<hex>}) with an index
@@ -70,23 +71,32 @@ public final class LayerBlobStore {
     }
   }
 
-  /** Compresses the tar into a blob and records it under its store paths. */
-  public StoredLayer store(List<String> storePaths, String layerFormat, TarProducer tar, LayerCompressor compressor)
+  /**
+   * Compresses the tar into a blob and records it under its store paths. Each compressed byte also
+   * goes to {@code also} as it is made: one pass over the data feeds both.
+   */
+  public StoredLayer store(
+      List<String> storePaths, String layerFormat, TarProducer tar, LayerCompressor compressor, LayerStream also)
       throws IOException {
-    StoredLayer layer = storeBlob(storePaths, tar, compressor);
+    StoredLayer layer = storeBlob(storePaths, tar, compressor, also);
     IndexEntry entry = new IndexEntry(layerFormat, storePaths, layer.digest(), layer.diffId(), layer.size());
     writeAtomically(indexPath(storePaths, layerFormat), json.writeValueAsBytes(entry));
     return layer;
   }
 
-  /** Compresses the tar into a blob without indexing it (the app layer changes with every commit). */
-  public StoredLayer storeBlob(List<String> storePaths, TarProducer tar, LayerCompressor compressor) throws IOException {
+  /**
+   * Compresses the tar into a blob without indexing it (the app layer changes with every commit),
+   * teeing each compressed byte into {@code also}. The blob is moved into place only once complete,
+   * under the digest computed on the way.
+   */
+  public StoredLayer storeBlob(List<String> storePaths, TarProducer tar, LayerCompressor compressor, LayerStream also)
+      throws IOException {
     Path blobs = Files.createDirectories(directory.resolve("blobs/sha256"));
     Path temp = Files.createTempFile(blobs, ".incoming-", "");
     try {
       LayerDigests digests;
       try (OutputStream out = Files.newOutputStream(temp)) {
-        digests = compressor.compress(tar, out);
+        digests = compressor.compress(tar, new TeeOutputStream(out, also.asOutputStream()));
       }
       move(temp, blobPath(digests.digest()));
       return new StoredLayer(digests.digest(), digests.diffId(), digests.size(), storePaths);

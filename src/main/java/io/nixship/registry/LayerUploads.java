@@ -5,23 +5,31 @@ import io.nixship.image.Blob;
 import io.nixship.image.Descriptor;
 import io.nixship.image.Layer;
 import io.nixship.image.LayerListener;
+import io.nixship.image.LayerStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The layer uploads of one push to one repository, started before the image is complete: each layer
- * offered is checked at once (HEAD) and, when the repository lacks it, mounted or uploaded on one of
- * {@code jobs} threads while other layers are still being compressed. The push waits for all of them
- * before it puts the config and the manifest, so the tag still moves only after every blob is in.
+ * The layer uploads of one push to one repository, started before the image is complete: a layer the
+ * build compresses is streamed to the repository while it is made (see {@link #layerStarting}); any
+ * other layer offered is checked at once (HEAD) and, when the repository lacks it, mounted or
+ * uploaded on one of {@code jobs} threads while other layers are still being compressed. The push
+ * waits for all of them before it puts the config and the manifest, so the tag still moves only
+ * after every blob is in.
  * Obtained from {@link RegistryClient#startUploads}; closing it stops whatever is still running.
  */
 public final class LayerUploads implements LayerListener, AutoCloseable {
@@ -32,6 +40,12 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
 
     /** Mounts or uploads the blob. */
     BlobOutcome send(Blob blob);
+
+    /** Opens an upload session (on {@code executor}) whose body is a layer written while it is compressed. */
+    StreamedUpload stream(Executor executor);
+
+    /** Closes a streamed upload as {@code blob}; when the stream failed, uploads the blob again from its file. */
+    BlobOutcome finish(StreamedUpload upload, Blob blob);
   }
 
   private final String host;
@@ -41,6 +55,12 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
   private final ExecutorService checks;
   private final ExecutorService uploads;
   private final Map<String, CompletableFuture<BlobOutcome>> byDigest = new ConcurrentHashMap<>();
+  /** Every streamed upload closed so far, duplicates of a digest included: the push waits for them all. */
+  private final List<CompletableFuture<BlobOutcome>> streamed = new CopyOnWriteArrayList<>();
+  /** Streams still open, given up when the push is closed early. */
+  private final Set<StreamedUpload> open = ConcurrentHashMap.newKeySet();
+  private final AtomicLong bytesUploaded = new AtomicLong();
+  private volatile boolean streamFailed;
   /** Completed with the first failure of any blob, so the push fails without waiting for the others. */
   private final CompletableFuture<BlobOutcome> firstFailure = new CompletableFuture<>();
 
@@ -79,12 +99,66 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
     upload(layer.blob());
   }
 
+  /**
+   * Streams the layer to the repository while it is compressed, without asking first whether the
+   * repository has it: a freshly compressed layer is almost always new, and one that is not costs
+   * only its upload. Once the push has failed, layers go to the cache only; once a stream had to be
+   * uploaded again (a registry that refuses bodies of unknown length, or a flaky one), the layers
+   * still to come are uploaded from the cache once complete, as before streaming.
+   */
+  @Override
+  public LayerStream layerStarting() {
+    if (firstFailure.isDone() || streamFailed) {
+      return LayerStream.NONE;
+    }
+    listener.layerStreaming();
+    StreamedUpload upload = transfer.stream(checks);
+    open.add(upload);
+    return new LayerStream() {
+      @Override
+      public void write(byte[] bytes, int offset, int length) throws IOException {
+        upload.write(bytes, offset, length);
+      }
+
+      @Override
+      public void completed(Layer layer) {
+        open.remove(upload);
+        Blob blob = layer.blob();
+        listener.layerStreamed(blob.descriptor());
+        CompletableFuture<BlobOutcome> outcome = CompletableFuture.supplyAsync(() -> {
+          BlobOutcome done = transfer.finish(upload, blob);
+          if (upload.uploadedAgain()) {
+            streamFailed = true;
+          }
+          return done;
+        }, uploads);
+        streamed.add(outcome);
+        // A layer of the same bytes announced earlier keeps its own upload; this one is sent all the same.
+        byDigest.putIfAbsent(blob.descriptor().digest(), outcome);
+        report(blob.descriptor(), outcome);
+      }
+
+      @Override
+      public void abandoned() {
+        open.remove(upload);
+        upload.abort();
+      }
+    };
+  }
+
+  /** Bytes of blobs uploaded so far, a blob uploaded twice counted twice; complete once {@link #finish} returned. */
+  long bytesUploaded() {
+    return bytesUploaded.get();
+  }
+
   /** Waits until every one of {@code layers} is in the repository; what happened to each, by digest. */
   Map<String, BlobOutcome> finish(List<Blob> layers) {
     List<CompletableFuture<BlobOutcome>> all = new ArrayList<>();
     layers.forEach(blob -> all.add(upload(blob)));
+    List<CompletableFuture<BlobOutcome>> awaited = new ArrayList<>(all);
+    awaited.addAll(streamed);
     try {
-      CompletableFuture.anyOf(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)), firstFailure).get();
+      CompletableFuture.anyOf(CompletableFuture.allOf(awaited.toArray(CompletableFuture[]::new)), firstFailure).get();
       Map<String, BlobOutcome> outcomes = new LinkedHashMap<>();
       for (int i = 0; i < layers.size(); i++) {
         outcomes.put(layers.get(i).descriptor().digest(), all.get(i).join());
@@ -105,6 +179,7 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
   /** Stops the checks and uploads still running (after a failure); a finished push has none. */
   @Override
   public void close() {
+    open.forEach(StreamedUpload::abort);
     checks.shutdownNow();
     uploads.shutdownNow();
   }
@@ -121,14 +196,21 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
         .thenCompose(present -> present
             ? CompletableFuture.completedFuture(BlobOutcome.SKIPPED)
             : CompletableFuture.supplyAsync(() -> sendUnlessFailed(blob), uploads));
+    report(descriptor, outcome);
+    return outcome;
+  }
+
+  private void report(Descriptor descriptor, CompletableFuture<BlobOutcome> outcome) {
     outcome.whenComplete((done, failure) -> {
       if (failure == null) {
+        if (done == BlobOutcome.UPLOADED) {
+          bytesUploaded.addAndGet(descriptor.size());
+        }
         listener.layerDone(descriptor, done);
       } else {
         firstFailure.completeExceptionally(unwrap(failure));
       }
     });
-    return outcome;
   }
 
   /** After one blob failed the push is lost: the uploads still queued do not start. */

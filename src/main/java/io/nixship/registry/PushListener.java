@@ -18,6 +18,15 @@ public interface PushListener {
    */
   default void layerQueued(Descriptor layer) {}
 
+  /**
+   * A layer being compressed starts uploading before its size is known: it counts as one more layer
+   * now, and {@link #layerStreamed} brings its size once it is complete.
+   */
+  default void layerStreaming() {}
+
+  /** A layer announced by {@link #layerStreaming} is complete: its size joins the totals. */
+  default void layerStreamed(Descriptor layer) {}
+
   /** Bytes just sent; negative when a failed attempt's bytes are to be sent again. */
   default void bytesSent(long delta) {}
 

@@ -26,13 +26,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Pushes an {@link OciImage} to one registry host following the OCI distribution spec: blobs the
  * repository lacks (mounted from a sibling repository when one is known to hold them, else uploaded
- * in one streamed PUT; a layer may start while later ones are still being compressed, see {@link
+ * in one streamed PUT; a layer being compressed is streamed while it is made, see {@link
  * LayerUploads}), then the config, then the manifest by digest, and only then the tags.
  *
  * <p>Written on java.net.http rather than the ORAS Java SDK because ORAS re-serialises manifests
@@ -144,7 +147,17 @@ public final class RegistryClient {
 
           @Override
           public BlobOutcome send(Blob blob) {
-            return mountOrUpload(repository, blob, listener);
+            return mountOrUpload(repository, blob, listener, 0);
+          }
+
+          @Override
+          public StreamedUpload stream(Executor executor) {
+            return openStream(repository, scopes, executor, listener);
+          }
+
+          @Override
+          public BlobOutcome finish(StreamedUpload upload, Blob blob) {
+            return finishStream(repository, upload, blob, listener);
           }
         });
   }
@@ -174,7 +187,7 @@ public final class RegistryClient {
 
     Blob config = image.config();
     boolean configUploaded = !headBlob(repository, config.descriptor().digest(), scopes)
-        && mountOrUpload(repository, config, listener) == BlobOutcome.UPLOADED;
+        && mountOrUpload(repository, config, listener, 0) == BlobOutcome.UPLOADED;
 
     byte[] manifest = image.manifest();
     String mediaType = manifestMediaType(manifest);
@@ -185,12 +198,7 @@ public final class RegistryClient {
     }
     listener.finished();
 
-    long uploadedBytes = configUploaded ? config.descriptor().size() : 0;
-    for (Map.Entry<String, BlobOutcome> outcome : outcomes.entrySet()) {
-      if (outcome.getValue() == BlobOutcome.UPLOADED) {
-        uploadedBytes += blobs.get(outcome.getKey()).descriptor().size();
-      }
-    }
+    long uploadedBytes = (configUploaded ? config.descriptor().size() : 0) + uploads.bytesUploaded();
     return new PushResult(
         target,
         image.manifestDigest(),
@@ -329,7 +337,95 @@ public final class RegistryClient {
     throw http.refusal(response);
   }
 
-  private BlobOutcome mountOrUpload(String repository, Blob blob, PushListener listener) {
+  /**
+   * Opens an upload session on {@code executor} and starts a PATCH into it whose chunked body is
+   * written as the layer is compressed. docker's own push streams a layer the same way (one PATCH of
+   * unknown length, then PUT with the digest), so registries accept it.
+   */
+  private StreamedUpload openStream(String repository, List<String> scopes, Executor executor, PushListener listener) {
+    StreamedBody body = new StreamedBody();
+    CompletableFuture<Response> patch = CompletableFuture
+        .supplyAsync(() -> inFuture(() -> startSession(repository, scopes)), executor)
+        .thenCompose(session -> inFuture(() -> http.sendOnce(
+            new Request("PATCH", session, Map.of("Content-Type", "application/octet-stream"), () -> body), scopes)));
+    // A session that cannot be opened, a PATCH cut short or answered before its end releases the
+    // compressor at once (off the HTTP client's threads); after the last byte this changes nothing.
+    patch.whenCompleteAsync(
+        (response, failure) -> body.fail(failure != null ? failure : new IOException("the registry answered early")),
+        executor);
+    return new StreamedUpload(body, patch, listener);
+  }
+
+  /** Runs a request step inside a future: its failures become the future's. */
+  private static <T> T inFuture(RegistryHttp.Attempt<T> step) {
+    try {
+      return step.run();
+    } catch (IOException | Transient e) {
+      throw new CompletionException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
+    }
+  }
+
+  /**
+   * Ends a streamed upload and closes its session with the digest computed while streaming. A session
+   * the registry refused to open fails the blob (another try would be refused too); any other failure
+   * (a cut connection, a 5xx, a registry that refuses a body of unknown length) uploads the blob again
+   * from the cache file just written, as the remaining tries of the retry policy.
+   */
+  private BlobOutcome finishStream(String repository, StreamedUpload upload, Blob blob, PushListener listener) {
+    String digest = blob.descriptor().digest();
+    String failure;
+    try {
+      failure = closeStreamedSession(upload.end().join(), digest, pushScopes(repository)).orElse(null);
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof NixshipException refused) {
+        throw refused;
+      }
+      failure = cause.toString();
+    }
+    if (failure == null) {
+      locations.remember(http.host(), repository, digest);
+      return BlobOutcome.UPLOADED;
+    }
+    upload.failed();
+    if (http.maxAttempts() <= 1) {
+      throw NixshipException.failure("registry " + http.host() + ": streamed upload of " + digest + " failed: " + failure);
+    }
+    return mountOrUpload(repository, blob, listener, 1);
+  }
+
+  /** PUTs the digest into the session the PATCH left; what went wrong, if anything another upload may fix. */
+  private Optional<String> closeStreamedSession(Response patched, String digest, List<String> scopes) {
+    if (patched.status() != 202 || patched.header("Location").isEmpty()) {
+      return Optional.of(patched.method() + " answered " + patched.status());
+    }
+    URI session = patched.uri().resolve(patched.header("Location").get());
+    Response closed;
+    try {
+      closed = http.exchange(new Request("PUT", withDigest(session, digest),
+          Map.of("Content-Type", "application/octet-stream"), BodyPublishers::noBody), scopes);
+    } catch (IOException e) {
+      return Optional.of(e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw NixshipException.failure("registry " + http.host() + ": upload of " + digest + " was interrupted");
+    }
+    if (closed.status() != 201) {
+      return Optional.of("PUT answered " + closed.status());
+    }
+    verifyDigest(closed, digest);
+    return Optional.empty();
+  }
+
+  private static URI withDigest(URI session, String digest) {
+    return URI.create(session + (session.getRawQuery() == null ? "?" : "&") + "digest=" + RegistryHttp.encode(digest));
+  }
+
+  /** {@code failedAlready}: tries of this blob that failed another way (a stream), counted by the retry policy. */
+  private BlobOutcome mountOrUpload(String repository, Blob blob, PushListener listener, int failedAlready) {
     String digest = blob.descriptor().digest();
     Optional<String> source = locations.repositoryHolding(http.host(), digest).filter(other -> !other.equals(repository));
     Optional<URI> session = Optional.empty();
@@ -347,24 +443,25 @@ public final class RegistryClient {
         session = response.header("Location").map(location -> response.uri().resolve(location));
       }
     }
-    upload(repository, blob, session, listener);
+    upload(repository, blob, session, listener, failedAlready);
     locations.remember(http.host(), repository, digest);
     return BlobOutcome.UPLOADED;
   }
 
   /**
-   * Starts an upload session and PUTs the whole blob into it, streamed. A failed attempt starts over
-   * with a new session: a session cut mid-body may hold part of the bytes.
+   * Starts an upload session and PUTs the whole blob into it, streamed from its file. A failed attempt
+   * starts over with a new session: a session cut mid-body may hold part of the bytes.
    */
-  private void upload(String repository, Blob blob, Optional<URI> firstSession, PushListener listener) {
+  private void upload(
+      String repository, Blob blob, Optional<URI> firstSession, PushListener listener, int failedAlready) {
     String digest = blob.descriptor().digest();
     long size = blob.descriptor().size();
     List<String> scopes = pushScopes(repository);
     AtomicReference<URI> reusable = new AtomicReference<>(firstSession.orElse(null));
-    http.retrying("upload of " + digest, () -> {
+    http.retrying("upload of " + digest, failedAlready, () -> {
       URI offered = reusable.getAndSet(null);
       URI session = offered != null ? offered : startSession(repository, scopes);
-      URI put = URI.create(session + (session.getRawQuery() == null ? "?" : "&") + "digest=" + RegistryHttp.encode(digest));
+      URI put = withDigest(session, digest);
       AtomicLong sent = new AtomicLong();
       List<InputStream> opened = Collections.synchronizedList(new ArrayList<>());
       Response response;

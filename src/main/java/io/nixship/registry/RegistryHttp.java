@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -186,7 +187,21 @@ final class RegistryHttp {
 
   /** Runs {@code attempt} until it succeeds, a non-transient failure is thrown, or tries run out. */
   <T> T retrying(String what, Attempt<T> attempt) {
-    for (int tried = 1; ; tried++) {
+    return retrying(what, 0, attempt);
+  }
+
+  /**
+   * Like {@link #retrying(String, Attempt)} when {@code failedAlready} tries (fewer than the policy
+   * allows) were made another way: waits as after those, then makes the tries that remain.
+   */
+  <T> T retrying(String what, int failedAlready, Attempt<T> attempt) {
+    if (failedAlready >= retry.maxAttempts()) {
+      throw new IllegalArgumentException(failedAlready + " tries failed already; the policy allows " + retry.maxAttempts());
+    }
+    if (failedAlready > 0) {
+      pause(what, failedAlready, Optional.empty());
+    }
+    for (int tried = failedAlready + 1; ; tried++) {
       Optional<Duration> retryAfter = Optional.empty();
       try {
         return attempt.run();
@@ -208,13 +223,22 @@ final class RegistryHttp {
         Thread.currentThread().interrupt();
         throw NixshipException.failure("registry " + host + ": " + what + " was interrupted");
       }
-      try {
-        retry.sleeper().sleep(retry.delayAfter(tried, retryAfter));
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        throw NixshipException.failure("registry " + host + ": " + what + " was interrupted");
-      }
+      pause(what, tried, retryAfter);
     }
+  }
+
+  private void pause(String what, int failedAttempt, Optional<Duration> retryAfter) {
+    try {
+      retry.sleeper().sleep(retry.delayAfter(failedAttempt, retryAfter));
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw NixshipException.failure("registry " + host + ": " + what + " was interrupted");
+    }
+  }
+
+  /** How many tries of one operation the retry policy allows. */
+  int maxAttempts() {
+    return retry.maxAttempts();
   }
 
   /**
@@ -290,6 +314,19 @@ final class RegistryHttp {
       tokens.remove(scopeKey(scopes));
       authenticatedAgain = true;
     }
+  }
+
+  /**
+   * Sends once, without following a redirect or answering a challenge again: for a body that can be
+   * produced only once, such as a layer streamed while it is compressed. Authorization is settled
+   * before (a token fetched if needed); the answer comes when the body has been sent.
+   */
+  CompletableFuture<Response> sendOnce(Request request, List<String> scopes) throws IOException, InterruptedException {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(request.uri()).method(request.method(), request.body().get());
+    request.headers().forEach(builder::header);
+    authorization(request.uri(), scopes).ifPresent(value -> builder.header("Authorization", value));
+    return client.sendAsync(builder.build(), BodyHandlers.ofByteArray())
+        .thenApply(raw -> new Response(request.method(), request.uri(), raw.statusCode(), raw.headers(), raw.body()));
   }
 
   private Response followRedirects(Request request, List<String> scopes) throws IOException, InterruptedException {

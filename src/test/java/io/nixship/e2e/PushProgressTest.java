@@ -50,8 +50,10 @@ class PushProgressTest {
       assertThat(last.group(2)).isEqualTo(String.valueOf(total));
       assertThat(last.group(3)).isEqualTo(last.group(4));
       assertThat(Double.parseDouble(last.group(4))).isGreaterThan(1.0);
+      // Layers stream while they are compressed, so the total grows with them: bytes pass through values
+      // between nothing and the final total.
       assertThat(frames).anySatisfy(frame -> {
-        assertThat(Double.parseDouble(frame.group(3))).isGreaterThan(0.0).isLessThan(Double.parseDouble(frame.group(4)));
+        assertThat(Double.parseDouble(frame.group(3))).isGreaterThan(0.0).isLessThan(Double.parseDouble(last.group(4)));
       });
       assertThat(result.err()).contains(last.group() + "\n")
           .containsOnlyOnce("\npushed " + registry.host() + "/acme/imgproxy-lite:");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipException;
 import io.nixship.nix.Closure;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,7 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,6 +230,80 @@ class ImageAssemblerTest {
     try (var blobs = Files.list(cache.resolve("blobs/sha256"))) {
       assertThat(blobs.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".incoming-"));
     }
+  }
+
+  /** Records each layer's stream: its bytes, whether it completed or was abandoned, and what was heard in which order. */
+  private static final class RecordingListener implements LayerListener {
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final Map<String, byte[]> streamedBytes = new ConcurrentHashMap<>();
+    final AtomicInteger abandoned = new AtomicInteger();
+
+    @Override
+    public void layerReady(Layer layer) {
+      events.add("ready " + layer.blob().descriptor().digest());
+    }
+
+    @Override
+    public LayerStream layerStarting() {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      return new LayerStream() {
+        @Override
+        public void write(byte[] b, int offset, int length) {
+          bytes.write(b, offset, length);
+        }
+
+        @Override
+        public void completed(Layer layer) {
+          events.add("completed " + layer.blob().descriptor().digest());
+          streamedBytes.put(layer.blob().descriptor().digest(), bytes.toByteArray());
+        }
+
+        @Override
+        public void abandoned() {
+          abandoned.incrementAndGet();
+        }
+      };
+    }
+  }
+
+  @Test
+  void eachCompressedStorePathLayerStreamsTheBytesItCachesBeforeItIsAnnounced() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    Path cache = temp.resolve("cache");
+    RecordingListener listener = new RecordingListener();
+
+    OciImage image = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK), new LayerCompressor(),
+        PreviousLayers.none(), listener).image();
+
+    List<Layer> storePathLayers = image.layers().subList(0, 4);
+    assertThat(listener.streamedBytes).hasSize(4);
+    for (Layer layer : storePathLayers) {
+      String digest = layer.blob().descriptor().digest();
+      assertThat(listener.streamedBytes.get(digest))
+          .isEqualTo(Files.readAllBytes(new LayerBlobStore(cache).blobPath(digest)));
+      assertThat(listener.events.indexOf("completed " + digest)).isNotNegative()
+          .isLessThan(listener.events.indexOf("ready " + digest));
+    }
+    // The app layer is announced only: it is tiny and often already in the registry.
+    assertThat(listener.events).contains("ready " + image.layers().get(4).blob().descriptor().digest())
+        .hasSize(4 + 5);
+
+    RecordingListener again = new RecordingListener();
+    sample.assemble(cache, SampleImage.closure(SampleImage.FLASK), new LayerCompressor(), PreviousLayers.none(), again);
+    assertThat(again.streamedBytes).isEmpty();
+  }
+
+  @Test
+  void aLayerThatCannotBeMadeAbandonsItsStream() throws IOException {
+    SampleImage sample = new SampleImage(temp, Instant.now());
+    TemporaryDirectory.deleteRecursively(sample.store.location(SampleImage.GLIBC));
+    RecordingListener listener = new RecordingListener();
+
+    assertThatThrownBy(() -> sample.assemble(temp.resolve("cache"), SampleImage.closure(SampleImage.FLASK),
+        new LayerCompressor(), PreviousLayers.none(), listener))
+        .isInstanceOf(NixshipException.class);
+
+    assertThat(listener.abandoned.get()).isPositive();
   }
 
   @Test

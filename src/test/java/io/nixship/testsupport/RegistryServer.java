@@ -147,6 +147,11 @@ public final class RegistryServer implements AutoCloseable {
     return "http://" + host();
   }
 
+  /** The registry's storage root: blobs, repositories and the data of upload sessions still open. */
+  public Path storage() {
+    return directory.resolve("storage");
+  }
+
   /** Kills the registry at once (SIGKILL), as a crash would; storage stays. */
   public void kill() {
     process.destroyForcibly();
