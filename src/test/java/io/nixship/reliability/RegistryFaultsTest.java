@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -220,7 +221,7 @@ class RegistryFaultsTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(errorLine(result)).contains("403").contains("DENIED");
-    front.verify(1, postRequestedFor(urlPathEqualTo(UPLOADS)));
+    assertOneUploadSessionAndNoRetry();
   }
 
   @Test
@@ -232,7 +233,19 @@ class RegistryFaultsTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(errorLine(result)).contains("404").contains("NAME_UNKNOWN");
+    assertOneUploadSessionAndNoRetry();
+  }
+
+  /**
+   * The CLI streams layers while they are compressed, each in its own upload session, so several
+   * sessions may be refused at once; a push of the finished image, one blob at a time, shows the
+   * refusal ends the push after one session, with no retry wait.
+   */
+  private void assertOneUploadSessionAndNoRetry() {
+    front.resetRequests();
+    assertThatThrownBy(() -> push(imageA, frontHost(), 6, 0.5)).isInstanceOf(NixshipException.class);
     front.verify(1, postRequestedFor(urlPathEqualTo(UPLOADS)));
+    assertThat(waits).isEmpty();
   }
 
   @Test
