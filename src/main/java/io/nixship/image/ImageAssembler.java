@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,8 +96,12 @@ public final class ImageAssembler {
     AppLayerContents app = new AppLayerContents(appDirectory, settings.workingDir(), closure.outPath());
     String format = layerFormat();
     List<Callable<Outcome>> work = new ArrayList<>();
+    List<Long> sizes = new ArrayList<>();
+    Map<String, Long> narSizes = new HashMap<>();
+    closure.paths().forEach(path -> narSizes.put(path.path(), path.narSize()));
     for (List<String> group : layerPlan) {
       work.add(() -> announced(storePathLayer(group.stream().sorted().toList(), format, previous, ready), ready));
+      sizes.add(group.stream().mapToLong(narSizes::get).sum());
     }
     // The app layer is not streamed: it is tiny, and the same bytes as last time on a no-op re-push,
     // where checking first keeps the upload at zero bytes.
@@ -102,7 +109,8 @@ public final class ImageAssembler {
         layer(blobs.storeBlob(List.of(), out -> tarWriter.writeAppLayer(app, out), compressor, LayerStream.NONE),
             Map.of()),
         Source.COMPRESSED), ready));
-    List<Outcome> outcomes = runAll(work);
+    sizes.add(0L);
+    List<Outcome> outcomes = runAll(work, sizes);
     List<Layer> layers = outcomes.stream().map(Outcome::layer).toList();
     byte[] config = configs.config(settings, closure.outPath(),
         layers.stream().map(Layer::diffId).toList(),
@@ -165,11 +173,18 @@ public final class ImageAssembler {
   }
 
   /** Runs the layer work on up to {@code jobs} threads and returns the outcomes in order. */
-  private List<Outcome> runAll(List<Callable<Outcome>> work) {
+  private List<Outcome> runAll(List<Callable<Outcome>> work, List<Long> sizes) {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, work.size()));
     try {
-      List<Future<Outcome>> futures = new ArrayList<>();
-      work.forEach(w -> futures.add(pool.submit(w)));
+      // Largest first: the big layers start compressing and uploading at once, and the last moments
+      // of the push are small layers in parallel rather than one big layer alone.
+      List<Integer> order = new ArrayList<>();
+      for (int i = 0; i < work.size(); i++) {
+        order.add(i);
+      }
+      order.sort(Comparator.comparing((Integer i) -> sizes.get(i)).reversed());
+      List<Future<Outcome>> futures = new ArrayList<>(Collections.nCopies(work.size(), null));
+      order.forEach(i -> futures.set(i, pool.submit(work.get(i))));
       List<Outcome> outcomes = new ArrayList<>();
       for (Future<Outcome> future : futures) {
         outcomes.add(future.get());
