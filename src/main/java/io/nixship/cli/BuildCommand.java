@@ -77,16 +77,16 @@ final class BuildCommand implements Callable<Integer> {
             context.home(),
             registry.settings(session::addMask),
             registry.credentials(context, session::addMask));
+    Optional<ImageDestination> given = Optional.ofNullable(to).map(value -> publisher.destination(value, context.workingDir()));
+    // The registry check (client, credentials, one request) overlaps reading the commit.
+    Optional<CompletableFuture<Void>> access =
+        given.map(destination -> CompletableFuture.runAsync(() -> publisher.checkAccess(destination)));
     ImageBuildService service = new ImageBuildService(new SystemProcessRunner(), context.env(), session::log);
     Path directory = project.directory(context);
     int cores = Runtime.getRuntime().availableProcessors();
     Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
     OptionalInt layerCap = maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers);
     LayerCompressor compressor = compression.compressor(cores);
-    Optional<ImageDestination> given = Optional.ofNullable(to).map(value -> publisher.destination(value, context.workingDir()));
-    // The registry check (client, credentials, one request) overlaps reading the commit.
-    Optional<CompletableFuture<Void>> access =
-        given.map(destination -> CompletableFuture.runAsync(() -> publisher.checkAccess(destination)));
     ImageInputs inputs = service.inputs(new ImageBuildService.Request(
         directory, project.commit, layerCap, cache, compressor, cores, PreviousImageLookup.NONE, LayerListener.NONE,
         Optional.empty()));
