@@ -3,22 +3,15 @@ package io.nixship.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.image.ImageBuildService;
-import io.nixship.image.ImageDestination;
-import io.nixship.image.ImageInputs;
-import io.nixship.image.LayerCompressor;
 import io.nixship.image.LayerBlobStore;
-import io.nixship.image.LayerListener;
-import io.nixship.image.PreviousImageLookup;
 import io.nixship.nix.SystemProcessRunner;
+import io.nixship.registry.BuildAndPublishService;
 import io.nixship.registry.ImagePublisher;
-import io.nixship.registry.LayerUploads;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,51 +70,34 @@ final class BuildCommand implements Callable<Integer> {
             context.home(),
             registry.settings(session::addMask),
             registry.credentials(context, session::addMask));
-    Optional<ImageDestination> given = Optional.ofNullable(to).map(value -> publisher.destination(value, context.workingDir()));
-    // The registry check (client, credentials, one request) overlaps reading the commit.
-    Optional<CompletableFuture<Void>> access =
-        given.map(destination -> CompletableFuture.runAsync(() -> publisher.checkAccess(destination)));
-    ImageBuildService service = new ImageBuildService(new SystemProcessRunner(), context.env(), session::log);
-    Path directory = project.directory(context);
     int cores = Runtime.getRuntime().availableProcessors();
     Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
-    OptionalInt layerCap = maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers);
-    LayerCompressor compressor = compression.compressor(cores);
-    ImageInputs inputs = service.inputs(new ImageBuildService.Request(
-        directory, project.commit, layerCap, cache, compressor, cores, PreviousImageLookup.NONE, LayerListener.NONE,
-        Optional.empty()));
-    // Without --to the destination is the configured image at the commit.
-    ImageDestination destination =
-        given.orElseGet(() -> publisher.destination(inputs.config().requireImage(), context.workingDir()));
-    access.ifPresentOrElse(BuildCommand::awaitAccess, () -> publisher.checkAccess(destination));
-    if (!rebuild) {
-      Optional<ImagePublisher.Published> current = publisher.findBuilt(destination, inputs, extraTags);
-      if (current.isPresent()) {
-        return upToDate(session, current.get());
-      }
-    }
     PushProgress progress = new PushProgress(session, context.interactive());
-    // For a registry, each layer's upload starts as soon as it is compressed.
-    Optional<LayerUploads> uploads = publisher.startUploads(destination, progress);
-    ImageBuildService.BuiltImage built;
-    ImagePublisher.Published published;
+    BuildAndPublishService.Outcome outcome;
     try {
-      built = session.group("nixship build", () -> service.build(new ImageBuildService.Request(
-          directory,
-          project.commit,
-          layerCap,
-          cache,
-          compressor,
-          cores,
-          publisher.previousImage(destination, extraTags),
-          uploads.<LayerListener>map(started -> started).orElse(LayerListener.NONE),
-          Optional.empty())));
-      published = session.group("nixship publish", () -> publisher.publish(
-          built.image(), destination, built.tag(), extraTags, built.config().image(), progress, uploads));
+      outcome = new BuildAndPublishService(
+          new ImageBuildService(new SystemProcessRunner(), context.env(), session::log), publisher, session::group, progress)
+          .run(new BuildAndPublishService.Request(
+              project.directory(context),
+              project.commit,
+              Optional.ofNullable(to),
+              context.workingDir(),
+              maxLayers == null ? OptionalInt.empty() : OptionalInt.of(maxLayers),
+              cache,
+              compression.compressor(cores),
+              cores,
+              extraTags,
+              rebuild));
     } finally {
-      uploads.ifPresent(LayerUploads::close);
       progress.end();
     }
+    if (outcome instanceof BuildAndPublishService.Built done) {
+      return built(session, done.image(), done.published());
+    }
+    return upToDate(session, outcome.published());
+  }
+
+  private int built(CommandSession session, ImageBuildService.BuiltImage built, ImagePublisher.Published published) {
     session.log(String.format(
         "built %s: %d layers (%d from cache), %d store paths, %d Python packages",
         published.digest(),
@@ -133,17 +109,6 @@ final class BuildCommand implements Callable<Integer> {
     ActionsResults.image(session, published);
     session.result(json ? json(built, published) : published.reference());
     return 0;
-  }
-
-  private static void awaitAccess(CompletableFuture<Void> access) {
-    try {
-      access.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
   }
 
   /** The registry already holds the image of these inputs: nothing was built, only tags were set. */
