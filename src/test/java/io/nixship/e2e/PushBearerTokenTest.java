@@ -74,6 +74,14 @@ class PushBearerTokenTest {
       front.verify(getRequestedFor(urlPathEqualTo("/token"))
           .withQueryParam("scope", equalTo("repository:acme/imgproxy-lite:pull,push"))
           .withQueryParam("service", equalTo("nixship-test")));
+
+      // A re-push of the same commit through the token realm is answered from the registry.
+      CliRun.Result again = push(CliRun.offline(root, root.resolve("home-2")).env("GITHUB_ACTIONS", "true").stdin(SECRET),
+          project, host + "/acme/imgproxy-lite", "--registry-username", USER, "--registry-password-stdin");
+      assertThat(again.out()).isEqualTo(result.out());
+      assertThat(again.err()).contains("up to date").doesNotContain("building default.nix");
+      assertThat(again.out() + again.err().replace("::add-mask::" + SECRET, "").replace("::add-mask::" + TOKEN, ""))
+          .doesNotContain(SECRET).doesNotContain(TOKEN);
     } finally {
       front.stop();
     }
