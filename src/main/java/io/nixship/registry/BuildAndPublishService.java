@@ -82,17 +82,22 @@ public final class BuildAndPublishService {
     ImageDestination destination = given.orElseGet(
         () -> publisher.destination(inputs.config().requireImage(), request.workingDirectory()));
     access.ifPresentOrElse(BuildAndPublishService::await, () -> publisher.checkAccess(destination));
-    if (!request.rebuild()) {
-      Optional<Published> current = publisher.findBuilt(destination, inputs, request.extraTags());
-      if (current.isPresent()) {
-        return new UpToDate(current.get());
+    PreviousImageLookup reuse;
+    if (request.rebuild()) {
+      reuse = publisher.previousImage(destination, request.extraTags());
+    } else {
+      ImagePublisher.Existing existing = publisher.existing(destination, inputs, request.extraTags());
+      if (existing.upToDate().isPresent()) {
+        return new UpToDate(existing.upToDate().get());
       }
+      // The build's tag is inputs.tag(): the tags just read answer its lookup, with no second read.
+      reuse = tag -> existing.previous();
     }
     Optional<LayerUploads> uploads = publisher.startUploads(destination, progress);
     try {
       BuiltImage built = stages.run("nixship build", () -> builder.build(buildRequest(
           request,
-          publisher.previousImage(destination, request.extraTags()),
+          reuse,
           uploads.<LayerListener>map(started -> started).orElse(LayerListener.NONE))));
       Published published = stages.run("nixship publish", () -> publisher.publish(
           built.image(), destination, built.tag(), request.extraTags(), built.config().image(), progress, uploads));

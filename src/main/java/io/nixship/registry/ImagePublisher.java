@@ -162,28 +162,41 @@ public final class ImagePublisher {
   }
 
   /**
-   * For a registry destination, the image already under the build's tag (else under one of {@code
-   * extraTags}) whose manifest carries {@code inputs}' key: what this build would push is there, so
-   * every tag is pointed at it and nothing is built or uploaded. Empty when there is none, and always
+   * What a registry destination holds for this build, read once: the image under the build's tag
+   * (else under one of {@code extraTags}) whose manifest carries {@code inputs}' key, if any (then
+   * every tag is pointed at it, and nothing needs building or uploading); otherwise the layers of the
+   * first image found under those tags, for reuse as {@link #previousImage} would find them. Nothing
    * for layouts and archives.
    */
-  public Optional<Published> findBuilt(ImageDestination destination, ImageInputs inputs, List<String> extraTags) {
+  public Existing existing(ImageDestination destination, ImageInputs inputs, List<String> extraTags) {
     if (!(destination instanceof ImageDestination.Registry registry)) {
-      return Optional.empty();
+      return new Existing(Optional.empty(), PreviousLayers.none());
     }
     RegistryTarget target = RegistryTarget.parseWithDefaultTag(registry.reference(), inputs.tag());
     RegistryClient client = client(target);
     Map<String, Optional<String>> seen = new HashMap<>();
+    Optional<PreviousLayers> previous = Optional.empty();
     for (String candidate : candidates(target, extraTags)) {
       Optional<RegistryManifest> manifest = client.findManifest(target.repository(), candidate);
       seen.put(candidate, manifest.map(RegistryManifest::digest));
       if (manifest.flatMap(found -> ImageInputs.keyIn(found.bytes())).filter(inputs.key()::equals).isPresent()) {
         PushResult result = client.retag(target, extraTags, manifest.get(), seen);
-        return Optional.of(new Published(result.reference(), result.digest(), target.tag(), Optional.of(result)));
+        return new Existing(
+            Optional.of(new Published(result.reference(), result.digest(), target.tag(), Optional.of(result))),
+            PreviousLayers.none());
+      }
+      if (manifest.isPresent() && previous.isEmpty()) {
+        previous = Optional.of(PreviousLayers.fromManifest(manifest.get().bytes(), target.withTag(candidate).toString()));
       }
     }
-    return Optional.empty();
+    return new Existing(Optional.empty(), previous.orElse(PreviousLayers.none()));
   }
+
+  /**
+   * What {@link #existing} found: {@code upToDate} when the image of these inputs is there, else the
+   * layers of the image pushed before ({@link PreviousLayers#none()} when there is none).
+   */
+  public record Existing(Optional<Published> upToDate, PreviousLayers previous) {}
 
   /** The target's tag, then each of {@code others} (tags or digests) not already named. */
   private static List<String> candidates(RegistryTarget target, List<String> others) {

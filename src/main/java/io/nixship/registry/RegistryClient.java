@@ -49,6 +49,8 @@ public final class RegistryClient {
   private final RegistryHttp http;
   private final RegistrySettings settings;
   private final BlobLocations locations;
+  /** The registry answered {@code /v2/} with our credentials. */
+  private volatile boolean answered;
 
   /**
    * @param host the API host with its port, e.g. {@code ghcr.io} or {@code 127.0.0.1:5000} (use
@@ -82,13 +84,20 @@ public final class RegistryClient {
     return new RegistryClient(target.apiHost(), credentials, settings, locations);
   }
 
-  /** Checks the registry answers the API at {@code /v2/} and that our credentials (if any) work. */
+  /**
+   * Checks the registry answers the API at {@code /v2/} and that our credentials (if any) work; once
+   * per client, since the access check before a build and the push after it share one.
+   */
   public void ping() {
+    if (answered) {
+      return;
+    }
     Request request = Request.of("GET", http.uri("/v2/"));
     Response response = http.send(request, List.of());
     if (response.status() != 200) {
       throw http.refusal(response);
     }
+    answered = true;
   }
 
   /** Whether {@code repository} has the blob. */

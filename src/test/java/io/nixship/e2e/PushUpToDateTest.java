@@ -107,6 +107,28 @@ class PushUpToDateTest {
   }
 
   @Test
+  void aNewCommitReadsEachCandidateTagOnceForTheInputsCheckAndTheLayerReuse() {
+    RegistryServer registry = shared.server();
+    String repository = registry.host() + "/uptodate/read-once";
+    push(CliRun.offline(root, root.resolve("runner-1")), project, repository, "--tag", "main");
+    project.write("app.py", "print('next')\n");
+    project.commitAll("next");
+    String buildTag = "git-" + project.head().substring(0, 7);
+    int before = mark(registry);
+
+    JsonNode next = json(push(CliRun.offline(root, root.resolve("runner-2")), project, repository,
+        "--tag", "main", "--json").out());
+
+    List<String> manifestReads = registry.requests().subList(before, registry.requests().size()).stream()
+        .filter(request -> request.method().equals("GET") && request.path().contains("/manifests/"))
+        .map(LoggedRequest::path)
+        .toList();
+    assertThat(manifestReads).containsExactlyInAnyOrder(
+        "/v2/uptodate/read-once/manifests/" + buildTag, "/v2/uptodate/read-once/manifests/main");
+    assertThat(next.path("layers").path("reused").asInt()).isEqualTo(next.path("layers").path("total").asInt() - 1);
+  }
+
+  @Test
   void anUpToDateRePushPointsEveryRequestedTagAtTheImage() {
     RegistryServer registry = shared.server();
     String repository = registry.host() + "/uptodate/tags";
