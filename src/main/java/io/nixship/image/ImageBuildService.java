@@ -68,8 +68,9 @@ public final class ImageBuildService {
    * previousImage} finds the image the tag pointed at, whose unchanged layers are reused by digest
    * (only when pushing to that registry); {@code layerReady} hears each layer as soon as it is done, so
    * its upload can overlap the others' compression, and gives each layer it compresses a stream its
-   * bytes also go to as they are made (see {@link LayerListener#layerStarting}); {@code lock}, when present, is built with instead
-   * of the commit's {@code nixship.lock} (a channel update builds the lock it is about to propose).
+   * bytes also go to as they are made (see {@link LayerListener#layerStarting}); {@code lock}, when
+   * present, is built with instead of the commit's {@code nixship.lock} (a channel update builds the
+   * lock it is about to propose).
    */
   public record Request(
       Path projectDirectory,
