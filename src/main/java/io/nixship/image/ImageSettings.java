@@ -38,24 +38,9 @@ public record ImageSettings(
     manifestAnnotations = Map.copyOf(manifestAnnotations);
   }
 
-  /** Without manifest annotations. */
-  public ImageSettings(
-      String architecture,
-      String os,
-      Map<String, String> env,
-      List<String> cmd,
-      List<String> entrypoint,
-      String workingDir,
-      String user,
-      List<String> exposedPorts,
-      Map<String, String> labels,
-      Instant created) {
-    this(architecture, os, env, cmd, entrypoint, workingDir, user, exposedPorts, labels, created, Map.of());
-  }
-
   /** amd64/linux, no env, command, user, ports or labels, working dir {@code /opt}. */
   public static ImageSettings defaults(Instant created) {
     return new ImageSettings(DEFAULT_ARCHITECTURE, DEFAULT_OS, Map.of(), List.of(), List.of(), DEFAULT_WORKING_DIR,
-        null, List.of(), Map.of(), created);
+        null, List.of(), Map.of(), created, Map.of());
   }
 }

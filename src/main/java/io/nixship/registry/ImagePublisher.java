@@ -151,10 +151,7 @@ public final class ImagePublisher {
       for (String candidate : candidates(target, fallbacks)) {
         Optional<RegistryManifest> manifest = client(target).findManifest(target.repository(), candidate);
         if (manifest.isPresent()) {
-          String source = candidate.startsWith("sha256:")
-              ? target.host() + "/" + target.repository() + "@" + candidate
-              : target.withTag(candidate).toString();
-          return PreviousLayers.fromManifest(manifest.get().bytes(), source);
+          return layersOf(target, candidate, manifest.get());
         }
       }
       return PreviousLayers.none();
@@ -186,7 +183,7 @@ public final class ImagePublisher {
             PreviousLayers.none());
       }
       if (manifest.isPresent() && previous.isEmpty()) {
-        previous = Optional.of(PreviousLayers.fromManifest(manifest.get().bytes(), target.withTag(candidate).toString()));
+        previous = Optional.of(layersOf(target, candidate, manifest.get()));
       }
     }
     return new Existing(Optional.empty(), previous.orElse(PreviousLayers.none()));
@@ -197,6 +194,14 @@ public final class ImagePublisher {
    * layers of the image pushed before ({@link PreviousLayers#none()} when there is none).
    */
   public record Existing(Optional<Published> upToDate, PreviousLayers previous) {}
+
+  /** The layers of the image {@code candidate} (a tag or digest of the target's repository) names. */
+  private static PreviousLayers layersOf(RegistryTarget target, String candidate, RegistryManifest manifest) {
+    String source = candidate.startsWith("sha256:")
+        ? target.host() + "/" + target.repository() + "@" + candidate
+        : target.withTag(candidate).toString();
+    return PreviousLayers.fromManifest(manifest.bytes(), source);
+  }
 
   /** The target's tag, then each of {@code others} (tags or digests) not already named. */
   private static List<String> candidates(RegistryTarget target, List<String> others) {

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest.BodyPublisher;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -88,28 +89,19 @@ final class StreamedBody implements BodyPublisher {
 
   /** The last byte was written: the body ends (at once, or as soon as the client subscribes). */
   void complete() {
-    Flow.Subscriber<? super ByteBuffer> target;
-    state.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      target = subscriber;
-      completedEarly = target == null;
-      demandChanged.signalAll();
-    } finally {
-      state.unlock();
-    }
-    if (target != null) {
-      synchronized (signals) {
-        target.onComplete();
-      }
-    }
+    close(true, Flow.Subscriber::onComplete);
   }
 
   /** Gives the body up: the request fails with {@code cause} and a waiting producer is released. */
   void fail(Throwable cause) {
+    close(false, target -> target.onError(cause));
+  }
+
+  /**
+   * Closes the body once: a subscriber already there hears {@code signal}; one that comes later hears
+   * the completion, or an error if the body was given up.
+   */
+  private void close(boolean completing, Consumer<Flow.Subscriber<? super ByteBuffer>> signal) {
     Flow.Subscriber<? super ByteBuffer> target;
     state.lock();
     try {
@@ -118,13 +110,14 @@ final class StreamedBody implements BodyPublisher {
       }
       closed = true;
       target = subscriber;
+      completedEarly = completing && target == null;
       demandChanged.signalAll();
     } finally {
       state.unlock();
     }
     if (target != null) {
       synchronized (signals) {
-        target.onError(cause);
+        signal.accept(target);
       }
     }
   }

@@ -38,7 +38,8 @@ class ImageConfigFactoryTest {
 
   private static ImageSettings settings(Map<String, String> env, String user, List<String> ports) {
     return new ImageSettings("amd64", "linux", env, List.of("--serve"), List.of("python3", "app.py"), "/opt", user, ports,
-        Map.of("org.opencontainers.image.revision", "abc123", "io.nixship.freeze", "flask==3.0.3\n"), COMMIT_TIME);
+        Map.of("org.opencontainers.image.revision", "abc123", "io.nixship.freeze", "flask==3.0.3\n"), COMMIT_TIME,
+        Map.of());
   }
 
   @Test

@@ -46,7 +46,8 @@ final class SampleImage {
 
   static ImageSettings settings() {
     return new ImageSettings("amd64", "linux", Map.of("PYTHONUNBUFFERED", "1"), List.of(), List.of("python3", "app.py"),
-        "/opt", null, List.of("8080"), Map.of("org.opencontainers.image.revision", "abc123"), COMMIT_TIME);
+        "/opt", null, List.of("8080"), Map.of("org.opencontainers.image.revision", "abc123"), COMMIT_TIME,
+        Map.of());
   }
 
   AssembledImage assemble(Path cache, Closure closure) {

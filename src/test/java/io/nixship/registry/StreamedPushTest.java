@@ -96,7 +96,7 @@ class StreamedPushTest {
     Path app = Files.createDirectories(temp.resolve("app"));
     Files.writeString(app.resolve("main.py"), "print('hi')\n");
     ImageSettings settings = new ImageSettings("amd64", "linux", Map.of(), List.of(), List.of("run"), "/app", null,
-        List.of(), Map.of(), Instant.parse("2026-11-24T10:15:30Z"));
+        List.of(), Map.of(), Instant.parse("2026-11-24T10:15:30Z"), Map.of());
     return new ImageAssembler(new LayerBlobStore(cache), storeRoot, new LayerTarWriter(), new LayerCompressor(), 2)
         .assemble(closure(), new ClosureLayerPlanner().plan(closure()), app, settings, PreviousLayers.none(), ready);
   }
