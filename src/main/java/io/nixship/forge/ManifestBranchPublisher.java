@@ -360,7 +360,7 @@ public final class ManifestBranchPublisher {
   }
 
   /** The remote branch moved under our lease, or another push held it: deciding again may succeed. */
-  private static final class ConcurrentUpdate extends NixshipException {
+  public static final class ConcurrentUpdate extends NixshipException {
     ConcurrentUpdate(String message) {
       super(FAILURE, message);
     }

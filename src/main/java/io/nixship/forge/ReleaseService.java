@@ -22,6 +22,7 @@ import io.nixship.registry.ImagePublisher.Published;
 import io.nixship.source.CommitSource;
 import io.nixship.source.ResolvedCommit;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +53,9 @@ import org.kohsuke.github.HttpException;
 public final class ReleaseService {
   /** Pushes tried when concurrent runs keep moving the branch under us. */
   private static final int LEASE_ATTEMPTS = 3;
+
+  /** How long to let another run's push of the branch finish before reading it again (times the attempt). */
+  private static final Duration LEASE_RETRY_PAUSE = Duration.ofMillis(300);
 
   /** Pull request syncs tried when a concurrent run opened the pull request first. */
   private static final int PULL_REQUEST_ATTEMPTS = 2;
@@ -384,11 +388,27 @@ public final class ReleaseService {
       Optional<ObjectId> lease = branches.readRemoteBranch(request.branch());
       try {
         return branches.publish(request, lease);
+      } catch (ManifestBranchPublisher.ConcurrentUpdate e) {
+        if (attempt >= LEASE_ATTEMPTS) {
+          throw e;
+        }
+        // Another push held the branch or moved it: once it is done, reading again decides on top of it.
+        // Read at once, the branch may still show the lease while the other push completes.
+        pauseForOtherPush(attempt);
       } catch (NixshipException e) {
         if (attempt >= LEASE_ATTEMPTS || branches.readRemoteBranch(request.branch()).equals(lease)) {
           throw e;
         }
       }
+    }
+  }
+
+  private static void pauseForOtherPush(int attempt) {
+    try {
+      Thread.sleep(LEASE_RETRY_PAUSE.toMillis() * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw NixshipException.failure("interrupted while another run was pushing the branch");
     }
   }
 
