@@ -77,6 +77,7 @@ class BuildErrorsTest {
         + "derivation {\n"
         + "  name = \"fails-on-purpose\";\n"
         + "  system = builtins.currentSystem;\n"
+        + "  __noChroot = true;\n"
         + "  builder = \"/bin/sh\";\n"
         + "  args = [ \"-c\" \"echo this builder fails on purpose >&2; exit 1\" ];\n"
         + "}\n");

@@ -18,6 +18,7 @@ final class TinyProject {
       derivation {
         name = "tiny-env";
         system = builtins.currentSystem;
+        __noChroot = true;
         builder = "/bin/sh";
         args = [ ./build.sh ];
       }
