@@ -6,6 +6,7 @@ let
   broken = derivation {
     name = "python3-3.12.4-env";
     system = builtins.currentSystem;
+    __noChroot = true; # runs host tools: impure by design (sandbox = relaxed)
     builder = "/bin/sh";
     args = [ "-c" "echo 'test_ssl: FAILED (errors=3)' >&2; echo 'python3 check phase failed' >&2; exit 1" ];
   };

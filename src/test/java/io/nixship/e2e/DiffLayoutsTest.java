@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.freeze.Sizes;
+import io.nixship.image.ImageBuildService;
+import io.nixship.image.OciLayoutReader;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
 import io.nixship.testsupport.TestNixpkgs.Revision;
@@ -12,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +78,25 @@ class DiffLayoutsTest {
         .contains("https://github.com/NixOS/nixpkgs/compare/" + Revision.REV1.gitRevision() + "..."
             + Revision.REV2.gitRevision());
     assertThat(withoutStoreHashes(markdown))
-        .isEqualTo(withoutStoreHashes(Files.readString(GOLDEN, StandardCharsets.UTF_8)));
+        .isEqualTo(withoutStoreHashes(golden()));
+  }
+
+  /**
+   * The golden diff with its closure sizes filled in from the two images' labels: the test nixpkgs
+   * copies the host's Debian files, so the sizes are the host's, not constants.
+   */
+  static String golden() throws IOException {
+    long rev1 = closureSize("rev1");
+    long rev2 = closureSize("rev2");
+    return Files.readString(GOLDEN, StandardCharsets.UTF_8)
+        .replace("{rev1 size}", Sizes.format(rev1))
+        .replace("{rev2 size}", Sizes.format(rev2))
+        .replace("{size change}", Sizes.delta(rev2 - rev1));
+  }
+
+  static long closureSize(String layout) {
+    JsonNode config = new OciLayoutReader().read(temp.resolve(layout), Optional.empty()).config();
+    return config.path("config").path("Labels").path(ImageBuildService.CLOSURE_SIZE_LABEL).asLong();
   }
 
   @Test
