@@ -52,11 +52,7 @@ public final class NixCommands {
     try {
       result = runner.run(spec);
     } catch (ProgramNotFoundException e) {
-      throw new NixException(
-          NixFailureKind.NOT_INSTALLED,
-          program + " not found" + settings.binDirectory().map(dir -> " in " + dir).orElse(" on PATH")
-              + ": install Nix (https://nixos.org/download) and make sure " + program + " is on PATH",
-          List.of());
+      throw new NixException(NixFailureKind.NOT_INSTALLED, notInstalled(program), List.of());
     }
     if (result.timedOut()) {
       throw new NixException(
@@ -64,7 +60,22 @@ public final class NixCommands {
           program + " timed out after " + settings.timeout() + " and was stopped",
           result.stderrTail());
     }
+    if (!result.succeeded()) {
+      Optional<String> setup = NixSetup.diagnose(result.stderrTail(), settings);
+      if (setup.isPresent()) {
+        throw new NixException(NixFailureKind.SETUP, setup.get(), result.stderrTail());
+      }
+    }
     return result;
+  }
+
+  private String notInstalled(String program) {
+    return settings
+        .binDirectory()
+        .map(dir -> program + " not found in " + dir + " (NIXSHIP_NIX_BIN): point NIXSHIP_NIX_BIN at the"
+            + " directory holding Nix's programs, or unset it to use PATH")
+        .orElse(program + " not found on PATH: install Nix (Debian and Ubuntu: apt-get install nix-bin;"
+            + " elsewhere https://nixos.org/download) and put its bin directory on PATH");
   }
 
   ProcessResult run(String program, List<String> args) {

@@ -4,6 +4,13 @@ package io.nixship.nix;
 public enum NixFailureKind {
   /** Nix is not installed (or not where {@code NIXSHIP_NIX_BIN} says). Exit 1. */
   NOT_INSTALLED,
+  /**
+   * This machine's Nix set-up stops Nix (build users, sandbox, store permissions, daemon); the
+   * message names the setting or path to change. Exit 1.
+   */
+  SETUP,
+  /** The locked nixpkgs needs a newer Nix than this machine's ({@code lib/minver.nix}). Exit 1. */
+  NIX_TOO_OLD,
   /** The nixpkgs tarball does not have the hash the lock records. Exit 1. */
   HASH_MISMATCH,
   /** The tarball could not be downloaded or unpacked. Exit 1. */

@@ -96,7 +96,8 @@ class BuildErrorsTest {
 
     String error = failedBuild(cli().env("NIXSHIP_NIX_BIN", emptyBin.toString()), 1);
 
-    assertThat(error).matches("nix-[a-z-]+ not found in " + emptyBin + ": install Nix .*");
+    assertThat(error).matches("nix-[a-z-]+ not found in " + emptyBin + " \\(NIXSHIP_NIX_BIN\\): point"
+        + " NIXSHIP_NIX_BIN at the directory holding Nix's programs, or unset it to use PATH");
   }
 
   @Test
@@ -105,7 +106,8 @@ class BuildErrorsTest {
 
     String error = failedBuild(cli().env("PATH", withoutNix.toString()), 1);
 
-    assertThat(error).matches("nix-[a-z-]+ not found on PATH: install Nix .*");
+    assertThat(error).matches("nix-[a-z-]+ not found on PATH: install Nix \\(Debian and Ubuntu: apt-get install"
+        + " nix-bin; elsewhere https://nixos.org/download\\) and put its bin directory on PATH");
   }
 
   @Test

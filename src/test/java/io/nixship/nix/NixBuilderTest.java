@@ -112,10 +112,12 @@ class NixBuilderTest {
   }
 
   @Test
-  void missingNixBuildSaysToInstallNix() throws Exception {
+  void missingNixBuildSaysWhereItLookedAndWhatToChange() throws Exception {
     NixException e = failure(nix.settings.withBinDirectory(dir.resolve("bin")), request("chain", BUILD));
     assertThat(e.kind()).isEqualTo(NixFailureKind.NOT_INSTALLED);
-    assertThat(e.getMessage()).contains("nix-build not found").contains("install Nix");
+    assertThat(e.exitCode()).isEqualTo(NixshipException.FAILURE);
+    assertThat(e.getMessage()).startsWith("nix-build not found in " + dir.resolve("bin") + " (NIXSHIP_NIX_BIN)")
+        .contains("point NIXSHIP_NIX_BIN at the directory holding Nix's programs");
   }
 
   @Test

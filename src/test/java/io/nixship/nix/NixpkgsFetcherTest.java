@@ -104,7 +104,7 @@ class NixpkgsFetcherTest {
               assertThat(e.exitCode()).isEqualTo(NixshipException.FAILURE);
             })
         .hasMessage(
-            "nix-store not found in " + dir.resolve("no-nix-here")
-                + ": install Nix (https://nixos.org/download) and make sure nix-store is on PATH");
+            "nix-store not found in " + dir.resolve("no-nix-here") + " (NIXSHIP_NIX_BIN): point"
+                + " NIXSHIP_NIX_BIN at the directory holding Nix's programs, or unset it to use PATH");
   }
 }
