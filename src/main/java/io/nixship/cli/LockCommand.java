@@ -1,6 +1,9 @@
 package io.nixship.cli;
 
+import io.nixship.nix.NixException;
+import io.nixship.nix.NixFailureKind;
 import io.nixship.nix.NixSettings;
+import io.nixship.nix.NixVersionCheck;
 import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.nix.channel.ChannelResolver;
@@ -12,6 +15,7 @@ import io.nixship.nix.channel.NixpkgsPinner;
 import io.nixship.nix.channel.WorkstationNixpkgs;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,7 +27,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Creates or refreshes nixship.lock: the channel's newest release (revision, tarball, hash),",
-      "downloaded once and verified on every later use."
+      "downloaded once and verified on every later use. A release that needs a newer Nix than this",
+      "machine's is refused unless --ignore-nix-version."
     })
 final class LockCommand implements Callable<Integer> {
   private final CliContext context;
@@ -52,6 +57,14 @@ final class LockCommand implements Callable<Integer> {
   @Option(names = "--github-url", paramLabel = "URL", defaultValue = "https://github.com", hidden = true)
   URI githubUrl;
 
+  @Option(names = "--releases-url", paramLabel = "URL", defaultValue = "https://releases.nixos.org", hidden = true)
+  URI releasesUrl;
+
+  @Option(
+      names = "--ignore-nix-version",
+      description = "Pin a release that needs a newer Nix than this machine's (for a CI that has it), with a warning.")
+  boolean ignoreNixVersion;
+
   LockCommand(CliContext context) {
     this.context = context;
   }
@@ -61,16 +74,18 @@ final class LockCommand implements Callable<Integer> {
     CommandSession session = new CommandSession(context);
     NixSettings nix = NixSettings.fromHost(context.env(), session::log);
     SystemProcessRunner processes = new SystemProcessRunner();
+    NixVersionCheck versions = new NixVersionCheck(processes, nix);
     NixpkgsPinner pinner =
         new NixpkgsPinner(
             new ChannelResolver(new JdkChannelHttp(), channelUrl, githubUrl),
-            new LockUpdater(new NixpkgsFetcher(processes, nix)));
+            new LockUpdater(new NixpkgsFetcher(processes, nix), (storePath, release) ->
+                versions.problem(storePath, release).ifPresent(problem -> refuseOrWarn(session, problem))));
     Path project = directory == null ? context.workingDir() : context.workingDir().resolve(directory).normalize();
     LockUpdate update =
         new LockRefresher(pinner).refresh(
             project,
             Optional.ofNullable(channel),
-            fromWorkstation ? Optional.of(new WorkstationNixpkgs(processes, nix)) : Optional.empty());
+            fromWorkstation ? Optional.of(new WorkstationNixpkgs(processes, nix, releasesUrl)) : Optional.empty());
     String pinned = update.lock().release().orElse(update.lock().url())
         + update.lock().revision().map(rev -> " (" + rev + ")").orElse("");
     session.log(update.changed()
@@ -79,5 +94,14 @@ final class LockCommand implements Callable<Integer> {
     session.actions().setOutput("changed", Boolean.toString(update.changed()));
     session.result(update.lock().toYaml().strip());
     return 0;
+  }
+
+  /** A release this Nix cannot evaluate is refused, unless the user pins it for a newer Nix elsewhere. */
+  private void refuseOrWarn(CommandSession session, String problem) {
+    if (!ignoreNixVersion) {
+      throw new NixException(NixFailureKind.NIX_TOO_OLD, problem
+          + "; to pin it anyway for a machine with a newer Nix, add --ignore-nix-version", List.of());
+    }
+    session.log("nixship: warning: " + problem + " (pinned anyway: --ignore-nix-version)");
   }
 }

@@ -19,6 +19,7 @@ import io.nixship.image.LayerBlobStore;
 import io.nixship.image.LayerCompressor;
 import io.nixship.manifest.PinStyle;
 import io.nixship.nix.NixSettings;
+import io.nixship.nix.NixVersionCheck;
 import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.nix.channel.ChannelResolver;
@@ -115,7 +116,8 @@ final class UpdateChannelCommand implements Callable<Integer> {
           repository,
           state,
           new ChannelResolver(new JdkChannelHttp(), channelUrl, githubUrl),
-          new LockUpdater(new NixpkgsFetcher(processes, nix)),
+          // The image is built here, so a release this Nix cannot evaluate is refused before anything else.
+          new LockUpdater(new NixpkgsFetcher(processes, nix), new NixVersionCheck(processes, nix)::require),
           (lock, previousImage, layerReady) -> session.group("nixship build", () ->
               new ImageBuildService(processes, context.env(), session::log).build(new ImageBuildService.Request(
                   directory, state.commitId(), OptionalInt.empty(), LayerBlobStore.defaultDirectory(context.env()),

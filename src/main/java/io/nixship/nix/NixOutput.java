@@ -13,6 +13,9 @@ final class NixOutput {
   private static final Pattern FAILED_BUILDER =
       Pattern.compile("builder for '([^']+)' failed|build of '([^']+)' failed|dependencies of derivation '[^']+' failed to build");
 
+  /** Long enough for nixpkgs' too-old-Nix abort up to its advice, short enough for one line. */
+  private static final int MAX_MESSAGE = 400;
+
   private NixOutput() {}
 
   /** A Nix evaluation error: the message and, when Nix gave one, the location in a source file. */
@@ -47,6 +50,47 @@ final class NixOutput {
   }
 
   /**
+   * An error message that goes on past its {@code error:} line: an {@code abort}'s quoted message runs
+   * to the line that closes the quote (nixpkgs' too-old-Nix message starts on the line after {@code
+   * '}); a {@code throw}'s continues on the indented lines before the first blank one. Joined into one
+   * line of at most {@link #MAX_MESSAGE} characters.
+   */
+  private static String withContinuation(List<String> lines, int errorLine, String first) {
+    boolean quoted = first.chars().filter(c -> c == '\'').count() % 2 == 1;
+    StringBuilder message = new StringBuilder(first);
+    // Right after an opening quote the message text follows without a space.
+    int openQuoteEnd = quoted && first.endsWith("'") ? first.length() : -1;
+    for (int i = errorLine + 1; i < lines.size(); i++) {
+      String line = lines.get(i);
+      String text = line.strip();
+      if (quoted) {
+        boolean closes = text.endsWith("'");
+        append(message, closes ? text.substring(0, text.length() - 1).strip() : text, openQuoteEnd);
+        if (closes) {
+          message.append('\'');
+          break;
+        }
+      } else if (text.isEmpty() || !Character.isWhitespace(line.charAt(0)) || text.startsWith("…")
+          || text.startsWith("at ") || ERROR.matcher(line).matches()) {
+        break;
+      } else {
+        append(message, text, openQuoteEnd);
+      }
+    }
+    return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message.toString();
+  }
+
+  private static void append(StringBuilder message, String text, int openQuoteEnd) {
+    if (text.isEmpty()) {
+      return;
+    }
+    if (message.length() != openQuoteEnd) {
+      message.append(' ');
+    }
+    message.append(text);
+  }
+
+  /**
    * The innermost error (new Nix prints a bare {@code error:} then a trace then the real message; old
    * Nix prints the message at once) and the first location after it inside {@code sourceDirectory},
    * shown relative to {@code displayDirectory}.
@@ -60,6 +104,9 @@ final class NixOutput {
         errorLine = i;
         message = m.group(1).trim();
       }
+    }
+    if (message != null) {
+      message = withContinuation(lines, errorLine, message);
     }
     if (message == null) {
       message = lines.stream().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("Nix reported no error text").trim();

@@ -15,12 +15,14 @@ import java.util.List;
  */
 public final class NixpkgsFetcher implements Prefetcher {
   /** The store name of the unpacked tree; matches {@code fetchTarball}'s default, so both share it. */
-  static final String STORE_NAME = "source";
+  public static final String STORE_NAME = "source";
 
   private final NixCommands nix;
+  private final NixVersionCheck versions;
 
   public NixpkgsFetcher(ProcessRunner runner, NixSettings settings) {
     this.nix = new NixCommands(runner, settings);
+    this.versions = new NixVersionCheck(runner, settings);
   }
 
   /**
@@ -28,11 +30,14 @@ public final class NixpkgsFetcher implements Prefetcher {
    * NixpkgsLock#resolveUrl}); {@code lockFileName} names the lock in errors.
    *
    * @throws NixException {@link NixFailureKind#HASH_MISMATCH} when the download has another hash,
-   *     {@link NixFailureKind#FETCH_FAILED} when it cannot be fetched
+   *     {@link NixFailureKind#FETCH_FAILED} when it cannot be fetched, {@link
+   *     NixFailureKind#NIX_TOO_OLD} when it needs a newer Nix than this machine's
    */
   public NixpkgsSource fetch(NixpkgsLock lock, String url, String lockFileName) {
     String expected = fixedPath(lock.sha256());
+    String release = lock.release().orElse(url) + " (" + lockFileName + ")";
     if (isValid(expected)) {
+      versions.require(expected, release);
       return new NixpkgsSource(expected, false);
     }
     PrefetchResult fetched = prefetch(url);
@@ -50,6 +55,7 @@ public final class NixpkgsFetcher implements Prefetcher {
           "nix-prefetch-url stored " + url + " at " + fetched.storePath() + ", expected " + expected,
           List.of());
     }
+    versions.require(expected, release);
     return new NixpkgsSource(expected, true);
   }
 

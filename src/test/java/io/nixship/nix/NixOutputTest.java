@@ -52,4 +52,37 @@ class NixOutputTest {
         .isTrue();
     assertThat(NixOutput.isBuildFailure(List.of("error: undefined variable 'x'"))).isFalse();
   }
+
+  @Test
+  void anAbortWhoseMessageSpansLinesKeepsItsReasonUpToTheClosingQuote() {
+    List<String> stderr = nixStderr("abort \"\n\nThis version of Nixpkgs requires Nix >= 2.18, please upgrade:\n\n"
+        + "- If you are running NixOS, use nixos-rebuild.\n\"");
+
+    assertThat(NixOutput.evaluationError(stderr, SRC, "").message())
+        .isEqualTo("evaluation aborted with the following error message: 'This version of Nixpkgs requires Nix"
+            + " >= 2.18, please upgrade: - If you are running NixOS, use nixos-rebuild.'");
+  }
+
+  @Test
+  void aThrowWhoseMessageSpansLinesKeepsEveryLine() {
+    List<String> stderr = nixStderr("throw \"first line\nsecond line\"");
+
+    assertThat(NixOutput.evaluationError(stderr, SRC, "").message()).isEqualTo("first line second line");
+  }
+
+  @Test
+  void aOneLineErrorStopsAtTheBlankLineBeforeItsLocation() {
+    List<String> stderr = nixStderr("let x = 1; in undefinedThing + x");
+
+    assertThat(NixOutput.evaluationError(stderr, SRC, "").message()).isEqualTo("undefined variable 'undefinedThing'");
+  }
+
+  /** What real {@code nix-instantiate --eval} prints on stderr for {@code expression}. */
+  private static List<String> nixStderr(String expression) {
+    NixSettings settings = new NixTestSettings().settings;
+    ProcessResult result = new NixCommands(new SystemProcessRunner(), settings)
+        .run("nix-instantiate", List.of("--eval", "--expr", expression));
+    assertThat(result.exitCode()).isNotZero();
+    return result.stderrTail();
+  }
 }

@@ -21,10 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * releases.nixos.org together:
  *
  * <ul>
- *   <li>{@code /<channel>} answers 302 with the absolute URL of the channel's current release,
- *       {@code /releases/<channel>/<release>};
- *   <li>{@code /releases/<channel>/<release>/git-revision} holds the commit;
- *   <li>{@code /releases/<channel>/<release>/nixexprs.tar.xz} is the test nixpkgs tarball. The bytes
+ *   <li>{@code /<channel>} answers 302 with the absolute URL of the channel's current release, in
+ *       releases.nixos.org's layout: {@code /nixos/24.05/<release>} for {@code nixos-24.05}, {@code
+ *       /nixos/unstable/<release>}, {@code /nixpkgs/<release>} for {@code nixpkgs-unstable};
+ *   <li>{@code <release dir>/git-revision} holds the commit;
+ *   <li>{@code <release dir>/nixexprs.tar.xz} is the test nixpkgs tarball. The bytes
  *       are the gzip tarball of {@link TestNixpkgs}: {@code nix-prefetch-url --unpack} detects the
  *       compression from the content, so the real name is kept;
  *   <li>{@code /NixOS/nixpkgs/archive/<rev>.tar.gz} stands in for GitHub's archives (use {@link
@@ -154,7 +155,9 @@ public final class ChannelServer implements AutoCloseable {
   }
 
   private static String releasePath(String channel, String release) {
-    return "/releases/" + channel + "/" + release;
+    String project = channel.startsWith("nixos-") ? "nixos" : "nixpkgs";
+    String version = channel.substring(project.length() + 1);
+    return "/" + project + (channel.equals("nixpkgs-unstable") ? "" : "/" + version) + "/" + release;
   }
 
   private byte[] tarballBytes(Revision revision) {

@@ -86,6 +86,9 @@ public final class TestNixpkgs {
 
   private record Packed(Path tarball, String sha256, Path unpackedDir) {}
 
+  /** A packed tarball and what {@code nix-prefetch-url --unpack} reports for it. */
+  public record Tarball(Path path, String sha256) {}
+
   private static final class Holder {
     private static final TestNixpkgs INSTANCE = create();
   }
@@ -151,6 +154,24 @@ public final class TestNixpkgs {
         + "\n";
   }
 
+  /**
+   * Rev1 with {@code lib/minver.nix} saying {@code version}: a nixpkgs that needs a newer Nix than this
+   * machine's (e.g. {@code "99.0"}), as nixos-25.11 needs Nix 2.18 where Debian 12 has 2.8.
+   */
+  public Tarball needingNix(String version) {
+    try {
+      String label = "rev1-nix-" + version;
+      Path tarball = OUTPUT_DIR.resolve(label + ".tar.gz");
+      Path partial = Files.createTempFile(OUTPUT_DIR, label, ".tar.gz.partial");
+      writeTarball(SOURCE_DIR, Revision.REV1,
+          Map.of("lib/minver.nix", ("\"" + version + "\"\n").getBytes(StandardCharsets.UTF_8)), partial);
+      Files.move(partial, tarball, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return new Tarball(tarball, prefetch(tarball));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The store path of the seed {@code default.nix} built with {@code BUILD=1} against the revision. */
   public Path seedEnv(Revision revision) {
     return seedEnvs.computeIfAbsent(revision, this::buildSeedEnv);
@@ -208,10 +229,7 @@ public final class TestNixpkgs {
     Path partial = Files.createTempFile(OUTPUT_DIR, revision.label(), ".tar.gz.partial");
     writeTarball(SOURCE_DIR, revision, partial);
     Files.move(partial, tarball, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    String sha256 =
-        Processes.run(
-                List.of("nix-prefetch-url", "--unpack", tarball.toUri().toString()), Map.of())
-            .strip();
+    String sha256 = prefetch(tarball);
     // Named by the hash: a directory that exists already has exactly this content.
     Path unpackRoot = OUTPUT_DIR.resolve(revision.label() + "-" + sha256);
     if (!Files.isDirectory(unpackRoot)) {
@@ -231,18 +249,29 @@ public final class TestNixpkgs {
     return new Packed(tarball, sha256, unpackRoot.resolve(topDirectory(revision)));
   }
 
+  private static String prefetch(Path tarball) {
+    return Processes.run(List.of("nix-prefetch-url", "--unpack", tarball.toUri().toString()), Map.of()).strip();
+  }
+
   /** The tarball's single top directory, like a channel's {@code nixpkgs-24.05...}. */
   static String topDirectory(Revision revision) {
     return "testnixpkgs-" + revision.label();
   }
 
-  /**
-   * Writes one revision: the source tree without {@link #NOT_PACKED}, plus {@code revision.nix}
-   * taken from {@code revisions/<label>.nix}.
-   */
   static void writeTarball(Path sourceDir, Revision revision, Path target) throws IOException {
+    writeTarball(sourceDir, revision, Map.of(), target);
+  }
+
+  /**
+   * Writes one revision as a channel publishes it: the source tree without {@link #NOT_PACKED}, plus
+   * {@code revision.nix} taken from {@code revisions/<label>.nix} and the channel's {@code
+   * .git-revision}, {@code .version} and {@code .version-suffix}; {@code replaced} files (path to
+   * content) win.
+   */
+  static void writeTarball(Path sourceDir, Revision revision, Map<String, byte[]> replaced, Path target)
+      throws IOException {
     // Directories map to null; sorted so that every directory precedes its contents.
-    Map<String, Path> entries = new TreeMap<>();
+    Map<String, byte[]> entries = new TreeMap<>();
     entries.put("", null);
     try (Stream<Path> walk = Files.walk(sourceDir)) {
       for (Path path : walk.toList()) {
@@ -250,10 +279,17 @@ public final class TestNixpkgs {
         if (relative.isEmpty() || NOT_PACKED.contains(relative.split("/")[0])) {
           continue;
         }
-        entries.put(Files.isDirectory(path) ? relative + "/" : relative, Files.isDirectory(path) ? null : path);
+        entries.put(Files.isDirectory(path) ? relative + "/" : relative,
+            Files.isDirectory(path) ? null : Files.readAllBytes(path));
       }
     }
-    entries.put("revision.nix", sourceDir.resolve("revisions/" + revision.label() + ".nix"));
+    entries.put("revision.nix", Files.readAllBytes(sourceDir.resolve("revisions/" + revision.label() + ".nix")));
+    String version = revision.release().substring("nixos-".length());
+    int suffix = version.indexOf('.', version.indexOf('.') + 1);
+    entries.put(".git-revision", revision.gitRevision().getBytes(StandardCharsets.UTF_8));
+    entries.put(".version", version.substring(0, suffix).getBytes(StandardCharsets.UTF_8));
+    entries.put(".version-suffix", version.substring(suffix).getBytes(StandardCharsets.UTF_8));
+    entries.putAll(replaced);
 
     GzipParameters gzip = new GzipParameters();
     gzip.setModificationTime(0);
@@ -262,7 +298,7 @@ public final class TestNixpkgs {
         GzipCompressorOutputStream gz = new GzipCompressorOutputStream(file, gzip);
         TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      for (Map.Entry<String, Path> entry : entries.entrySet()) {
+      for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
         boolean directory = entry.getValue() == null;
         TarArchiveEntry tarEntry =
             new TarArchiveEntry(top + entry.getKey(), directory ? TarArchiveEntry.LF_DIR : TarArchiveEntry.LF_NORMAL);
@@ -273,7 +309,7 @@ public final class TestNixpkgs {
         if (directory) {
           tar.putArchiveEntry(tarEntry);
         } else {
-          byte[] content = Files.readAllBytes(entry.getValue());
+          byte[] content = entry.getValue();
           tarEntry.setSize(content.length);
           tar.putArchiveEntry(tarEntry);
           tar.write(content);

@@ -35,7 +35,7 @@ public final class NixpkgsPinner {
 
   /**
    * {@code nixship lock --from-workstation [--channel NAME]}: pins the commit the local {@code
-   * <nixpkgs>} points at. The channel recorded is the one named, else the current lock's when it is
+   * <nixpkgs>} points at; a channel tree is pinned from disk, with no download. The channel recorded is the one named, else the current lock's when it is
    * a channel (a {@code github:} spec names an older commit), else the commit's own {@code github:}
    * spec.
    */
@@ -53,7 +53,11 @@ public final class NixpkgsPinner {
                 current
                     .flatMap(NixpkgsLock::channel)
                     .filter(name -> ChannelSpec.CHANNEL_NAME.matcher(name).matches()));
-    return updater.update(
-        current, WorkstationNixpkgs.release(workstation.detect(), followed, resolver));
+    WorkstationRevision detected = workstation.detect();
+    ChannelRelease release = workstation.release(detected, followed, resolver);
+    if (WorkstationNixpkgs.pinsLocalTree(detected, followed)) {
+      return updater.update(current, release, () -> workstation.addToStore(detected));
+    }
+    return updater.update(current, release);
   }
 }

@@ -1,11 +1,15 @@
 package io.nixship.nix.channel;
 
 import io.nixship.NixshipException;
+import io.nixship.config.NixHash;
 import io.nixship.nix.NixCommands;
+import io.nixship.nix.NixpkgsFetcher;
+import io.nixship.nix.PrefetchResult;
 import io.nixship.nix.NixSettings;
 import io.nixship.nix.ProcessResult;
 import io.nixship.nix.ProcessRunner;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +28,14 @@ import java.util.regex.Pattern;
  * ones carry {@code svn-revision} ({@code 7376.b134951a4c9f}). Without those files {@code
  * (import <nixpkgs/lib>).version} still ends in the abbreviated commit on channel trees.
  *
- * <p>The lock pins the GitHub archive of that commit: the local tree is not downloadable, and
- * GitHub serves every commit. Its channel is the one the user names or the current lock's, so
- * that later updates follow that channel; without either it is the {@code github:} spec of the
- * commit, which needs the full commit id.
+ * <p>A channel tree (one whose version names its release) that follows a channel is pinned as it is:
+ * it is added to the store under the name a tarball unpacks to, so this machine never downloads it,
+ * and the lock's URL is the release's tarball in releases.nixos.org's layout ({@code
+ * nixos/24.05/nixos-24.05.7376.b134951a4c9f/nixexprs.tar.xz}), which is what the channel unpacked: CI
+ * downloads it and checks it against the same hash. Otherwise the lock pins the GitHub archive of the
+ * commit. The channel is the one the user names or the current lock's, so that later updates follow
+ * that channel; without either it is the {@code github:} spec of the commit, which needs the full
+ * commit id.
  */
 public final class WorkstationNixpkgs {
   private static final Pattern ABBREVIATED = Pattern.compile("[0-9a-f]{7,40}");
@@ -35,14 +43,25 @@ public final class WorkstationNixpkgs {
   private static final Pattern VERSION_WITH_COMMIT =
       Pattern.compile("[0-9]{2}\\.[0-9]{2}(?:\\.|pre)[0-9]+\\.([0-9a-f]{7,40})");
 
+  public static final URI DEFAULT_RELEASES_BASE = URI.create("https://releases.nixos.org");
+
+  /** Copies a directory into the store under the name {@code nix-prefetch-url --unpack} gives trees. */
+  private static final String ADD_TREE =
+      "{ dir }: builtins.path { path = /. + dir; name = \"" + NixpkgsFetcher.STORE_NAME + "\"; }";
+
   private final NixCommands commands;
   private final Map<String, String> nixPath;
+  private final String releasesBase;
 
-  /** The settings' host environment's {@code NIX_PATH} decides what {@code <nixpkgs>} is. */
-  public WorkstationNixpkgs(ProcessRunner runner, NixSettings settings) {
+  /**
+   * The settings' host environment's {@code NIX_PATH} decides what {@code <nixpkgs>} is; {@code
+   * releasesBase} is where channel releases live ({@link #DEFAULT_RELEASES_BASE}).
+   */
+  public WorkstationNixpkgs(ProcessRunner runner, NixSettings settings, URI releasesBase) {
     this.commands = new NixCommands(runner, settings);
     String value = settings.hostEnvironment().get("NIX_PATH");
     this.nixPath = value == null ? Map.of() : Map.of("NIX_PATH", value);
+    this.releasesBase = releasesBase.toString().replaceAll("/+$", "");
   }
 
   public WorkstationRevision detect() {
@@ -80,11 +99,20 @@ public final class WorkstationNixpkgs {
   }
 
   /**
-   * The release to pin for a detected revision.
+   * True when the lock pins the detected tree itself: it names its release and follows {@code
+   * channel}, so the release's tarball on the channel's server unpacks to exactly this tree.
+   */
+  public static boolean pinsLocalTree(WorkstationRevision workstation, Optional<String> channel) {
+    return channel.isPresent() && workstation.version().isPresent();
+  }
+
+  /**
+   * The release to pin for a detected revision: the channel's release tarball when {@link
+   * #pinsLocalTree}, else the commit's GitHub archive.
    *
    * @param channel the channel the user named, else the current lock's; empty for neither
    */
-  public static ChannelRelease release(
+  public ChannelRelease release(
       WorkstationRevision workstation, Optional<String> channel, ChannelResolver resolver) {
     String revision = workstation.revision();
     boolean full = ChannelSpec.FULL_REVISION.matcher(revision).matches();
@@ -106,7 +134,41 @@ public final class WorkstationNixpkgs {
             .version()
             .map(version -> prefix + version)
             .orElse("github-" + revision.substring(0, 7));
-    return new ChannelRelease(channelName, release, revision, resolver.githubArchiveUrl(revision));
+    String url = pinsLocalTree(workstation, channel)
+        ? releaseTarballUrl(channelName, release)
+        : resolver.githubArchiveUrl(revision);
+    return new ChannelRelease(channelName, release, revision, url);
+  }
+
+  /**
+   * Adds the detected tree to the store as a tarball of it would unpack ({@code source}) and reports
+   * its hash, which is the hash of the channel's release tarball the tree came from.
+   */
+  public PrefetchResult addToStore(WorkstationRevision workstation) {
+    Path dir;
+    try {
+      dir = workstation.nixpkgsDir().toRealPath();
+    } catch (IOException e) {
+      throw NixshipException.failure("cannot read " + workstation.nixpkgsDir() + ": " + e.getMessage(), e);
+    }
+    String storePath = instantiate(List.of("--eval", "--read-write-mode", "--expr", ADD_TREE, "--argstr", "dir",
+        dir.toString())).strip().replaceAll("^\"|\"$", "");
+    ProcessResult hash = commands.runChecked("nix-store", List.of("--query", "--hash", storePath));
+    NixHash parsed = NixHash.parse(hash.stdout().strip())
+        .orElseThrow(() -> NixshipException.failure(
+            "nix-store --query --hash " + storePath + " printed '" + hash.stdout().strip() + "', not a sha256"));
+    return new PrefetchResult(parsed, storePath);
+  }
+
+  /**
+   * {@code <releases>/nixos/24.05/<release>/nixexprs.tar.xz} for {@code nixos-24.05}, {@code
+   * nixos/unstable/...} for {@code nixos-unstable}, {@code nixpkgs/<release>/...} for {@code
+   * nixpkgs-unstable}: where releases.nixos.org keeps each channel's releases.
+   */
+  String releaseTarballUrl(String channel, String release) {
+    String project = channel.startsWith("nixos-") ? "nixos" : "nixpkgs";
+    String directory = channel.equals("nixpkgs-unstable") ? project : project + "/" + channel.substring(project.length() + 1);
+    return releasesBase + "/" + directory + "/" + release + "/" + ChannelResolver.TARBALL;
   }
 
   private Path nixpkgsDir() {

@@ -103,7 +103,7 @@ class ChannelResolverTest {
   void malformedGitRevisionIsRefusedQuotingIt() {
     server.publish(CHANNEL, Revision.REV1);
     server.serve(
-        "/releases/" + CHANNEL + "/" + Revision.REV1.release() + "/git-revision", "b134951\n");
+        "/nixos/24.05/" + Revision.REV1.release() + "/git-revision", "b134951\n");
 
     assertThatThrownBy(() -> resolver.resolve(CHANNEL))
         .isInstanceOf(NixshipException.class)

@@ -1,11 +1,13 @@
 package io.nixship.nix.channel;
 
-import io.nixship.nix.Prefetcher;
-import io.nixship.nix.PrefetchResult;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nixship.NixshipException;
+import io.nixship.nix.NixException;
+import io.nixship.nix.NixFailureKind;
+import io.nixship.nix.PrefetchResult;
+import io.nixship.nix.Prefetcher;
 import io.nixship.config.NixHash;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.testsupport.ChannelServer;
@@ -25,7 +27,7 @@ class LockUpdaterTest {
 
   private final TestNixpkgs nixpkgs = TestNixpkgs.get();
   private final Prefetcher prefetcher = TestPrefetcher.offline();
-  private final LockUpdater updater = new LockUpdater(prefetcher);
+  private final LockUpdater updater = TestPrefetcher.updater();
   private ChannelServer server;
   private ChannelResolver resolver;
 
@@ -86,35 +88,35 @@ class LockUpdaterTest {
   }
 
   @Test
-  void theSameCommitFromAnotherSourceKeepsTheTarballAndTakesOnlyTheChannel() {
+  void switchingChannelAtTheSameCommitTakesTheNewChannelsReleaseUrlAndHash() {
+    server.publishGithubArchive(Revision.REV1);
     NixpkgsLock github =
-        new NixpkgsLock(
-            Optional.of("github:NixOS/nixpkgs/" + Revision.REV1.gitRevision()),
-            Optional.of("github-e8f1c4a"),
-            Optional.of(Revision.REV1.gitRevision()),
-            "https://github.com/NixOS/nixpkgs/archive/" + Revision.REV1.gitRevision() + ".tar.gz",
-            NixHash.parse(nixpkgs.sha256(Revision.REV1)).orElseThrow());
-    LockUpdater offline =
-        new LockUpdater(
-            url -> {
-              throw new AssertionError("no download expected: " + url);
-            });
+        updater.update(Optional.empty(), resolver.resolve("github:NixOS/nixpkgs/" + Revision.REV1.gitRevision())).lock();
+    server.publish(CHANNEL, Revision.REV1);
 
-    LockUpdate update =
-        offline.update(
-            Optional.of(github),
-            new ChannelRelease(
-                CHANNEL, Revision.REV1.release(), Revision.REV1.gitRevision(), "https://x/nixexprs.tar.xz"));
+    LockUpdate switched = updater.update(Optional.of(github), resolver.resolve(CHANNEL));
 
-    assertThat(update.changed()).isTrue();
-    assertThat(update.lock())
+    assertThat(switched.changed()).isTrue();
+    assertThat(switched.lock())
         .isEqualTo(
             new NixpkgsLock(
                 Optional.of(CHANNEL),
-                github.release(),
-                github.revision(),
-                github.url(),
-                github.sha256()));
+                Optional.of(Revision.REV1.release()),
+                Optional.of(Revision.REV1.gitRevision()),
+                server.tarballUrl(CHANNEL, Revision.REV1),
+                NixHash.parse(nixpkgs.sha256(Revision.REV1)).orElseThrow()));
+    assertThat(server.requests(server.tarballPath(CHANNEL, Revision.REV1))).isEqualTo(1);
+  }
+
+  @Test
+  void aReleaseThatNeedsANewerNixIsRefusedBeforeItIsPinned() {
+    TestNixpkgs.Tarball needsNewer = nixpkgs.needingNix("99.0");
+    server.publish(CHANNEL, "nixos-24.05.1003.0123456789ab", "0123456789abcdef0123456789abcdef01234567",
+        needsNewer.path());
+
+    assertThatThrownBy(() -> updater.update(Optional.empty(), resolver.resolve(CHANNEL)))
+        .isInstanceOfSatisfying(NixException.class, e -> assertThat(e.kind()).isEqualTo(NixFailureKind.NIX_TOO_OLD))
+        .hasMessageStartingWith("nixpkgs nixos-24.05.1003.0123456789ab needs Nix >= 99.0; this machine has Nix ");
   }
 
   @Test
@@ -168,7 +170,7 @@ class LockUpdaterTest {
 
   @Test
   void missingTarballFailsNamingTheUrl() {
-    String url = server.url() + "/releases/nixos-24.05/gone/nixexprs.tar.xz";
+    String url = server.url() + "/nixos/24.05/gone/nixexprs.tar.xz";
 
     assertThatThrownBy(() -> prefetcher.prefetch(url))
         .isInstanceOf(NixshipException.class)

@@ -33,7 +33,7 @@ class NixpkgsPinnerTest {
     pinner =
         new NixpkgsPinner(
             new ChannelResolver(new JdkChannelHttp(), server.url(), server.url()),
-            new LockUpdater(TestPrefetcher.offline()));
+            TestPrefetcher.updater());
   }
 
   @AfterEach

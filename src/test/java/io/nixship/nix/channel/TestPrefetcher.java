@@ -1,6 +1,7 @@
 package io.nixship.nix.channel;
 
 import io.nixship.nix.NixSettings;
+import io.nixship.nix.NixVersionCheck;
 import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.Prefetcher;
 import io.nixship.nix.SystemProcessRunner;
@@ -15,9 +16,15 @@ final class TestPrefetcher {
     return new NixpkgsFetcher(new SystemProcessRunner(), settings(Map.of()));
   }
 
+  /** Downloads with {@link #offline()} and refuses what this machine's Nix is too old for. */
+  static LockUpdater updater() {
+    NixVersionCheck versions = new NixVersionCheck(new SystemProcessRunner(), settings(Map.of()));
+    return new LockUpdater(offline(), versions::require);
+  }
+
   /** Workstation detection with {@code extra} (e.g. NIX_PATH) on top of this JVM's PATH and HOME. */
   static WorkstationNixpkgs workstation(Map<String, String> extra) {
-    return new WorkstationNixpkgs(new SystemProcessRunner(), settings(extra));
+    return new WorkstationNixpkgs(new SystemProcessRunner(), settings(extra), WorkstationNixpkgs.DEFAULT_RELEASES_BASE);
   }
 
   private static NixSettings settings(Map<String, String> extra) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nixship.NixshipException;
+import io.nixship.nix.NixSettings;
+import io.nixship.nix.SystemProcessRunner;
 import io.nixship.testsupport.ChannelServer;
 import io.nixship.testsupport.TestNixpkgs;
 import io.nixship.testsupport.TestNixpkgs.Revision;
@@ -37,30 +39,44 @@ class WorkstationNixpkgsTest {
   }
 
   @Test
-  void pinsTheWorkstationCommitThroughItsArchiveOnTheCurrentChannel() throws IOException {
-    Path nixpkgs = channelTree("nixos");
-    Files.writeString(nixpkgs.resolve(".git-revision"), REV2 + "\n");
-    Files.writeString(nixpkgs.resolve(".version"), "24.05");
-    Files.writeString(nixpkgs.resolve(".version-suffix"), ".1002.5b3d9e0f1a2c");
+  void aChannelTreeIsPinnedFromDiskAtItsReleaseTarballWhichUnpacksToTheSameHash() {
+    Path channelTree = TestNixpkgs.get().unpackedDir(Revision.REV2);
     try (ChannelServer server = ChannelServer.start()) {
-      server.publishGithubArchive(Revision.REV2);
       ChannelResolver resolver = new ChannelResolver(new JdkChannelHttp(), server.url(), server.url());
+      WorkstationNixpkgs workstation = new WorkstationNixpkgs(new SystemProcessRunner(),
+          NixSettings.fromHost(Map.of("PATH", System.getenv("PATH"), "NIX_PATH", "nixpkgs=" + channelTree),
+              line -> {}).withOffline(true), server.url());
+      WorkstationRevision detected = workstation.detect();
 
-      ChannelRelease release =
-          WorkstationNixpkgs.release(
-              workstation(nixpkgs).detect(), Optional.of(TestNixpkgs.CHANNEL), resolver);
-      LockUpdate update = new LockUpdater(TestPrefetcher.offline()).update(Optional.empty(), release);
+      ChannelRelease release = workstation.release(detected, Optional.of(TestNixpkgs.CHANNEL), resolver);
+      LockUpdate update = TestPrefetcher.updater()
+          .update(Optional.empty(), release, () -> workstation.addToStore(detected));
 
       assertThat(release)
-          .isEqualTo(
-              new ChannelRelease(
-                  TestNixpkgs.CHANNEL,
-                  Revision.REV2.release(),
-                  REV2,
-                  server.url() + ChannelServer.githubArchivePath(REV2)));
-      assertThat(update.lock().revision()).contains(REV2);
+          .isEqualTo(new ChannelRelease(TestNixpkgs.CHANNEL, Revision.REV2.release(), REV2,
+              server.tarballUrl(TestNixpkgs.CHANNEL, Revision.REV2)));
       assertThat(update.lock().sha256().base32()).isEqualTo(TestNixpkgs.get().sha256(Revision.REV2));
+      assertThat(update.fetched().orElseThrow().storePath()).endsWith("-source");
+      assertThat(server.requests(server.tarballPath(TestNixpkgs.CHANNEL, Revision.REV2))).isZero();
+
+      // What CI does with the lock: download the URL and compare the unpacked tree's hash.
+      server.publish(TestNixpkgs.CHANNEL, Revision.REV2);
+      assertThat(TestPrefetcher.offline().prefetch(update.lock().url()).hash()).isEqualTo(update.lock().sha256());
     }
+  }
+
+  @Test
+  void releaseTarballsFollowTheReleaseServersLayout() {
+    WorkstationNixpkgs workstation = TestPrefetcher.workstation(Map.of());
+
+    assertThat(workstation.releaseTarballUrl("nixos-24.05", "nixos-24.05.7376.b134951a4c9f"))
+        .isEqualTo("https://releases.nixos.org/nixos/24.05/nixos-24.05.7376.b134951a4c9f/nixexprs.tar.xz");
+    assertThat(workstation.releaseTarballUrl("nixos-24.05-small", "nixos-24.05.7376.b134951a4c9f"))
+        .isEqualTo("https://releases.nixos.org/nixos/24.05-small/nixos-24.05.7376.b134951a4c9f/nixexprs.tar.xz");
+    assertThat(workstation.releaseTarballUrl("nixos-unstable", "nixos-24.11pre712431.a0f3e10d9435"))
+        .isEqualTo("https://releases.nixos.org/nixos/unstable/nixos-24.11pre712431.a0f3e10d9435/nixexprs.tar.xz");
+    assertThat(workstation.releaseTarballUrl("nixpkgs-unstable", "nixpkgs-24.11pre670565.ae815cee91b4"))
+        .isEqualTo("https://releases.nixos.org/nixpkgs/nixpkgs-24.11pre670565.ae815cee91b4/nixexprs.tar.xz");
   }
 
   @Test
@@ -69,7 +85,7 @@ class WorkstationNixpkgsTest {
     Files.writeString(nixpkgs.resolve(".git-revision"), REV2);
 
     ChannelRelease release =
-        WorkstationNixpkgs.release(workstation(nixpkgs).detect(), Optional.empty(), ChannelResolver.standard());
+        workstation(nixpkgs).release(workstation(nixpkgs).detect(), Optional.empty(), ChannelResolver.standard());
 
     assertThat(release)
         .isEqualTo(
@@ -90,13 +106,13 @@ class WorkstationNixpkgsTest {
     assertThat(detected.revision()).isEqualTo("b134951a4c9f");
     assertThat(detected.source()).isEqualTo("svn-revision");
     assertThatThrownBy(
-            () -> WorkstationNixpkgs.release(detected, Optional.empty(), ChannelResolver.standard()))
+            () -> workstation(nixpkgs).release(detected, Optional.empty(), ChannelResolver.standard()))
         .isInstanceOf(NixshipException.class)
         .hasMessageEndingWith(
             "names only the abbreviated commit b134951a4c9f (from svn-revision); name the channel"
                 + " it follows with --channel");
     assertThat(
-            WorkstationNixpkgs.release(detected, Optional.of("nixos-24.05"), ChannelResolver.standard())
+            workstation(nixpkgs).release(detected, Optional.of("nixos-24.05"), ChannelResolver.standard())
                 .tarballUrl())
         .isEqualTo("https://github.com/NixOS/nixpkgs/archive/b134951a4c9f.tar.gz");
   }
@@ -113,7 +129,7 @@ class WorkstationNixpkgsTest {
     assertThat(detected.revision()).isEqualTo("a0f3e10d9435");
     assertThat(detected.version()).contains("24.11pre712431.a0f3e10d9435");
     assertThat(
-            WorkstationNixpkgs.release(detected, Optional.of("nixos-unstable"), ChannelResolver.standard())
+            workstation(nixpkgs).release(detected, Optional.of("nixos-unstable"), ChannelResolver.standard())
                 .release())
         .isEqualTo("nixos-24.11pre712431.a0f3e10d9435");
   }
