@@ -6,9 +6,11 @@ import io.nixship.config.NixpkgsLock;
 import io.nixship.testsupport.ChannelServer;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
+import io.nixship.testsupport.TestNixpkgs;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +42,30 @@ class UpdateChannelErrorsTest {
       assertThat(result.exitCode()).isEqualTo(2);
       assertThat(result.err()).contains("no nixship.lock at commit", "nixship lock --channel");
       assertThat(channels.requests("/" + UpdateChannelHarness.CHANNEL)).isZero();
+    }
+  }
+
+  @Test
+  void aReleaseNeedingANewerNixIsRefusedBeforeAnythingIsBuilt() {
+    ExampleProject project = ExampleProject.create(dir.resolve("project"), Revision.REV1);
+    TestNixpkgs.Tarball needsNewer = TestNixpkgs.get().needingNix("99.0");
+    String release = "nixos-24.05.1003.0123456789ab";
+
+    try (ChannelServer channels = ChannelServer.start()) {
+      channels.publish(UpdateChannelHarness.CHANNEL, release, "0123456789abcdef0123456789abcdef01234567",
+          needsNewer.path());
+      CliRun.Result result = CliRun.offline(project.dir(), home)
+          .run("update-channel", "--dry-run", "--channel", UpdateChannelHarness.CHANNEL,
+              "--channel-url=" + channels.url(), "--github-url=" + channels.url());
+
+      assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+      List<String> errors = result.err().lines().filter(line -> line.startsWith("nixship: error:")).toList();
+      assertThat(errors).hasSize(1);
+      assertThat(errors.get(0))
+          .startsWith("nixship: error: nixpkgs " + release + " needs Nix >= 99.0; this machine has Nix ")
+          .endsWith(": upgrade Nix to 99.0 or later (e.g. Debian 13's nix-bin), or pin a release this Nix can"
+              + " evaluate with 'nixship lock --channel NAME'");
+      assertThat(result.err()).doesNotContain("building ").doesNotContain("evaluation failed");
     }
   }
 }

@@ -111,6 +111,27 @@ class NixFailuresTest {
   }
 
   @Test
+  void aNixpkgsNeedingANewerNixNamesBothVersionsInsteadOfAnEvaluationError() {
+    ExampleProject project = TinyProject.create(tmp.resolve("p"), "");
+    TestNixpkgs.Tarball needsNewer = TestNixpkgs.get().needingNix("99.0");
+    String release = "nixos-25.11.1.0123456789ab";
+    project.write("nixship.lock", "channel: nixos-25.11\nrelease: " + release + "\nurl: "
+        + needsNewer.path().toUri() + "\nsha256: " + needsNewer.sha256() + "\n");
+    project.commitAll("pin a nixpkgs that needs Nix 99.0");
+
+    CliRun.Result result = build(project, tmp.resolve("out"));
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    String error = result.err().strip().lines().reduce((a, b) -> b).orElseThrow();
+    assertThat(error).startsWith("nixship: error: nixpkgs " + release + " (nixship.lock) needs Nix >= 99.0;"
+            + " this machine has Nix ")
+        .endsWith(": upgrade Nix to 99.0 or later (e.g. Debian 13's nix-bin), or pin a release this Nix can"
+            + " evaluate with 'nixship lock --channel NAME'");
+    assertThat(result.err()).doesNotContain("evaluation failed");
+    assertThat(tmp.resolve("out")).doesNotExist();
+  }
+
+  @Test
   void closureOverTheLimitFailsBeforeAnyImageIsWritten() {
     ExampleProject project = TinyProject.create(tmp.resolve("p"),
         "/bin/dd if=/dev/zero of=\"$out/ballast\" bs=1024 count=64 2>/dev/null\n");

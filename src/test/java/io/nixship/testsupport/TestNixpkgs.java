@@ -250,7 +250,12 @@ public final class TestNixpkgs {
   }
 
   private static String prefetch(Path tarball) {
-    return Processes.run(List.of("nix-prefetch-url", "--unpack", tarball.toUri().toString()), Map.of()).strip();
+    return prefetch(tarball.toUri().toString());
+  }
+
+  /** What {@code nix-prefetch-url --unpack URL} reports, as a machine without the tree would check a lock. */
+  public static String prefetch(String url) {
+    return Processes.run(List.of("nix-prefetch-url", "--unpack", url), Map.of()).strip();
   }
 
   /** The tarball's single top directory, like a channel's {@code nixpkgs-24.05...}. */
