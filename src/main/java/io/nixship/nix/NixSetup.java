@@ -84,7 +84,8 @@ final class NixSetup {
       return Optional.of(unwritable(denied.group(1), denied.group(2)));
     }
     Matcher sandbox = SANDBOX_START.matcher(message);
-    if (sandbox.find() && NOT_PERMITTED.matcher(message).find()) {
+    if (message.startsWith("unable to start build process")
+        || sandbox.find() && NOT_PERMITTED.matcher(message).find()) {
       return Optional.of("Nix set-up: the build sandbox cannot start here (" + message + "): allow user"
           + " namespaces (or run with the privileges Nix needs), or set sandbox = false in " + conf
           + " (containers usually cannot sandbox)");
