@@ -1,5 +1,6 @@
 package io.nixship.nix;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,7 +34,7 @@ final class NixVersions {
     boolean xNumber = isNumber(x);
     boolean yNumber = isNumber(y);
     if (xNumber && yNumber) {
-      return new java.math.BigInteger(x).compareTo(new java.math.BigInteger(y)) < 0;
+      return new BigInteger(x).compareTo(new BigInteger(y)) < 0;
     }
     if (x.isEmpty() && yNumber) {
       return true;
