@@ -56,9 +56,10 @@ class PackagedReleaseIT {
     assertThat(updated.path("image").asText()).contains(":git-" + secondCommit.substring(0, 7) + "@sha256:");
     assertThat(harness.remoteCommit(BRANCH).getParent(0).getName()).isEqualTo(secondCommit);
     github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
+    // github-api edits one field per request.
+    github.verify(1, patchRequestedFor(urlPathEqualTo(PULLS + "/12")).withRequestBody(matchingJsonPath("$.title",
+        equalTo("nixship: update acme/imgproxy-lite to imgproxy-lite:git-" + secondCommit.substring(0, 7)))));
     github.verify(1, patchRequestedFor(urlPathEqualTo(PULLS + "/12"))
-        .withRequestBody(matchingJsonPath("$.title",
-            equalTo("nixship: update acme/imgproxy-lite to imgproxy-lite:git-" + secondCommit.substring(0, 7))))
         .withRequestBody(matchingJsonPath("$.body", containing(updated.path("image").asText()))));
     assertThat(first.all() + second.all()).doesNotContain(ReleaseHarness.TOKEN);
   }
