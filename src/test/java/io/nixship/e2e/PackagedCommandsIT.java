@@ -14,6 +14,7 @@ import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class PackagedCommandsIT {
   @Test
   void buildPushesToTheRegistryAndPrintsTheImageByDigest() {
     PackagedRuns.assertSucceeded(pushed);
-    assertThat(pushed.out()).matches(registry.host().replace(".", "\\.") + "/acme/app:rev1@sha256:[0-9a-f]{64}\n");
+    assertThat(pushed.out()).matches(Pattern.quote(registry.host() + "/acme/app:rev1@") + "sha256:[0-9a-f]{64}\n");
     assertThat(registry.requests()).anyMatch(r -> r.method().equals("PUT")
         && r.path().equals("/v2/acme/app/manifests/rev1") && r.status() == 201);
   }
