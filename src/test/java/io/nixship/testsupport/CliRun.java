@@ -66,6 +66,10 @@ public final class CliRun {
     return Map.copyOf(env);
   }
 
+  public Path workingDir() {
+    return workingDir;
+  }
+
   public Result run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
