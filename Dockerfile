@@ -1,13 +1,16 @@
 # syntax=docker/dockerfile:1
 # The nixship GitHub Action image (action.yml: runs.image): Nix, a Java runtime, git and nixship.jar,
-# nothing else. The base image is pinned by digest in both stages; Dependabot (package-ecosystem
-# "docker") or Renovate must refresh these digests, and the two FROM lines must stay identical.
+# nothing else. Debian 13 (trixie): its Nix (2.26) evaluates current nixpkgs, which needs Nix 2.18 or
+# newer. The base is pinned by digest, once, for both stages; Dependabot (package-ecosystem "docker")
+# or Renovate must refresh it. BASE is an argument only so that a build without registry access can
+# substitute a local Debian 13 (.ci/action-image); GitHub builds and the release use the default.
 # The reproducible way to build the same image is default.nix (`nixship build` on this repository).
+ARG BASE=debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f
 
-# Build stage: the same pinned base, with a JDK and Maven from Debian.
-FROM debian:bookworm-slim@sha256:4b50eb66f977b4062683ff434ef18ac191da862dbe966961bc11990cf5791a8d AS build
+# Build stage: the same pinned base, with a JDK and Maven from Debian (the pom compiles for release 17).
+FROM ${BASE} AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven \
+ && apt-get install -y --no-install-recommends openjdk-21-jdk-headless maven \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pom.xml ./
@@ -15,15 +18,17 @@ COPY src ./src
 RUN mvn -B -q package -DskipTests
 
 # Runtime stage.
-FROM debian:bookworm-slim@sha256:4b50eb66f977b4062683ff434ef18ac191da862dbe966961bc11990cf5791a8d
+FROM ${BASE}
 # nix-bin without its recommended nix-setup-systemd: single-user Nix, no daemon. The JRE's postinst
 # expects the man directory that the slim image leaves out.
 RUN mkdir -p /usr/share/man/man1 \
  && apt-get update \
- && apt-get install -y --no-install-recommends nix-bin openjdk-17-jre-headless git ca-certificates \
+ && apt-get install -y --no-install-recommends nix-bin openjdk-21-jre-headless git ca-certificates \
  && rm -rf /var/lib/apt/lists/*
-# Containers cannot set up Nix's sandbox, and single-user root builds need no build users.
-RUN printf '%s\n' 'sandbox = false' 'build-users-group =' > /etc/nix/nix.conf \
+# Containers cannot set up Nix's sandbox, and single-user root builds need no build users. Debian's
+# nix-bin ships no /etc/nix.
+RUN mkdir -p /etc/nix \
+ && printf '%s\n' 'sandbox = false' 'build-users-group =' > /etc/nix/nix.conf \
  && mkdir -p /nix/store /nix/var/nix \
  && git config --system --add safe.directory '*'
 # GitHub runs container actions as the image's user with the workspace (owned by the runner's user)

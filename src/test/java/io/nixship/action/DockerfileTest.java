@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,13 +18,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The checks hadolint would make that matter here (hadolint is not packaged for Debian 12, and there
- * is no Docker engine to build the image): pinned bases, no piped installers, the intended user and
- * home, the packages the image is meant to hold and nothing else.
+ * The checks hadolint would make that matter here (hadolint is not packaged for Debian 12): pinned
+ * bases, no piped installers, the intended user and home, the packages the image is meant to hold
+ * and nothing else. ActionImageIT builds and runs the image itself.
  */
 class DockerfileTest {
   private static final Pattern FROM = Pattern.compile("(?i)^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?\\s*$");
+  private static final Pattern ARG = Pattern.compile("(?i)^ARG\\s+(\\w+)=(\\S+)$");
   private static final Pattern DIGEST_PINNED = Pattern.compile("[a-z0-9./_-]+(:[\\w.-]+)?@sha256:[0-9a-f]{64}");
+  private static final Pattern JDK = Pattern.compile("openjdk-(\\d+)-(jdk|jre)-headless");
 
   private static List<String> instructions;
 
@@ -48,21 +52,49 @@ class DockerfileTest {
     return instructions.stream().filter(i -> i.toUpperCase().startsWith(keyword + " ")).toList();
   }
 
+  /** The defaults of the arguments declared before the first FROM, which FROM lines may use. */
+  private static Map<String, String> baseArguments() {
+    Map<String, String> arguments = new HashMap<>();
+    for (String instruction : instructions) {
+      if (instruction.toUpperCase().startsWith("FROM ")) {
+        break;
+      }
+      Matcher m = ARG.matcher(instruction);
+      if (m.matches()) {
+        arguments.put(m.group(1), m.group(2));
+      }
+    }
+    return arguments;
+  }
+
+  private static String resolved(String image, Map<String, String> arguments) {
+    Matcher reference = Pattern.compile("^\\$\\{(\\w+)}$").matcher(image);
+    return reference.matches() && arguments.containsKey(reference.group(1)) ? arguments.get(reference.group(1)) : image;
+  }
+
   @Test
   void everyBaseImageIsPinnedByDigestOrIsAnEarlierStage() {
+    Map<String, String> arguments = baseArguments();
     Set<String> stages = new HashSet<>();
     List<String> froms = named("FROM");
     assertThat(froms).hasSize(2);
     for (String from : froms) {
       Matcher m = FROM.matcher(from);
       assertThat(m.matches()).as(from).isTrue();
-      assertThat(stages.contains(m.group(1)) || DIGEST_PINNED.matcher(m.group(1)).matches())
+      String base = resolved(m.group(1), arguments);
+      assertThat(stages.contains(base) || DIGEST_PINNED.matcher(base).matches())
           .as("%s names its base by digest", from).isTrue();
       if (m.group(2) != null) {
         stages.add(m.group(2));
       }
     }
     assertThat(froms.get(0).split(" ")[1]).as("both stages on the same base").isEqualTo(froms.get(1).split(" ")[1]);
+  }
+
+  @Test
+  void theBaseIsDebian13WhoseNixEvaluatesCurrentNixpkgs() {
+    String base = resolved(FROM.matcher(named("FROM").get(0)).replaceFirst("$1"), baseArguments());
+    assertThat(base).startsWith("debian:trixie-slim@sha256:");
   }
 
   @Test
@@ -91,11 +123,17 @@ class DockerfileTest {
   void theRuntimeHoldsNixJavaGitAndCertificatesOnlyWithSingleUserNixUnsandboxed() {
     List<String> installs = instructions.stream().filter(i -> i.contains("apt-get install")).toList();
     assertThat(installs).hasSize(2);
-    assertThat(packages(installs.get(0))).containsExactlyInAnyOrder("openjdk-17-jdk-headless", "maven");
-    assertThat(packages(installs.get(1)))
-        .containsExactlyInAnyOrder("nix-bin", "openjdk-17-jre-headless", "git", "ca-certificates");
+    String jdk = packages(installs.get(0)).stream().filter(p -> JDK.matcher(p).matches()).findFirst().orElseThrow();
+    Matcher version = JDK.matcher(jdk);
+    assertThat(version.matches()).isTrue();
+    assertThat(Integer.parseInt(version.group(1))).as("the pom compiles for release 17").isGreaterThanOrEqualTo(17);
+    assertThat(packages(installs.get(0))).containsExactlyInAnyOrder("openjdk-" + version.group(1) + "-jdk-headless", "maven");
+    assertThat(packages(installs.get(1))).as("the runtime JVM is the build's, so its archive matches")
+        .containsExactlyInAnyOrder("nix-bin", "openjdk-" + version.group(1) + "-jre-headless", "git", "ca-certificates");
     assertThat(installs).allSatisfy(i -> assertThat(i).contains("--no-install-recommends", "rm -rf /var/lib/apt/lists/*"));
-    assertThat(instructions).anySatisfy(i -> assertThat(i).contains("'sandbox = false'", "/etc/nix/nix.conf"));
+    // Debian's nix-bin ships no /etc/nix: the directory is made before nix.conf is written.
+    assertThat(instructions).anySatisfy(i -> assertThat(i).contains("'sandbox = false'", "/etc/nix/nix.conf")
+        .containsPattern("mkdir -p /etc/nix .*> /etc/nix/nix.conf"));
   }
 
   @Test
