@@ -26,7 +26,7 @@ import picocli.CommandLine.Model.OptionSpec;
 final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
   /** Inputs that are the default of the option with the same long name. */
   static final List<String> OPTION_INPUTS =
-      List.of("image", "manifests", "channel", "registry-username", "dry-run", "max-layers");
+      List.of("image", "manifests", "channel", "channel-url", "registry-username", "dry-run", "max-layers");
 
   /** The path of the project's .nixship.yaml: the default of {@code --config}, else its directory is {@code --dir}. */
   static final String CONFIG = "config";
@@ -43,7 +43,7 @@ final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
 
   /** Every input action.yml declares, in its order. */
   static final List<String> ALL_INPUTS =
-      List.of(COMMAND, CONFIG, "image", "manifests", "channel", REGISTRY, "registry-username",
+      List.of(COMMAND, CONFIG, "image", "manifests", "channel", "channel-url", REGISTRY, "registry-username",
           REGISTRY_PASSWORD, GITHUB_TOKEN, "dry-run", "max-layers");
 
   private static final String CONFIG_FILE_NAME = ".nixship.yaml";

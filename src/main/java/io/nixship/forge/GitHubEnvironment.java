@@ -22,6 +22,7 @@ public record GitHubEnvironment(
     String token,
     Path outputFile,
     Path stepSummaryFile,
+    Path workspace,
     Path runnerTemp) {
 
   public static final String DEFAULT_API_URL = "https://api.github.com";
@@ -40,6 +41,7 @@ public record GitHubEnvironment(
         value(env, "GITHUB_TOKEN"),
         path(env, "GITHUB_OUTPUT"),
         path(env, "GITHUB_STEP_SUMMARY"),
+        path(env, "GITHUB_WORKSPACE"),
         path(env, "RUNNER_TEMP"));
   }
 
