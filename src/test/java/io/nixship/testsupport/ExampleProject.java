@@ -31,12 +31,17 @@ public final class ExampleProject {
 
   /** Copies the example into {@code dir}, pins {@code revision}, and commits everything. */
   public static ExampleProject create(Path dir, TestNixpkgs.Revision revision) {
+    return create(dir, TestNixpkgs.get().lockYaml(revision), "example at " + revision.label());
+  }
+
+  /** Copies the example into {@code dir} with {@code lockYaml} as its nixship.lock, and commits everything. */
+  public static ExampleProject create(Path dir, String lockYaml, String message) {
     try {
       copyTree(SOURCE, dir);
-      Files.writeString(dir.resolve("nixship.lock"), TestNixpkgs.get().lockYaml(revision));
+      Files.writeString(dir.resolve("nixship.lock"), lockYaml);
       Git git = Git.init().setDirectory(dir.toFile()).setInitialBranch("main").call();
       ExampleProject project = new ExampleProject(dir, git);
-      project.commitAll("example at " + revision.label());
+      project.commitAll(message);
       return project;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
