@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The checks hadolint would make that matter here (hadolint is not packaged for Debian 12): pinned
  * bases, no piped installers, the intended user and home, the packages the image is meant to hold
- * and nothing else. ActionImageIT builds and runs the image itself.
+ * and nothing else. ActionImageIT runs the image that .ci/action-image builds.
  */
 class DockerfileTest {
   private static final Pattern FROM = Pattern.compile("(?i)^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?\\s*$");
