@@ -18,7 +18,6 @@ final class ConfigReader {
   private static final Pattern PORT = Pattern.compile("(\\d{1,5})(?:/(tcp|udp|sctp))?");
   private static final Pattern SIZE =
       Pattern.compile("(\\d+)\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?", Pattern.CASE_INSENSITIVE);
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,6})\\s*([smh])", Pattern.CASE_INSENSITIVE);
   private static final int LAYER_CAP_LIMIT = 125;
 
   private ConfigReader() {}
@@ -137,16 +136,8 @@ final class ConfigReader {
   }
 
   private static Duration duration(Located at, String field, String value) {
-    Matcher m = DURATION.matcher(value.trim());
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw at.error(field, field + ": '" + value + "' is not a duration like 90s, 30m or 2h");
-    }
-    long number = Long.parseLong(m.group(1));
-    return switch (m.group(2).toLowerCase(Locale.ROOT)) {
-      case "s" -> Duration.ofSeconds(number);
-      case "m" -> Duration.ofMinutes(number);
-      default -> Duration.ofHours(number);
-    };
+    return DurationText.parse(value)
+        .orElseThrow(() -> at.error(field, field + ": '" + value + "' is not a duration like 90s, 30m or 2h"));
   }
 
   private static Map<String, String> environment(Located at, String field, Map<String, String> raw) {
