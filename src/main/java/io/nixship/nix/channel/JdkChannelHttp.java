@@ -1,18 +1,29 @@
 package io.nixship.nix.channel;
 
 import io.nixship.NixshipException;
+import io.nixship.config.DurationText;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /** {@link ChannelHttp} over the JDK client; redirects are left to the caller, which reads them. */
 public final class JdkChannelHttp implements ChannelHttp {
   /** Channel answers are a redirect or a one-line file; more than this is not a channel server. */
   private static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
 
   private final HttpClient client;
 
@@ -20,14 +31,14 @@ public final class JdkChannelHttp implements ChannelHttp {
     this.client =
         HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(30))
+            .connectTimeout(CONNECT_TIMEOUT)
             .build();
   }
 
   @Override
   public Response get(URI uri) {
     HttpRequest request =
-        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build();
+        HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT).GET().build();
     try {
       HttpResponse<InputStream> response =
           client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -38,10 +49,56 @@ public final class JdkChannelHttp implements ChannelHttp {
       return new Response(
           response.statusCode(), response.headers().firstValue("Location"), body);
     } catch (IOException e) {
-      throw NixshipException.failure("cannot reach " + uri + ": " + e.getMessage(), e);
+      throw NixshipException.failure(
+          "cannot reach " + uri + ": " + reason(e) + "; check the network and --channel-url", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw NixshipException.failure("interrupted while fetching " + uri, e);
     }
+  }
+
+  /**
+   * Why a request failed, in words. java.net.http reports a refused connection and an unresolvable
+   * host as a {@link ConnectException} without a message, so the cause chain is what says which.
+   */
+  static String reason(IOException failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
+        return "the host name does not resolve";
+      }
+      if (cause instanceof HttpConnectTimeoutException) {
+        return "no connection within " + DurationText.format(CONNECT_TIMEOUT);
+      }
+      if (cause instanceof HttpTimeoutException) {
+        return "connected, but no answer within " + DurationText.format(ANSWER_TIMEOUT);
+      }
+      if (cause instanceof SSLException tls) {
+        return tlsReason(tls);
+      }
+    }
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ConnectException) {
+        return Optional.ofNullable(cause.getMessage())
+            .filter(message -> !message.isBlank())
+            .orElse("connection refused, or the host is unreachable");
+      }
+    }
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage().replaceAll("\\s+", " ");
+      }
+    }
+    return failure.getClass().getSimpleName();
+  }
+
+  private static String tlsReason(SSLException tls) {
+    String message = String.valueOf(tls.getMessage());
+    if (message.contains("plaintext connection")) {
+      return "TLS handshake failed: the server answered in plain HTTP (use an http:// URL if it has no TLS)";
+    }
+    if (message.contains("PKIX") || message.contains("certificate")) {
+      return "TLS handshake failed: the server's certificate is not trusted (" + message + ")";
+    }
+    return "TLS failed: " + message;
   }
 }
