@@ -45,6 +45,11 @@ public final class NixBuilder {
         nix.run("nix-build", args, env, Optional.of(request.sourceDirectory()));
     List<String> tail = result.stderrTail();
     if (result.exitCode() != 0) {
+      Optional<DownloadFailure> download = DownloadFailure.in(tail);
+      if (download.isPresent()) {
+        // Before the build and evaluation checks: a failed fetch shows as either, and is neither.
+        throw new NixException(NixFailureKind.FETCH_FAILED, download.get().describe(shown), tail);
+      }
       if (NixOutput.isBuildFailure(tail)) {
         String what = NixOutput.firstBuildError(tail).orElse("a builder failed");
         throw new NixException(

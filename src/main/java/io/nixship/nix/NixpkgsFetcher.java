@@ -40,7 +40,7 @@ public final class NixpkgsFetcher implements Prefetcher {
       versions.require(expected, release);
       return new NixpkgsSource(expected, false);
     }
-    PrefetchResult fetched = prefetch(url);
+    PrefetchResult fetched = prefetch(url, "the nixpkgs of " + lockFileName);
     if (!fetched.hash().equals(lock.sha256())) {
       throw new NixException(
           NixFailureKind.HASH_MISMATCH,
@@ -62,16 +62,25 @@ public final class NixpkgsFetcher implements Prefetcher {
   /** Downloads and unpacks {@code url} into the store and reports its hash (for pinning a new lock). */
   @Override
   public PrefetchResult prefetch(String url) {
+    return prefetch(url, "nixpkgs");
+  }
+
+  private PrefetchResult prefetch(String url, String neededBy) {
     ProcessResult result =
         nix.run(
             "nix-prefetch-url",
             List.of("--unpack", "--type", "sha256", "--print-path", "--name", STORE_NAME, url));
     List<String> lines = result.stdout().lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
     if (!result.succeeded() || lines.size() != 2) {
+      String reason =
+          DownloadFailure.in(result.stderrTail())
+              .map(download -> download.describe(neededBy))
+              .orElseGet(
+                  () -> "cannot fetch nixpkgs from " + url
+                      + NixOutput.lastError(result.stderrTail()).map(error -> ": " + error).orElse(""));
       throw new NixException(
           NixFailureKind.FETCH_FAILED,
-          "cannot fetch nixpkgs from " + url
-              + NixOutput.lastError(result.stderrTail()).map(reason -> ": " + reason).orElse(""),
+          reason,
           result.stderrTail());
     }
     NixHash hash =
