@@ -1,5 +1,6 @@
 package io.nixship.nix;
 
+import io.nixship.config.DurationText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,24 +41,30 @@ public final class NixCommands {
     List<String> argv = new ArrayList<>();
     argv.add(settings.program(program));
     argv.addAll(args);
-    ProcessSpec spec =
-        new ProcessSpec(
-            argv,
-            settings.childEnvironment(extraEnvironment),
-            directory,
-            settings.timeout(),
-            log,
-            NixSettings.TAIL_LINES);
     ProcessResult result;
-    try {
+    Optional<String> lastActivity;
+    try (QuietNotices quiet =
+        QuietNotices.start(
+            program, initialActivity(program, args), settings.quietNotice(), settings.timeout(), log, settings.log())) {
+      ProcessSpec spec =
+          new ProcessSpec(
+              argv,
+              settings.childEnvironment(extraEnvironment),
+              directory,
+              settings.timeout(),
+              quiet::line,
+              NixSettings.TAIL_LINES);
       result = runner.run(spec);
+      lastActivity = quiet.activity();
     } catch (ProgramNotFoundException e) {
       throw new NixException(NixFailureKind.NOT_INSTALLED, notInstalled(program), List.of());
     }
     if (result.timedOut()) {
       throw new NixException(
           NixFailureKind.TIMEOUT,
-          program + " timed out after " + settings.timeout() + " and was stopped",
+          program + " was stopped at its time limit of " + DurationText.format(settings.timeout())
+              + lastActivity.map(doing -> " while " + doing).orElse("")
+              + "; raise nix.timeout in .nixship.yaml if it needs longer",
           result.stderrTail());
     }
     if (!result.succeeded()) {
@@ -76,6 +83,13 @@ public final class NixCommands {
             + " directory holding Nix's programs, or unset it to use PATH")
         .orElse(program + " not found on PATH: install Nix (Debian and Ubuntu: apt-get install nix-bin;"
             + " elsewhere https://nixos.org/download) and put its bin directory on PATH");
+  }
+
+  /** What a command does before it prints anything: a download names its URL as the last argument. */
+  private static Optional<String> initialActivity(String program, List<String> args) {
+    return program.equals("nix-prefetch-url") && !args.isEmpty()
+        ? Optional.of("downloading '" + args.get(args.size() - 1) + "'")
+        : Optional.empty();
   }
 
   ProcessResult run(String program, List<String> args) {

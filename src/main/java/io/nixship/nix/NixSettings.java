@@ -1,5 +1,7 @@
 package io.nixship.nix;
 
+import io.nixship.NixshipException;
+import io.nixship.config.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -21,6 +23,8 @@ public record NixSettings(
     Consumer<String> log) {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(2);
   public static final int TAIL_LINES = 25;
+  static final String QUIET_NOTICE_VARIABLE = "NIXSHIP_NIX_QUIET_NOTICE";
+  private static final Duration DEFAULT_QUIET_NOTICE = Duration.ofSeconds(30);
 
   /**
    * The only host variables a Nix child sees. Everything else (tokens above all) stays out, because
@@ -79,6 +83,23 @@ public record NixSettings(
     }
     env.putAll(extra);
     return env;
+  }
+
+  /**
+   * How long a Nix command may print nothing before nixship says what it is waiting on, and again
+   * after each such stretch: {@code NIXSHIP_NIX_QUIET_NOTICE} ({@code 30s}, {@code 2m}...), else 30
+   * seconds.
+   */
+  Duration quietNotice() {
+    String value = hostEnvironment.get(QUIET_NOTICE_VARIABLE);
+    if (value == null || value.isBlank()) {
+      return DEFAULT_QUIET_NOTICE;
+    }
+    return DurationText.parse(value)
+        .orElseThrow(
+            () ->
+                NixshipException.usage(
+                    QUIET_NOTICE_VARIABLE + "='" + value + "' is not a duration like 30s, 5m or 1h"));
   }
 
   /** {@code --option substituters ''} when offline, so nothing reaches for a binary cache. */
