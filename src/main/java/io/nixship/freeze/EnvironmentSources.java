@@ -113,7 +113,8 @@ public final class EnvironmentSources {
     }
     NixpkgsLock lock = NixpkgsLock.read(lockFile);
     NixshipConfig config = NixshipConfig.readProject(projectDirectory, environment);
-    NixSettings nix = NixSettings.fromHost(environment, log);
+    NixSettings host = NixSettings.fromHost(environment, log);
+    NixSettings nix = config.nix().timeout().map(host::withTimeout).orElse(host);
     NixpkgsSource nixpkgs =
         new NixpkgsFetcher(processes, nix).fetch(lock, lock.resolveUrl(lockFile.getParent()), lockFile.toString());
     try (TemporaryDirectory work = TemporaryDirectory.create("nixship-diff-")) {

@@ -58,7 +58,8 @@ public final class FreezeSources {
       throw NixshipException.usage(lockFile + " not found: pin nixpkgs with 'nixship lock' first");
     }
     NixpkgsLock lock = NixpkgsLock.read(lockFile);
-    NixSettings nix = NixSettings.fromHost(environment, log);
+    NixSettings host = NixSettings.fromHost(environment, log);
+    NixSettings nix = config.nix().timeout().map(host::withTimeout).orElse(host);
     NixpkgsSource nixpkgs =
         new NixpkgsFetcher(processes, nix).fetch(lock, lock.resolveUrl(projectDirectory), lockFile.toString());
     Path shellFile = projectDirectory.resolve(config.nix().file());

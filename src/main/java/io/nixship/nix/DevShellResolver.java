@@ -59,15 +59,21 @@ public final class DevShellResolver {
     env.put("NIX_PATH", "nixpkgs=" + nixpkgsPath);
     ProcessResult result = nix.run("nix-build", args, env, Optional.of(file.getParent()));
     if (result.exitCode() != 0) {
-      NixOutput.EvaluationError error =
-          NixOutput.evaluationError(result.stderrTail(), file.getParent(), "");
-      NixFailureKind kind =
-          NixOutput.isBuildFailure(result.stderrTail()) ? NixFailureKind.BUILD : NixFailureKind.EVALUATION;
+      List<String> tail = result.stderrTail();
+      Optional<DownloadFailure> download = DownloadFailure.in(tail);
+      if (download.isPresent()) {
+        throw new NixException(NixFailureKind.FETCH_FAILED, download.get().describe(file.toString()), tail);
+      }
+      if (NixOutput.isBuildFailure(tail)) {
+        String what = NixOutput.firstBuildError(tail).orElse("a builder failed");
+        throw new NixException(
+            NixFailureKind.BUILD, file + ": the dev shell failed to build (" + what + ")", tail);
+      }
+      NixOutput.EvaluationError error = NixOutput.evaluationError(tail, file.getParent(), "");
       throw new NixException(
-          kind,
-          error.location().orElse(file.toString()) + ": cannot build the dev shell's inputs: "
-              + error.message(),
-          result.stderrTail());
+          NixFailureKind.EVALUATION,
+          error.location().orElse(file.toString()) + ": cannot evaluate the dev shell: " + error.message(),
+          tail);
     }
     List<String> inputs = result.stdout().lines().map(String::trim).filter(l -> l.startsWith("/")).toList();
     return inputs.stream()
