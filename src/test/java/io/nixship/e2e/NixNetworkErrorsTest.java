@@ -19,6 +19,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,6 +185,42 @@ class NixNetworkErrorsTest {
   }
 
   @Test
+  void aSubstituterThatFailsIsNamedAsTheBinaryCacheNotTheBuild() {
+    try (BinaryCache cache = BinaryCache.start(BinaryCache.Nar.FAILS)) {
+      project.write("default.nix", HEADER + cachedDerivation());
+      project.commitAll("a derivation the binary cache claims to have");
+
+      String error = oneError(withSubstituter(cli(), cache)
+          .run("build", "--dir", project.dir().toString(), "--to", "oci:" + dir.resolve("image")), 1);
+
+      assertThat(error).matches("cannot download " + Pattern.quote(cache.url()) + "/nar/[a-z0-9]{32}\\.nar from a"
+          + " substituter \\(binary cache\\) for default\\.nix: the server failed with HTTP 500 \\(.*\\); check the"
+          + " network and the substituters in nix\\.conf");
+    }
+  }
+
+  @Test
+  void aStalledSubstituterIsNamedWhileNixWaitsOnIt() throws IOException {
+    String config = Files.readString(project.dir().resolve(".nixship.yaml"));
+    project.write(".nixship.yaml", config.replace("nix:\n", "nix:\n  timeout: 8s\n"));
+    try (BinaryCache cache = BinaryCache.start(BinaryCache.Nar.HANGS)) {
+      project.write("default.nix", HEADER + cachedDerivation());
+      project.commitAll("a derivation the binary cache claims to have, then never sends");
+
+      CliRun.Result result = withSubstituter(cli(), cache).env("NIXSHIP_NIX_QUIET_NOTICE", "2s")
+          .run("build", "--dir", project.dir().toString(), "--to", "oci:" + dir.resolve("image"));
+
+      String copying = "copying path '/nix/store/[a-z0-9]{32}-" + CACHED_NAME + "' from '" + Pattern.quote(cache.url()) + "'";
+      assertThat(oneError(result, 1)).matches("nix-build was stopped at its time limit of 8s while " + copying
+          + "; raise nix\\.timeout in \\.nixship\\.yaml if it needs longer");
+      assertThat(result.err().lines().filter(line -> line.startsWith("nix-build has printed nothing")))
+          .as(result.err())
+          .isNotEmpty()
+          .allMatch(line -> line.matches("nix-build has printed nothing for \\d+s; still " + copying + " \\(time limit 8s\\)"));
+    }
+  }
+
+  @Test
   void freezeOfADevShellThatFailsToBuildNamesTheFailingBuilder() {
     project.write("default.nix", HEADER
         + "{\n"
@@ -195,6 +237,25 @@ class NixNetworkErrorsTest {
 
     assertThat(oneError(result, 1)).matches(project.dir().resolve("default.nix") + ": the dev shell failed to build"
         + " \\(builder for '/nix/store/[a-z0-9]{32}-shell-input-fails\\.drv' failed with exit code 1.*\\)");
+  }
+
+  private static final String CACHED_NAME = "from-a-binary-cache";
+
+  /** A derivation with a fresh output path each run, so the store never has it and Nix asks the cache. */
+  private static String cachedDerivation() {
+    return "derivation {\n"
+        + "  name = \"" + CACHED_NAME + "\";\n"
+        + "  system = builtins.currentSystem;\n"
+        + "  __noChroot = true;\n"
+        + "  builder = \"/bin/sh\";\n"
+        + "  args = [ \"-c\" \"echo " + UUID.randomUUID() + " > $out\" ];\n"
+        + "}\n";
+  }
+
+  /** Nix with the cache as its only substituter; unsigned, as a test cache is. */
+  private static CliRun withSubstituter(CliRun cli, BinaryCache cache) {
+    return cli.env("NIXSHIP_OFFLINE", "0")
+        .env("NIX_CONFIG", "substituters = " + cache.url() + "\nrequire-sigs = false\n");
   }
 
   private CliRun cli() {
@@ -267,6 +328,80 @@ class NixNetworkErrorsTest {
     @Override
     public void close() {
       server.stop(0);
+    }
+  }
+
+  /**
+   * A binary cache that claims every store path named {@link #CACHED_NAME} (its narinfo is made up
+   * from the requested hash) and then fails or never answers the NAR download.
+   */
+  private static final class BinaryCache implements AutoCloseable {
+    enum Nar { FAILS, HANGS }
+
+    private final HttpServer server;
+    private final ExecutorService handlers;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private BinaryCache(Nar nar) throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      handlers = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "binary-cache");
+        thread.setDaemon(true);
+        return thread;
+      });
+      server.setExecutor(handlers);
+      server.createContext("/", exchange -> {
+        String path = exchange.getRequestURI().getPath();
+        Matcher narinfo = Pattern.compile("/([a-z0-9]{32})\\.narinfo").matcher(path);
+        String body;
+        if (path.equals("/nix-cache-info")) {
+          body = "StoreDir: /nix/store\nWantMassQuery: 1\nPriority: 10\n";
+        } else if (narinfo.matches()) {
+          String hash = narinfo.group(1);
+          body = "StorePath: /nix/store/" + hash + "-" + CACHED_NAME + "\nURL: nar/" + hash + ".nar\n"
+              + "Compression: none\nNarHash: sha256:" + "1".repeat(52) + "\nNarSize: 120\nReferences: \n";
+        } else {
+          if (path.startsWith("/nar/") && nar == Nar.HANGS) {
+            awaitClose();
+          }
+          exchange.sendResponseHeaders(path.startsWith("/nar/") ? 500 : 404, -1);
+          exchange.close();
+          return;
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      });
+      server.start();
+    }
+
+    static BinaryCache start(Nar nar) {
+      try {
+        return new BinaryCache(nar);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void awaitClose() {
+      try {
+        closed.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() {
+      closed.countDown();
+      server.stop(0);
+      handlers.shutdownNow();
     }
   }
 }
