@@ -54,7 +54,7 @@ record DownloadFailure(String url, String reason, String meaning, boolean fromSu
         + " for " + neededBy + ": " + meaning + " (" + reason + "); "
         + (fromSubstituter
             ? "check the network and the substituters in nix.conf"
-            : "check the network and the URL, then re-run");
+            : url.startsWith("file:") ? "check that the file exists" : "check the network and the URL, then re-run");
   }
 
   private static Optional<DownloadFailure> substituter(List<String> lines) {
@@ -111,6 +111,9 @@ record DownloadFailure(String url, String reason, String meaning, boolean fromSu
       return code.startsWith("5")
           ? "the server failed with HTTP " + code
           : "the server answered HTTP " + code;
+    }
+    if (lower.contains("file://") || lower.contains("read a file")) {
+      return "the file is missing or unreadable";
     }
     if (lower.contains("resolve")) {
       return "the host name does not resolve";

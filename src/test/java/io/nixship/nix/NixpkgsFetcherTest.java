@@ -78,7 +78,8 @@ class NixpkgsFetcherTest {
             () -> new NixpkgsFetcher(new SystemProcessRunner(), nix.settings).fetch(lock, lock.resolveUrl(dir), "nixship.lock"))
         .isInstanceOfSatisfying(
             NixException.class, e -> assertThat(e.kind()).isEqualTo(NixFailureKind.FETCH_FAILED))
-        .hasMessageStartingWith("cannot fetch nixpkgs from " + dir.resolve("missing.tar.gz").toUri());
+        .hasMessageStartingWith("cannot download " + dir.resolve("missing.tar.gz").toUri()
+            + " for the nixpkgs of nixship.lock: the file is missing or unreadable (");
     assertThat(fake.tarball()).exists();
   }
 
