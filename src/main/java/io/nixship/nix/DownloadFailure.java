@@ -115,17 +115,18 @@ record DownloadFailure(String url, String reason, String meaning, boolean fromSu
     if (lower.contains("file://") || lower.contains("read a file")) {
       return "the file is missing or unreadable";
     }
+    // Before "connect": curl says "SSL connect error".
+    if (lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate")) {
+      return "the TLS connection failed";
+    }
     if (lower.contains("resolve")) {
       return "the host name does not resolve";
     }
-    if (lower.contains("connect") || lower.contains("connection refused")) {
+    if (lower.contains("connect")) {
       return "the network or the server is unreachable";
     }
     if (lower.contains("timeout") || lower.contains("timed out")) {
       return "the server did not answer in time";
-    }
-    if (lower.contains("ssl") || lower.contains("tls") || lower.contains("certificate")) {
-      return "the TLS connection failed";
     }
     return "the network or the server failed";
   }

@@ -44,4 +44,11 @@ class DownloadFailureTest {
 
     assertThat(DownloadFailure.in(lines).map(DownloadFailure::meaning)).contains("the server answered HTTP 404");
   }
+
+  @Test
+  void aTlsFailureIsNotReadAsAnUnreachableServer() {
+    List<String> lines = List.of("error: unable to download 'https://127.0.0.1:8443/x.tar.gz': SSL connect error (35)");
+
+    assertThat(DownloadFailure.in(lines).map(DownloadFailure::meaning)).contains("the TLS connection failed");
+  }
 }
