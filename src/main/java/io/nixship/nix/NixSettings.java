@@ -23,7 +23,7 @@ public record NixSettings(
     Consumer<String> log) {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(2);
   public static final int TAIL_LINES = 25;
-  static final String QUIET_NOTICE_VARIABLE = "NIXSHIP_NIX_QUIET_NOTICE";
+  private static final String QUIET_NOTICE_VARIABLE = "NIXSHIP_NIX_QUIET_NOTICE";
   private static final Duration DEFAULT_QUIET_NOTICE = Duration.ofSeconds(30);
 
   /**
