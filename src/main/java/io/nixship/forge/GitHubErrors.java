@@ -89,10 +89,27 @@ public final class GitHubErrors {
     }
     Throwable network = networkCause(e);
     if (network != null) {
-      return "cannot reach " + apiUrl + " while " + action + " ("
-          + network.getClass().getSimpleName() + ": " + oneLine(network.getMessage()) + ")";
+      return "cannot reach " + apiUrl + " while " + action + " (" + networkReason(network)
+          + "); check the network and GITHUB_API_URL";
     }
     return oneLine(e.getMessage()) + " while " + action;
+  }
+
+  /**
+   * java.net.http reports a refused connection as a {@link ConnectException} without a message, so
+   * the exception's type is what says why.
+   */
+  private static String networkReason(Throwable network) {
+    String message = network.getMessage();
+    if (network instanceof UnknownHostException) {
+      return "the host name does not resolve";
+    }
+    if (message == null || message.isBlank()) {
+      return network instanceof ConnectException
+          ? "connection refused, or the host is unreachable"
+          : network.getClass().getSimpleName();
+    }
+    return network.getClass().getSimpleName() + ": " + oneLine(message);
   }
 
   private static GitHubLimitException findLimit(Throwable e) {
