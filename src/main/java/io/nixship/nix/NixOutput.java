@@ -10,8 +10,13 @@ import java.util.regex.Pattern;
 final class NixOutput {
   private static final Pattern ERROR = Pattern.compile("^\\s*error:\\s*(.*)$");
   private static final Pattern LOCATION = Pattern.compile("\\bat (/[^:\\s]+):(\\d+):(\\d+)");
+  // Nix 2.8 to 2.2x: "builder for '<drv>' failed with exit code 1"; Nix 2.3x: "Cannot build '<drv>'."
+  // with the reason on the next line, "Reason: builder failed with exit code 1.".
   private static final Pattern FAILED_BUILDER =
-      Pattern.compile("builder for '([^']+)' failed|build of '([^']+)' failed|dependencies of derivation '[^']+' failed to build");
+      Pattern.compile(
+          "builder for '([^']+)' failed|build of '([^']+)' failed|dependencies of derivation '[^']+' failed to build"
+              + "|Cannot build '[^']+'");
+  private static final Pattern REASON = Pattern.compile("^\\s*(Reason: .*)$");
 
   /** Long enough for nixpkgs' too-old-Nix abort up to its advice, short enough for one line. */
   private static final int MAX_MESSAGE = 400;
@@ -39,14 +44,17 @@ final class NixOutput {
         .reduce((first, second) -> second);
   }
 
-  /** The first failing builder's {@code error:} line, without the prefix. */
+  /** The first failing builder's {@code error:} line, without the prefix, with newer Nix's reason line. */
   static Optional<String> firstBuildError(List<String> lines) {
-    return lines.stream()
-        .map(ERROR::matcher)
-        .filter(Matcher::matches)
-        .map(m -> m.group(1))
-        .filter(text -> FAILED_BUILDER.matcher(text).find())
-        .findFirst();
+    for (int i = 0; i < lines.size(); i++) {
+      Matcher error = ERROR.matcher(lines.get(i));
+      if (error.matches() && FAILED_BUILDER.matcher(error.group(1)).find()) {
+        Matcher reason = i + 1 < lines.size() ? REASON.matcher(lines.get(i + 1)) : null;
+        return Optional.of(
+            reason != null && reason.matches() ? error.group(1) + " " + reason.group(1) : error.group(1));
+      }
+    }
+    return Optional.empty();
   }
 
   /**

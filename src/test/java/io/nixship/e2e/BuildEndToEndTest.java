@@ -7,6 +7,7 @@ import io.nixship.e2e.BuildLayout.BuildBundle;
 import io.nixship.image.ImageBuildService;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
+import io.nixship.testsupport.TestNix;
 import io.nixship.testsupport.TestNixpkgs;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.io.IOException;
@@ -75,7 +76,7 @@ class BuildEndToEndTest {
   @Test
   void pipFreezeInTheImageIsExactlyWhatNixShellPrintsWithTheSameLock() {
     // --pure: the dev shell's own python answers, never one from the host's PATH.
-    List<String> command = List.of("nix-shell", "--pure", "--option", "substituters", "", "--run", "python3 -m pip freeze");
+    List<String> command = List.of(TestNix.program("nix-shell"), "--pure", "--option", "substituters", "", "--run", "python3 -m pip freeze");
     BuildHostCommands.Output shell =
         BuildHostCommands.run(
             command,

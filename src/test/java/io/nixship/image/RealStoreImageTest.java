@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nixship.nix.Closure;
 import io.nixship.nix.StorePathInfo;
+import io.nixship.testsupport.TestNix;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,12 @@ class RealStoreImageTest {
   @BeforeAll
   static void build() throws Exception {
     Path expression = Path.of("src/test/resources/image/two-packages.nix").toAbsolutePath();
-    String out = Processes.run("nix-build", "--option", "substituters", "", "--no-out-link", expression.toString())
+    String out = Processes.run(TestNix.program("nix-build"), "--option", "substituters", "", "--no-out-link", expression.toString())
         .lines().reduce((first, last) -> last).orElseThrow().trim();
     List<StorePathInfo> paths = new ArrayList<>();
-    for (String path : Processes.run("nix-store", "-qR", out).lines().sorted().toList()) {
-      long size = Long.parseLong(Processes.run("nix-store", "-q", "--size", path).trim());
-      List<String> references = Processes.run("nix-store", "-q", "--references", path).lines()
+    for (String path : Processes.run(TestNix.program("nix-store"), "-qR", out).lines().sorted().toList()) {
+      long size = Long.parseLong(Processes.run(TestNix.program("nix-store"), "-q", "--size", path).trim());
+      List<String> references = Processes.run(TestNix.program("nix-store"), "-q", "--references", path).lines()
           .filter(r -> !r.equals(path)).toList();
       paths.add(new StorePathInfo(path, size, references));
     }

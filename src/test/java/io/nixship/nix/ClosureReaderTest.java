@@ -3,6 +3,8 @@ package io.nixship.nix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nixship.testsupport.TestNix;
+
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +100,7 @@ class ClosureReaderTest {
   }
 
   private static long sizeByNixStore(String path) throws Exception {
-    Process process = new ProcessBuilder("nix-store", "--query", "--size", path).start();
+    Process process = new ProcessBuilder(TestNix.program("nix-store"), "--query", "--size", path).start();
     String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     assertThat(process.waitFor()).isZero();
     return Long.parseLong(out);

@@ -2,6 +2,7 @@ package io.nixship.nix;
 
 import io.nixship.config.NixHash;
 import io.nixship.config.NixpkgsLock;
+import io.nixship.testsupport.TestNix;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ record FakeNixpkgs(Path tarball, String greeting, NixHash hash) {
       tar.closeArchiveEntry();
     }
     Process hashing =
-        new ProcessBuilder("nix-hash", "--type", "sha256", "--base32", tree.toString())
+        new ProcessBuilder(TestNix.program("nix-hash"), "--type", "sha256", "--base32", tree.toString())
             .redirectErrorStream(true)
             .start();
     String printed = new String(hashing.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

@@ -85,4 +85,40 @@ class NixOutputTest {
     assertThat(result.exitCode()).isNotZero();
     return result.stderrTail();
   }
+
+  @Test
+  void nix234BuildFailureNamesTheFailingBuilderAndItsReason() {
+    // nix-build 2.34.8 (Debian testing), a failing dependency of the top derivation.
+    List<String> lines =
+        List.of(
+            "building '/nix/store/iq2v-fails-on-purpose.drv'...",
+            "about to fail",
+            "error: Cannot build '/nix/store/iq2v-fails-on-purpose.drv'.",
+            "       Reason: builder failed with exit code 1.",
+            "       Output paths:",
+            "         /nix/store/4v13-fails-on-purpose",
+            "error: Cannot build '/nix/store/0akg-top.drv'.",
+            "       Reason: 1 dependency failed.",
+            "       Output paths:",
+            "         /nix/store/sz4g-top");
+
+    assertThat(NixOutput.isBuildFailure(lines)).isTrue();
+    assertThat(NixOutput.firstBuildError(lines))
+        .contains("Cannot build '/nix/store/iq2v-fails-on-purpose.drv'. Reason: builder failed with exit code 1.");
+  }
+
+  @Test
+  void nix226EvaluationErrorWithoutBlankLinesGivesItsLocation() {
+    // nix-build 2.26.3 (Debian 13) prints the location right under the message.
+    List<String> lines =
+        List.of(
+            "error: attribute 'no-such-package' missing",
+            "       at /tmp/nixship-src-1/default.nix:3:3:",
+            "            2| in",
+            "            3|   pkgs.no-such-package",
+            "             |   ^");
+
+    assertThat(NixOutput.evaluationError(lines, SRC, ""))
+        .isEqualTo(new NixOutput.EvaluationError("attribute 'no-such-package' missing", Optional.of("default.nix:3:3")));
+  }
 }

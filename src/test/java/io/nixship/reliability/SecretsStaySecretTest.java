@@ -27,6 +27,7 @@ import io.nixship.nix.SystemProcessRunner;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
 import io.nixship.testsupport.RegistryServer;
+import io.nixship.testsupport.TestNix;
 import io.nixship.testsupport.TestNixpkgs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -199,7 +200,7 @@ class SecretsStaySecretTest {
     new ImageBuildService(recording, env, line -> {})
         .build(new ImageBuildService.Request(project.dir(), "HEAD", OptionalInt.empty(), tmp.resolve("cache")));
 
-    assertThat(children).extracting(ProcessSpec::program).contains("nix-build");
+    assertThat(children).extracting(ProcessSpec::program).contains(TestNix.program("nix-build"));
     for (ProcessSpec child : children) {
       String everything = String.join("\n", child.argv()) + "\n" + child.environment();
       for (String secret : List.of(GITHUB_TOKEN, REGISTRY_PASSWORD, BEARER)) {

@@ -33,7 +33,7 @@ public final class CliRun {
   }
 
   /**
-   * An environment like a developer's shell (PATH, HOME, Nix offline) with the layer cache under
+   * An environment like a developer's shell (PATH, HOME, Nix offline, the Nix under test) with the layer cache under
    * {@code home}; nothing else from the host leaks in.
    */
   public static CliRun offline(Path workingDir, Path home) {
@@ -43,6 +43,7 @@ public final class CliRun {
     env.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
     env.put("NIXSHIP_OFFLINE", "1");
     env.put("LANG", "C.UTF-8");
+    TestNix.binDirectory().ifPresent(dir -> env.put(TestNix.BIN_VARIABLE, dir));
     return new CliRun(workingDir, env);
   }
 

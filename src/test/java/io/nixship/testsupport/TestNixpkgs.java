@@ -201,7 +201,7 @@ public final class TestNixpkgs {
     String out =
         Processes.run(
             List.of(
-                "nix-build",
+                TestNix.program("nix-build"),
                 SEED_DEFAULT_NIX.toString(),
                 "--no-out-link",
                 "--option",
@@ -255,7 +255,7 @@ public final class TestNixpkgs {
 
   /** What {@code nix-prefetch-url --unpack URL} reports, as a machine without the tree would check a lock. */
   public static String prefetch(String url) {
-    return Processes.run(List.of("nix-prefetch-url", "--unpack", url), Map.of()).strip();
+    return Processes.run(List.of(TestNix.program("nix-prefetch-url"), "--unpack", url), Map.of()).strip();
   }
 
   /** The tarball's single top directory, like a channel's {@code nixpkgs-24.05...}. */

@@ -59,7 +59,7 @@ class TestNixpkgsTest {
     for (Revision revision : Revision.values()) {
       Path top = nixpkgs.unpackedDir(revision);
       String narHash =
-          Processes.run(List.of("nix-hash", "--type", "sha256", "--base32", top.toString()), Map.of());
+          Processes.run(List.of(TestNix.program("nix-hash"), "--type", "sha256", "--base32", top.toString()), Map.of());
 
       assertThat(top.resolve("default.nix")).isRegularFile();
       assertThat(top.resolve("revision.nix")).hasContent(contentOf("revisions/" + revision.label() + ".nix"));
@@ -72,7 +72,7 @@ class TestNixpkgsTest {
   void seedEnvironmentRunsInAChrootHoldingOnlyItsClosure(@TempDir Path root) throws IOException {
     Path env = nixpkgs.seedEnv(Revision.REV1);
     List<String> closure =
-        Processes.run(List.of("nix-store", "-qR", env.toString()), Map.of()).lines().toList();
+        Processes.run(List.of(TestNix.program("nix-store"), "-qR", env.toString()), Map.of()).lines().toList();
     Files.createDirectories(root.resolve("nix/store"));
     for (String storePath : closure) {
       Processes.run(List.of("cp", "-a", storePath, root + storePath), Map.of());
@@ -97,7 +97,7 @@ class TestNixpkgsTest {
     String shellFreeze =
         Processes.run(
             List.of(
-                "nix-shell",
+                TestNix.program("nix-shell"),
                 TestNixpkgs.seedDefaultNix().toString(),
                 "--run",
                 "python3 -m pip freeze"),
