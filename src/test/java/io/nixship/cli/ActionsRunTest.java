@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * everything else arrives as INPUT_* and GITHUB_* variables, with the runner's files for outputs and
  * the summary and an event JSON that holds hostile text.
  */
+@Tag("nix")
 class ActionsRunTest {
   private static final String TOKEN = "ghs_0123456789abcdefSECRETtoken";
   private static final String PASSWORD = "registry-pass-9876-SECRET";

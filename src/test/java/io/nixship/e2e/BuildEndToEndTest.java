@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * person would use: umoci, a chroot, pip, nix-shell, skopeo and an HTTP request. One build is shared
  * by the class; tests that need another build make their own project and output directories.
  */
+@Tag("nix")
 class BuildEndToEndTest {
   /** The example's app file, as committed by {@link ExampleProject}. */
   private static final Path APP_PY = ExampleProject.SOURCE.resolve("app.py");

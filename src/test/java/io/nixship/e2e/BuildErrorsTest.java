@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * line naming the file and the problem, exit code 2 (the project is wrong) or 1 (the work failed),
  * nothing on stdout, and nothing written where {@code --to oci:DIR} pointed, not even a temp sibling.
  */
+@Tag("nix")
 class BuildErrorsTest {
   private static final String HEADER = "{ pkgs ? import <nixpkgs> { } }:\n";
 

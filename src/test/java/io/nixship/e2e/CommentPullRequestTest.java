@@ -25,11 +25,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nixship comment} on a pull request against a WireMock GitHub and a real registry. */
+@Tag("nix")
 class CommentPullRequestTest {
   @RegisterExtension static WireMockExtension github = CommentHarness.github();
 

@@ -17,10 +17,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nixship diff} between the example built at the two test-nixpkgs revisions. */
+@Tag("nix")
 class DiffLayoutsTest {
   static final Path GOLDEN = Path.of("src/test/resources/e2e/diff/rev1-to-rev2.md");
 

@@ -19,10 +19,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nixship diff} between two pushed images reads manifests and configs, never a layer. */
+@Tag("nix")
 class DiffRegistryTest {
   @TempDir static Path temp;
   static RegistryServer registry;

@@ -12,10 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nixship lock} against a channel server laid out like channels.nixos.org, with real Nix. */
+@Tag("nix")
 class LockCommandTest {
   private static final String CHANNEL = "nixos-24.05";
 

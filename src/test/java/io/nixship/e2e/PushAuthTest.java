@@ -18,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * absence from everything printed.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("nix")
 class PushAuthTest {
   private static final String USER = "pusher";
   private static final String SECRET = "s3cret-Pa55-for-nixship-e2e";

@@ -19,6 +19,7 @@ import io.nixship.testsupport.ExampleProject;
 import io.nixship.testsupport.RegistryServer;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * token: another origin); they must not pass through the front, which un-gzips any request body that
  * starts with the gzip magic, layers included.
  */
+@Tag("nix")
 class PushBearerTokenTest {
   private static final String USER = "ci-bot";
   private static final String SECRET = "pa55word-for-the-token-realm";

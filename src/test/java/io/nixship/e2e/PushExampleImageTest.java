@@ -23,6 +23,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the registry's access log and skopeo/umoci are the witnesses, not nixship's own counters.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("nix")
 class PushExampleImageTest {
   private Path root;
   private ExampleProject project;

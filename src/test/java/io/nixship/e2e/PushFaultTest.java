@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * after the progress drawn on a terminal.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("nix")
 class PushFaultTest {
   private Path root;
   private ExampleProject project;

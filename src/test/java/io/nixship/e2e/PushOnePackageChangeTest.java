@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * layers of the store paths that changed, the app layer and the config, as the registry's log shows;
  * the layer cache serves every unchanged layer without compressing it again.
  */
+@Tag("nix")
 class PushOnePackageChangeTest {
   @TempDir Path root;
 

@@ -10,6 +10,7 @@ import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * resolves (RFC 2606), so none of these needs a network.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("nix")
 class PushPlainHttpTest {
   private Path root;
   private ExampleProject project;

@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What a push shows on stderr: progress drawn in place on a terminal, one summary line otherwise. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("nix")
 class PushProgressTest {
   private static final Pattern FRAME = Pattern.compile("\rpushing: (\\d+)/(\\d+) layers, ([0-9.]+) MB / ([0-9.]+) MB");
 

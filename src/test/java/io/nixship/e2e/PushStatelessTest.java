@@ -14,6 +14,7 @@ import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A fresh CI runner has no layer cache: the push reads the image the tag points at (one manifest GET)
  * and reuses every layer whose store paths are unchanged, with no tar, no compression and no upload.
  */
+@Tag("nix")
 class PushStatelessTest {
   @TempDir Path root;
 

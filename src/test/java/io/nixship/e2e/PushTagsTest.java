@@ -17,10 +17,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Which tags a push moves: {@code git-<sha7>} by default, the {@code tag:} template, and extra {@code --tag}s. */
+@Tag("nix")
 class PushTagsTest {
   @TempDir Path root;
 

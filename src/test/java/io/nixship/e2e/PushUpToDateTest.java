@@ -17,6 +17,7 @@ import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * manifest's inputs annotation) is answered from the registry: no Nix, no layer work, no blob request,
  * on a fresh runner as on a warm one.
  */
+@Tag("nix")
 class PushUpToDateTest {
   @RegisterExtension static SharedRegistry shared = new SharedRegistry();
 

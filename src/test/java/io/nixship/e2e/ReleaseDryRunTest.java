@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nixship release --dry-run}: the whole plan on stdout, nothing remote touched. */
+@Tag("nix")
 class ReleaseDryRunTest {
   /** No stubs: any request at all fails the test. */
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();

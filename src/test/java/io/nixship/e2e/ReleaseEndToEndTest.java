@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code nixship release} for real: the example is built with Nix, pushed to a real registry, the
  * branch pushed to a bare git remote and the pull request opened on a WireMock GitHub.
  */
+@Tag("nix")
 class ReleaseEndToEndTest {
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
 

@@ -23,6 +23,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Each way a release can fail: a one-line error, exit 1, and nothing half-done (no pull request
  * without a pushed branch, no branch left pointing at a commit its pull request does not describe).
  */
+@Tag("nix")
 class ReleaseErrorsTest {
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
 

@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * change are reused by digest from the image under the build's tag (a re-run) or from the image the
  * manifests name, never tarred, compressed or uploaded; a dry run reads nothing from the registry.
  */
+@Tag("nix")
 class ReleaseLayerReuseTest {
   private static final String REPOSITORY = "acme/imgproxy-lite";
 

@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Release runs for consecutive commits racing each other (issue 8, races): they end with one branch
  * at the newest build and one pull request; the older run never overwrites the newer.
  */
+@Tag("nix")
 class ReleaseRaceTest {
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
 

@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * image the build produced (a byte-identical rebuild) needs no pull request, and an open one is stale;
  * the push is opened before the build (naming the image the manifests hold) and closed in any case.
  */
+@Tag("nix")
 class ReleaseServiceTest {
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
 

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * remote and the pull request to a WireMock GitHub; also a tampered tarball, a revision that fails to
  * build, and a newer stable channel proposed on its own branch ({@code --follow-releases}).
  */
+@Tag("nix")
 class UpdateChannelEndToEndTest {
   @RegisterExtension static WireMockExtension github = UpdateChannelHarness.github();
 

@@ -15,10 +15,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code nixship verify}: the developer's nix-shell against the deployed image and a running Deployment. */
+@Tag("nix")
 class VerifyDriftTest {
   @TempDir static Path temp;
   static RegistryServer registry;

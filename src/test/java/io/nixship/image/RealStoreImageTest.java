@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Builds two real store paths with nix-build and checks the image of their closure with umoci. */
+@Tag("nix")
 class RealStoreImageTest {
   private static Closure closure;
 

@@ -12,9 +12,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("nix")
 class NixBuilderTest {
   private static final Map<String, String> BUILD = Map.of("BUILD", "1");
 

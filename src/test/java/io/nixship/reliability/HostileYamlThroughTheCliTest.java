@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * duplicate keys; BOM and CRLF read like plain files. The timeouts only guard against a hang.
  */
 @Timeout(60)
+@Tag("nix")
 class HostileYamlThroughTheCliTest {
   private static final String IMAGE = "ghcr.io/acme/app:2.0@sha256:" + "b".repeat(64);
 

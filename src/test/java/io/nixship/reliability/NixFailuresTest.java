@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * message and exit code; an oversized closure fails before any image is written; Nix's output is
  * streamed inside a collapsible group and its last lines end the error.
  */
+@Tag("nix")
 class NixFailuresTest {
   @TempDir Path tmp;
 

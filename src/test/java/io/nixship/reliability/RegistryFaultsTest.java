@@ -42,6 +42,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Retry-After; 400/401/403/404 never are; errors are one line naming the registry's code; the digest
  * the registry reports must be ours; and a failed push never moves a tag.
  */
+@Tag("nix")
 class RegistryFaultsTest {
   private static final String REPOSITORY = "tiny/app";
   private static final String UPLOADS = "/v2/" + REPOSITORY + "/blobs/uploads/";

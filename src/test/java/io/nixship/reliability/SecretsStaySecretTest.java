@@ -41,6 +41,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * appears in no child argv or environment, no exception message, no git config, no image and no file
  * nixship writes. Authorization goes only to the host it belongs to, never over plain HTTP elsewhere.
  */
+@Tag("nix")
 class SecretsStaySecretTest {
   private static final String GITHUB_TOKEN = "ghs_SECRETgithubTOKEN0123456789";
   private static final String REGISTRY_PASSWORD = "registry-PASSWORD-0123456789";

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Promise 1: branch names, commit messages, Nix output, package names and file names are data. They
  * never run as shell commands and never become GitHub Actions workflow commands in the log.
  */
+@Tag("nix")
 class UntrustedTextIsDataTest {
   private static final String MARKER = "pwned";
 

@@ -18,10 +18,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real {@code nix-prefetch-url} against a loopback channel server. */
+@Tag("nix")
 class LockUpdaterTest {
   private static final String CHANNEL = TestNixpkgs.CHANNEL;
 

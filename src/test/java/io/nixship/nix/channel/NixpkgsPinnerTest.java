@@ -15,9 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("nix")
 class NixpkgsPinnerTest {
   private static final String CHANNEL = TestNixpkgs.CHANNEL;
 

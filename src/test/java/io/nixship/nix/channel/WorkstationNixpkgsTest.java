@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real {@code nix-instantiate} resolving {@code <nixpkgs>} through {@code NIX_PATH}. */
+@Tag("nix")
 class WorkstationNixpkgsTest {
   private static final String REV2 = Revision.REV2.gitRevision();
 
