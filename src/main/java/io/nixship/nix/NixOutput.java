@@ -16,7 +16,8 @@ final class NixOutput {
       Pattern.compile(
           "builder for '([^']+)' failed|build of '([^']+)' failed|dependencies of derivation '[^']+' failed to build"
               + "|Cannot build '[^']+'");
-  private static final Pattern REASON = Pattern.compile("^\\s*(Reason: .*)$");
+  private static final Pattern CANNOT_BUILD = Pattern.compile("^Cannot build '([^']+)'\\.?$");
+  private static final Pattern REASON = Pattern.compile("^\\s*Reason: (.*?)\\.?$");
 
   /** Long enough for nixpkgs' too-old-Nix abort up to its advice, short enough for one line. */
   private static final int MAX_MESSAGE = 400;
@@ -44,15 +45,27 @@ final class NixOutput {
         .reduce((first, second) -> second);
   }
 
-  /** The first failing builder's {@code error:} line, without the prefix, with newer Nix's reason line. */
+  /**
+   * The first failing builder's {@code error:} line, without the prefix. Newer Nix's two lines
+   * ("Cannot build '<drv>'." and "Reason: builder failed with exit code 1.") read as the older one
+   * line, "builder for '<drv>' failed with exit code 1", so the message is the same on every Nix.
+   */
   static Optional<String> firstBuildError(List<String> lines) {
     for (int i = 0; i < lines.size(); i++) {
       Matcher error = ERROR.matcher(lines.get(i));
-      if (error.matches() && FAILED_BUILDER.matcher(error.group(1)).find()) {
-        Matcher reason = i + 1 < lines.size() ? REASON.matcher(lines.get(i + 1)) : null;
-        return Optional.of(
-            reason != null && reason.matches() ? error.group(1) + " " + reason.group(1) : error.group(1));
+      if (!error.matches() || !FAILED_BUILDER.matcher(error.group(1)).find()) {
+        continue;
       }
+      Matcher cannot = CANNOT_BUILD.matcher(error.group(1).trim());
+      Matcher reason = i + 1 < lines.size() ? REASON.matcher(lines.get(i + 1)) : null;
+      if (cannot.matches() && reason != null && reason.matches()) {
+        String why = reason.group(1);
+        return Optional.of(
+            why.startsWith("builder ")
+                ? "builder for '" + cannot.group(1) + "'" + why.substring("builder".length())
+                : error.group(1).trim() + " " + why);
+      }
+      return Optional.of(error.group(1));
     }
     return Optional.empty();
   }
