@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * closed loopback ports, hosts under {@code .invalid}, an HTTP server that answers 503 or plain HTTP
  * to TLS.
  */
+@Tag("nix")
 class NixNetworkErrorsTest {
   private static final String HEADER = "{ pkgs ? import <nixpkgs> { } }:\n";
   private static final String UNRESOLVABLE = "no-such-host.invalid";

@@ -3,9 +3,11 @@ package io.nixship.nix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Orders versions exactly as this machine's Nix's {@code builtins.compareVersions} does. */
+@Tag("nix")
 class NixVersionsTest {
   private static final List<List<String>> PAIRS = List.of(
       List.of("2.18", "2.8.0"), List.of("2.3", "2.8.0"), List.of("2.8", "2.8.0"), List.of("2.8.0", "2.8.0"),

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
+import io.nixship.testsupport.TestNix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * broken set-up: a temporary {@code nix.conf} through {@code NIX_CONF_DIR}, or Nix run as {@code
  * nobody} through {@code NIXSHIP_NIX_BIN}.
  */
+@Tag("nix")
 class NixSetupProblemsTest {
   private static final List<String> NIX_PROGRAMS =
       List.of("nix-build", "nix-store", "nix-instantiate", "nix-prefetch-url");
@@ -122,7 +125,11 @@ class NixSetupProblemsTest {
     return bin;
   }
 
+  /** The Nix under test ({@code NIXSHIP_NIX_BIN}, see {@link TestNix}), else the one on PATH. */
   private static String onPath(String program) {
+    if (TestNix.binDirectory().isPresent()) {
+      return TestNix.program(program);
+    }
     for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
       Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
       if (Files.isExecutable(candidate)) {

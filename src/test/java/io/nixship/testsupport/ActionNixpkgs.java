@@ -40,7 +40,7 @@ public final class ActionNixpkgs {
         TestNixpkgs.writeTarball(SOURCE_DIR, revision, partial);
         Files.move(partial, tarball, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         String sha256 = TestNixpkgs.Processes.run(
-            List.of("nix-prefetch-url", "--unpack", tarball.toUri().toString()), Map.of()).strip();
+            List.of(TestNix.program("nix-prefetch-url"), "--unpack", tarball.toUri().toString()), Map.of()).strip();
         packed.put(revision, new Packed(tarball, sha256));
       }
       return new ActionNixpkgs(packed);
