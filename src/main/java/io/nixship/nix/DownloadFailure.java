@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 record DownloadFailure(String url, String reason, String meaning, boolean fromSubstituter) {
   private static final Pattern UNABLE =
       Pattern.compile("^\\s*(warning:\\s*)?error:\\s*unable to download '([^']+)':\\s*(.*?)\\s*(;\\s*retrying in .*)?$");
+  private static final Pattern SOURCE_THREW =
+      Pattern.compile("^\\s*error:.*\\(Source threw exception: (error:\\s*unable to download .*)\\)\\s*$");
   private static final Pattern SUBSTITUTES_FAILED =
       Pattern.compile("^\\s*error:\\s*some substitutes for the outputs of derivation '[^']+' failed");
   private static final Pattern COPYING_FROM = Pattern.compile("^\\s*copying path '[^']+' from '([^']+)'");
@@ -36,12 +38,22 @@ record DownloadFailure(String url, String reason, String meaning, boolean fromSu
       return substituter;
     }
     for (String line : lines) {
-      Matcher m = UNABLE.matcher(line);
+      Matcher m = UNABLE.matcher(unwrapped(line));
       if (m.matches() && m.group(1) == null) {
         return Optional.of(of(m.group(2), m.group(3), false));
       }
     }
     return fromMirrors(lines);
+  }
+
+  /**
+   * Nix 2.26 and later report a failed {@code fetchTarball} download inside the archive reader's
+   * error: {@code error: Failed to open archive (Source threw exception: error: unable to download
+   * ...)}; the inner error is the one that says what failed.
+   */
+  private static String unwrapped(String line) {
+    Matcher wrapped = SOURCE_THREW.matcher(line);
+    return wrapped.matches() ? wrapped.group(1) : line;
   }
 
   /**

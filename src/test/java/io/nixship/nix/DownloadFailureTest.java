@@ -38,6 +38,26 @@ class DownloadFailureTest {
   }
 
   @Test
+  void aFetchTarballDownloadWrappedInTheArchiveReadersErrorIsStillADownloadFailure() {
+    // Nix 2.26's wording (Debian 13), as printed for a host that does not resolve.
+    List<String> lines = List.of(
+        "warning: error: unable to download 'http://no-such-host.invalid/x.tar.gz': Could not resolve hostname (6)"
+            + " Could not resolve host: no-such-host.invalid; retrying in 288 ms",
+        "error:",
+        "       … while calling the 'fetchTarball' builtin",
+        "       error: Failed to open archive (Source threw exception: error: unable to download"
+            + " 'http://no-such-host.invalid/x.tar.gz': Could not resolve hostname (6) Could not resolve host:"
+            + " no-such-host.invalid)");
+
+    assertThat(DownloadFailure.in(lines))
+        .hasValueSatisfying(failure -> {
+          assertThat(failure.url()).isEqualTo("http://no-such-host.invalid/x.tar.gz");
+          assertThat(failure.reason()).endsWith("Could not resolve host: no-such-host.invalid");
+          assertThat(failure.meaning()).isEqualTo("the host name does not resolve");
+        });
+  }
+
+  @Test
   void anHttpStatusIsTheServersAnswerNotTheNetwork() {
     List<String> lines = List.of(
         "error: unable to download 'https://example.org/gone.tar.gz': HTTP error 404 ('Not Found')");
