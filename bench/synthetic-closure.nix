@@ -11,9 +11,9 @@ let
   mk = { name, seed, files, text, binary ? 0 }: derivation {
     inherit name;
     system = builtins.currentSystem;
+    # Runs the host's python3: impure by design (nix.conf: sandbox = relaxed).
     __noChroot = true;
-    __noChroot = true;
-  builder = "/bin/sh";
+    builder = "/bin/sh";
     args = [ "-c" "exec /usr/bin/python3 ${generator} package ${name} ${toString seed} ${toString files} ${toString text} ${toString binary}" ];
   };
   MB = 1024 * 1024;
