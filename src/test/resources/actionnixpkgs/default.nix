@@ -6,6 +6,8 @@
 # A revision tarball carries its own revision.nix; the source tree falls back to revisions/rev1.nix.
 { ... }:
 let
+  # Like nixpkgs, refuse a Nix older than lib/minver.nix.
+  requiredVersion = import ./lib/minver.nix;
   revision =
     if builtins.pathExists ./revision.nix
     then import ./revision.nix
@@ -64,6 +66,9 @@ let
       echo "$buildInputs $nativeBuildInputs" > "$out/inputs"
     '' ((removeAttrs args [ "packages" "name" ]) // { nativeBuildInputs = packages ++ nativeBuildInputs; });
 in
+if builtins.compareVersions requiredVersion builtins.nixVersion == 1 then
+  abort "This version of Nixpkgs requires Nix >= ${requiredVersion}, please upgrade"
+else
 {
   inherit mkShell python pythonPackages;
   python3 = python;

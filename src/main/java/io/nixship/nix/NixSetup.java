@@ -1,5 +1,6 @@
 package io.nixship.nix;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +40,10 @@ final class NixSetup {
     String conf = configFile(settings);
     for (String line : stderr) {
       Matcher exec = BUILDER_EXEC.matcher(line);
-      if (exec.find() && !inside(Path.of(exec.group(1)), storeDir(settings))) {
+      // Only a program the host has but the builder could not run points at the sandbox; a builder
+      // path that exists nowhere is the project's own mistake and reads as a failed build.
+      if (exec.find() && !inside(Path.of(exec.group(1)), storeDir(settings))
+          && Files.exists(Path.of(exec.group(1)))) {
         return Optional.of("Nix set-up: builders cannot run " + exec.group(1) + " (" + exec.group(2)
             + "): with sandbox = true they see only the Nix store and sandbox-paths; set sandbox = relaxed in "
             + conf + " (derivations marked __noChroot then see the host) or add " + exec.group(1)

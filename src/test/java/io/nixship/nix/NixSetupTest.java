@@ -28,6 +28,16 @@ class NixSetupTest {
   }
 
   @Test
+  void aBuilderProgramThatExistsNowhereIsTheProjectsMistakeNotTheSandboxes() {
+    List<String> stderr = List.of(
+        "building '/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-env.drv'...",
+        "error: executing '/usr/bin/nixship-no-such-interpreter': No such file or directory",
+        "error: builder for '/nix/store/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-env.drv' failed with exit code 1");
+
+    assertThat(NixSetup.diagnose(stderr, settings)).isEqualTo(Optional.empty());
+  }
+
+  @Test
   void aProjectFileNixCannotReadIsNotASetUpProblem() {
     List<String> stderr = List.of("error: getting status of '/home/dev/app/default.nix': Permission denied");
 
