@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
  * commit id.
  */
 public final class WorkstationNixpkgs {
+  private static final Pattern STABLE_SERIES = Pattern.compile("-(\\d{2}\\.\\d{2})(?:-|$)");
   private static final Pattern ABBREVIATED = Pattern.compile("[0-9a-f]{7,40}");
   /** A version ending in a release suffix: {@code 24.05.7376.b134951a4c9f}, {@code 24.11pre712431.a0f3e10d9435}. */
   private static final Pattern VERSION_WITH_COMMIT =
@@ -128,6 +129,7 @@ public final class WorkstationNixpkgs {
     }
     String channelName =
         channel.orElseGet(() -> new ChannelSpec.GithubRevision(revision).spec());
+    requireSameSeries(workstation, channelName);
     String prefix = channelName.startsWith("nixos-") ? "nixos-" : "nixpkgs-";
     String release =
         workstation
@@ -138,6 +140,21 @@ public final class WorkstationNixpkgs {
         ? releaseTarballUrl(channelName, release)
         : resolver.githubArchiveUrl(revision);
     return new ChannelRelease(channelName, release, revision, url);
+  }
+
+  /**
+   * A stable channel ({@code nixos-24.05}, {@code nixos-24.05-small}, {@code nixpkgs-24.05-darwin})
+   * serves only its own series' releases: a 24.11 tree pinned under nixos-24.05 would name a tarball
+   * no server has.
+   */
+  private static void requireSameSeries(WorkstationRevision workstation, String channelName) {
+    Matcher series = STABLE_SERIES.matcher(channelName);
+    if (series.find() && workstation.version().isPresent()
+        && !workstation.version().get().startsWith(series.group(1))) {
+      throw NixshipException.usage(
+          "<nixpkgs> (" + workstation.nixpkgsDir() + ") is release " + workstation.version().get()
+              + ", not one of channel " + channelName + ": name the channel this tree follows with --channel");
+    }
   }
 
   /**

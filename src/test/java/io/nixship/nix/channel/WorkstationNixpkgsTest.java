@@ -137,6 +137,24 @@ class WorkstationNixpkgsTest {
   }
 
   @Test
+  void aTreeOfAnotherSeriesThanTheStableChannelIsAUsageError() throws IOException {
+    Path nixpkgs = channelTree("series");
+    Files.createDirectories(nixpkgs.resolve("lib"));
+    Files.writeString(
+        nixpkgs.resolve("lib/default.nix"), "{ version = \"24.11.712431.a0f3e10d9435\"; }\n");
+    WorkstationRevision detected = workstation(nixpkgs).detect();
+
+    assertThatThrownBy(
+            () -> workstation(nixpkgs).release(detected, Optional.of("nixos-24.05-small"), ChannelResolver.standard()))
+        .isInstanceOf(NixshipException.class)
+        .hasMessageEndingWith("is release 24.11.712431.a0f3e10d9435, not one of channel nixos-24.05-small: name the"
+            + " channel this tree follows with --channel");
+    assertThat(workstation(nixpkgs).release(detected, Optional.of("nixos-24.11"), ChannelResolver.standard())
+            .release())
+        .isEqualTo("nixos-24.11.712431.a0f3e10d9435");
+  }
+
+  @Test
   void aCheckoutWithoutRevisionInformationIsAUsageError() throws IOException {
     Path nixpkgs = channelTree("checkout");
     Files.createDirectories(nixpkgs.resolve("lib"));
