@@ -38,7 +38,7 @@ public final class NixVersionCheck {
       return Optional.empty();
     }
     return Optional.of("nixpkgs " + release + " needs Nix >= " + required.get() + "; this machine has Nix "
-        + local + ": upgrade Nix to " + required.get() + " or later (e.g. Debian 13's nix-bin), or pin a"
+        + local + ": upgrade Nix to " + required.get() + " or later (Debian 13's nix-bin; in GitHub Actions, a nixship action whose image has it), or pin a"
         + " release this Nix can evaluate with 'nixship lock --channel NAME'");
   }
 

@@ -63,7 +63,8 @@ class UpdateChannelErrorsTest {
       assertThat(errors).hasSize(1);
       assertThat(errors.get(0))
           .startsWith("nixship: error: nixpkgs " + release + " needs Nix >= 99.0; this machine has Nix ")
-          .endsWith(": upgrade Nix to 99.0 or later (e.g. Debian 13's nix-bin), or pin a release this Nix can"
+          .endsWith(": upgrade Nix to 99.0 or later (Debian 13's nix-bin; in GitHub Actions, a nixship action"
+              + " whose image has it), or pin a release this Nix can"
               + " evaluate with 'nixship lock --channel NAME'");
       assertThat(result.err()).doesNotContain("building ").doesNotContain("evaluation failed");
     }

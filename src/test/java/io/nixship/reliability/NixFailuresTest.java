@@ -127,7 +127,8 @@ class NixFailuresTest {
     String error = result.err().strip().lines().reduce((a, b) -> b).orElseThrow();
     assertThat(error).startsWith("nixship: error: nixpkgs " + release + " (nixship.lock) needs Nix >= 99.0;"
             + " this machine has Nix ")
-        .endsWith(": upgrade Nix to 99.0 or later (e.g. Debian 13's nix-bin), or pin a release this Nix can"
+        .endsWith(": upgrade Nix to 99.0 or later (Debian 13's nix-bin; in GitHub Actions, a nixship action"
+              + " whose image has it), or pin a release this Nix can"
             + " evaluate with 'nixship lock --channel NAME'");
     assertThat(result.err()).doesNotContain("evaluation failed");
     assertThat(tmp.resolve("out")).doesNotExist();

@@ -137,6 +137,7 @@ public final class ActionRunner {
       if (!process.waitFor(20, TimeUnit.MINUTES)) {
         new ProcessBuilder("podman", "kill", "nixship-action-" + id).start().waitFor();
         process.waitFor();
+        throw new AssertionError("the action ran past 20 minutes and was killed; stderr: " + Files.readString(err));
       }
       return new Result(process.exitValue(), Files.readString(out), Files.readString(err),
           outputs(fileCommands.resolve("set_output_" + id)), Files.readString(fileCommands.resolve("step_summary_" + id)));
