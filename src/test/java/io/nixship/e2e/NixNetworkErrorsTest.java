@@ -187,8 +187,10 @@ class NixNetworkErrorsTest {
     assertThat(result.err().lines().filter(line -> line.startsWith("nix-build has printed nothing")).toList())
         .as(result.err())
         .isNotEmpty()
-        .allMatch(line -> line.matches("nix-build has printed nothing for \\d+s; still building"
-            + " '/nix/store/[a-z0-9]{32}-sleeps-on-purpose\\.drv' \\(time limit 8s\\)"))
+        // A slow evaluation on a loaded machine may be quiet before Nix names the build.
+        .allMatch(line -> line.matches("nix-build has printed nothing for \\d+s; (still building"
+            + " '/nix/store/[a-z0-9]{32}-sleeps-on-purpose\\.drv'|no progress reported yet) \\(time limit 8s\\)"))
+        .anyMatch(line -> line.matches("nix-build has printed nothing for \\d+s; still building .*"))
         .anyMatch(line -> line.contains(" for 2s;"));
   }
 
