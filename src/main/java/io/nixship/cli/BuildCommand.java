@@ -72,7 +72,7 @@ final class BuildCommand implements Callable<Integer> {
             registry.credentials(context, session::addMask));
     int cores = Runtime.getRuntime().availableProcessors();
     Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
-    PushProgress progress = new PushProgress(session, context.interactive());
+    PushProgress progress = session.showProgress(new PushProgress(session, context.interactive()));
     BuildAndPublishService.Outcome outcome;
     try {
       outcome = new BuildAndPublishService(

@@ -14,6 +14,8 @@ final class CommandSession {
   private final CliContext context;
   private final GitHubEnvironment github;
   private final ActionsOutput actions;
+  /** The push progress line redrawn on stderr while a push runs, if any: other lines go above it. */
+  private volatile PushProgress progress;
 
   CommandSession(CliContext context) {
     this.context = context;
@@ -34,7 +36,7 @@ final class CommandSession {
   }
 
   void log(String line) {
-    actions.log(line);
+    aboveProgress(() -> actions.log(line));
   }
 
   void addMask(String secret) {
@@ -42,7 +44,30 @@ final class CommandSession {
   }
 
   <T> T group(String title, Supplier<T> work) {
-    return actions.group(title, work);
+    aboveProgress(() -> actions.startGroup(title));
+    try {
+      return work.get();
+    } finally {
+      aboveProgress(actions::endGroup);
+    }
+  }
+
+  /**
+   * A push's progress line from now on: the push overlaps the build, whose log lines and group
+   * headers must not land on the end of that line.
+   */
+  PushProgress showProgress(PushProgress line) {
+    this.progress = line;
+    return line;
+  }
+
+  private void aboveProgress(Runnable write) {
+    PushProgress line = progress;
+    if (line == null) {
+      write.run();
+    } else {
+      line.above(write);
+    }
   }
 
   /** Prints the command's result (stdout: for machines and pipes). */

@@ -86,6 +86,15 @@ final class PushProgress implements PushListener {
     }
   }
 
+  /**
+   * Writes other stderr lines while the push runs: the progress line is ended first, under the same
+   * lock as the redraws, and drawn anew below them at its next change.
+   */
+  synchronized void above(Runnable write) {
+    end();
+    write.run();
+  }
+
   private synchronized void draw() {
     // Until the image is complete, the totals are those of the layers already uploading; a layer
     // still streaming has sent bytes before its size is known.

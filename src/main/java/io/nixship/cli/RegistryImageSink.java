@@ -56,7 +56,7 @@ final class RegistryImageSink implements ReleaseService.ImageSink {
     // Digest first: a tag may have moved since the manifests were written.
     List<String> deployedVersion = deployed.map(image -> image.digest() != null ? image.digest() : image.tag())
         .stream().toList();
-    PushProgress progress = new PushProgress(session, session.context().interactive());
+    PushProgress progress = session.showProgress(new PushProgress(session, session.context().interactive()));
     return new RegistryPush(
         publisher.previousImage(registry, deployedVersion), publisher.startUploads(registry, progress), progress);
   }

@@ -57,6 +57,9 @@ class PushProgressTest {
       assertThat(frames).anySatisfy(frame -> {
         assertThat(Double.parseDouble(frame.group(3))).isGreaterThan(0.0).isLessThan(Double.parseDouble(last.group(4)));
       });
+      // The push overlaps the build: its log lines and group headers start lines of their own, never
+      // the end of a progress frame.
+      assertThat(result.err()).doesNotContainPattern("MB *== ").doesNotContainPattern("MB *building ");
       assertThat(result.err()).contains(last.group() + "\n")
           .containsOnlyOnce("\npushed " + registry.host() + "/acme/imgproxy-lite:");
     }
