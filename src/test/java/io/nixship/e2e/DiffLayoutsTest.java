@@ -5,15 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.freeze.Sizes;
-import io.nixship.image.ImageBuildService;
+import io.nixship.image.ImageConfigFactory;
 import io.nixship.image.OciLayoutReader;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
+import io.nixship.testsupport.TestNix;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,8 +86,9 @@ class DiffLayoutsTest {
   }
 
   /**
-   * The golden diff with its closure sizes filled in from the two images' labels: the test nixpkgs
-   * copies the host's Debian files, so the sizes are the host's, not constants.
+   * The golden diff with its closure sizes filled in: the test nixpkgs copies the host's Debian files,
+   * so the sizes are the host's, not constants. They are computed here from what Nix itself reports for
+   * the store paths each image's layers carry, not from nixship's labels.
    */
   static String golden() throws IOException {
     long rev1 = closureSize("rev1");
@@ -96,9 +99,26 @@ class DiffLayoutsTest {
         .replace("{size change}", Sizes.delta(rev2 - rev1));
   }
 
-  static long closureSize(String layout) {
-    JsonNode config = new OciLayoutReader().read(temp.resolve(layout), Optional.empty()).config();
-    return config.path("config").path("Labels").path(ImageBuildService.CLOSURE_SIZE_LABEL).asLong();
+  /** The sum of {@code nix-store --query --size} over the store paths of the image's layers. */
+  static long closureSize(String layout) throws IOException {
+    JsonNode manifest = new OciLayoutReader().read(temp.resolve(layout), Optional.empty()).manifest();
+    List<String> command = new ArrayList<>(List.of(TestNix.program("nix-store"), "--query", "--size"));
+    for (JsonNode layer : manifest.path("layers")) {
+      String paths = layer.path("annotations").path(ImageConfigFactory.STORE_PATHS_ANNOTATION).asText("");
+      if (!paths.isEmpty()) {
+        command.addAll(List.of(paths.split(",")));
+      }
+    }
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String sizes = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      assertThat(process.waitFor()).as(String.join(" ", command)).isZero();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    assertThat(command).hasSizeGreaterThan(3);
+    return sizes.lines().mapToLong(Long::parseLong).sum();
   }
 
   @Test
