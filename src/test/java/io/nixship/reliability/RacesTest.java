@@ -12,6 +12,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import io.nixship.NixshipException;
@@ -33,6 +35,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
@@ -57,26 +60,61 @@ class RacesTest {
   private static final String PULLS = "/repos/acme/shop/pulls";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final OnePullRequestPerHead ONE_PULL_REQUEST = new OnePullRequestPerHead();
+
   @RegisterExtension
   static WireMockExtension github = WireMockExtension.newInstance()
-      .options(wireMockConfig().dynamicPort().usingFilesUnderClasspath("reliability/github"))
+      .options(wireMockConfig().dynamicPort().usingFilesUnderClasspath("reliability/github")
+          .extensions(ONE_PULL_REQUEST))
       .build();
 
   @TempDir Path tmp;
+
+  /**
+   * GitHub's one open pull request per head, atomically: WireMock's scenario states are matched and
+   * moved in two steps, so two simultaneous creates could both be answered 201, which GitHub never does.
+   * Until the first create, the list is empty; every later create is refused with 422.
+   */
+  private static final class OnePullRequestPerHead implements ResponseDefinitionTransformerV2 {
+    static final String NAME = "one-pull-request-per-head";
+    private final AtomicBoolean created = new AtomicBoolean();
+
+    void reset() {
+      created.set(false);
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent serveEvent) {
+      ResponseDefinition stubbed = serveEvent.getResponseDefinition();
+      boolean create = serveEvent.getRequest().getMethod().getName().equals("POST");
+      if (create) {
+        return created.compareAndSet(false, true) ? stubbed : json(422, "{\"message\":\"Validation Failed\","
+            + "\"errors\":[{\"resource\":\"PullRequest\",\"code\":\"custom\",\"message\":\"A pull request"
+            + " already exists for acme:nixship/acme/shop-api.\"}]}", null).build();
+      }
+      return created.get() ? stubbed : json(200, "[]", null).build();
+    }
+
+    @Override
+    public String getName() {
+      return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+      return false;
+    }
+  }
 
   /** GitHub as it behaves: one open pull request per head; a second create is refused with 422. */
   private static void stubGitHub() {
     github.resetAll();
     github.stubFor(get(urlPathEqualTo("/repos/acme/shop")).willReturn(json(200, null, "repo.json")));
-    github.stubFor(get(urlPathEqualTo(PULLS)).inScenario("pr").whenScenarioStateIs(STARTED)
-        .willReturn(json(200, "[]", null)));
-    github.stubFor(get(urlPathEqualTo(PULLS)).inScenario("pr").whenScenarioStateIs("open")
-        .willReturn(json(200, null, "pr-7-list.json")));
-    github.stubFor(post(urlPathEqualTo(PULLS)).inScenario("pr").whenScenarioStateIs(STARTED)
-        .willReturn(json(201, null, "pr-7.json")).willSetStateTo("open"));
-    github.stubFor(post(urlPathEqualTo(PULLS)).inScenario("pr").whenScenarioStateIs("open")
-        .willReturn(json(422, "{\"message\":\"Validation Failed\",\"errors\":[{\"resource\":\"PullRequest\","
-            + "\"code\":\"custom\",\"message\":\"A pull request already exists for acme:nixship/acme/shop-api.\"}]}", null)));
+    ONE_PULL_REQUEST.reset();
+    github.stubFor(get(urlPathEqualTo(PULLS))
+        .willReturn(json(200, null, "pr-7-list.json").withTransformers(OnePullRequestPerHead.NAME)));
+    github.stubFor(post(urlPathEqualTo(PULLS))
+        .willReturn(json(201, null, "pr-7.json").withTransformers(OnePullRequestPerHead.NAME)));
     github.stubFor(patch(urlPathEqualTo(PULLS + "/7")).willReturn(json(200, null, "pr-7.json")));
     github.stubFor(post(urlPathEqualTo("/repos/acme/shop/issues/7/labels")).willReturn(json(200, null, "labels.json")));
   }
@@ -255,6 +293,8 @@ class RacesTest {
     github.stubFor(post(urlPathEqualTo(PULLS)).inScenario("pr").whenScenarioStateIs("created elsewhere")
         .willReturn(json(422, "{\"message\":\"Validation Failed\",\"errors\":[{\"message\":\"A pull request already exists for acme:nixship/acme/shop-api.\"}]}", null))
         .willSetStateTo("open"));
+    github.stubFor(get(urlPathEqualTo(PULLS)).inScenario("pr").whenScenarioStateIs("open")
+        .willReturn(json(200, null, "pr-7-list.json")));
 
     var result = pullRequests().synchronize(new PullRequestSpec(ReleaseRepository.BRANCH, null, title(IMAGE + ":2.1"),
         "body", List.of("nixship"), true));
