@@ -3,6 +3,7 @@ package io.nixship.testsupport;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,6 +22,10 @@ public final class ActionNixpkgs {
   private static final Path SOURCE_DIR = PROJECT_DIR.resolve("src/test/resources/actionnixpkgs");
   private static final Path OUTPUT_DIR = PROJECT_DIR.resolve("target/actionnixpkgs");
 
+  /** Revision 2 needs the Nix that nixpkgs needs from nixos-25.11 on; the image has it, the host does not. */
+  private static final Map<String, byte[]> CURRENT_MINVER =
+      Map.of("lib/minver.nix", "\"2.18\"\n".getBytes(StandardCharsets.UTF_8));
+
   private record Packed(Path tarball, String sha256) {}
 
   private final Map<Revision, Packed> packed;
@@ -37,7 +42,7 @@ public final class ActionNixpkgs {
       for (Revision revision : Revision.values()) {
         Path tarball = OUTPUT_DIR.resolve(revision.label() + ".tar.gz");
         Path partial = Files.createTempFile(OUTPUT_DIR, revision.label(), ".tar.gz.partial");
-        TestNixpkgs.writeTarball(SOURCE_DIR, revision, partial);
+        TestNixpkgs.writeTarball(SOURCE_DIR, revision, revision == Revision.REV2 ? CURRENT_MINVER : Map.of(), partial);
         Files.move(partial, tarball, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         String sha256 = TestNixpkgs.Processes.run(
             List.of(TestNix.program("nix-prefetch-url"), "--unpack", tarball.toUri().toString()), Map.of()).strip();
