@@ -63,11 +63,6 @@ class ActionImageIT {
   static final String TOKEN = "ghs_ACTIONIMAGETOKEN0123456789abcdef";
   static final String REGISTRY_USER = "nixship-ci";
   static final String REGISTRY_PASSWORD = "registry-pAssw0rd-0123456789";
-  static final String SHOP_COMMENTS = "/repos/acme/shop/issues/7/comments";
-  static final String MARKER = "<!-- nixship:freeze-diff:acme/app -->";
-  static final String COMMENT_JSON =
-      "{\"id\": 501, \"body\": \"(echo)\", \"html_url\": \"https://github.example/acme/shop/pull/7#issuecomment-501\","
-          + " \"user\": {\"login\": \"github-actions[bot]\"}}";
 
   @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
   @RegisterExtension static WireMockExtension channelGithub = UpdateChannelHarness.github();
@@ -168,13 +163,13 @@ class ActionImageIT {
   @Test
   void commentPostsTheFreezeDiffOnAPullRequestThenEditsTheSameComment() throws Exception {
     stubShop();
-    github.stubFor(get(urlPathEqualTo(SHOP_COMMENTS)).inScenario("sticky").whenScenarioStateIs(Scenario.STARTED)
+    github.stubFor(get(urlPathEqualTo(CommentHarness.COMMENTS)).inScenario("sticky").whenScenarioStateIs(Scenario.STARTED)
         .willReturn(json(200, "[]")));
-    github.stubFor(post(urlPathEqualTo(SHOP_COMMENTS)).inScenario("sticky").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(json(201, COMMENT_JSON)).willSetStateTo("commented"));
-    github.stubFor(get(urlPathEqualTo(SHOP_COMMENTS)).inScenario("sticky").whenScenarioStateIs("commented")
-        .willReturn(json(200, "[" + COMMENT_JSON.replace("(echo)", MARKER + "\\nold diff") + "]")));
-    github.stubFor(patch(urlPathEqualTo("/repos/acme/shop/issues/comments/501")).willReturn(json(200, COMMENT_JSON)));
+    github.stubFor(post(urlPathEqualTo(CommentHarness.COMMENTS)).inScenario("sticky").whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(json(201, CommentHarness.COMMENT_JSON)).willSetStateTo("commented"));
+    github.stubFor(get(urlPathEqualTo(CommentHarness.COMMENTS)).inScenario("sticky").whenScenarioStateIs("commented")
+        .willReturn(json(200, "[" + CommentHarness.COMMENT_JSON.replace("(echo)", CommentHarness.MARKER + "\\nold diff") + "]")));
+    github.stubFor(patch(urlPathEqualTo(CommentHarness.EDITED_COMMENT)).willReturn(json(200, CommentHarness.COMMENT_JSON)));
     Path remote = publish(shop, "acme/shop");
     Path workspace = checkout(remote, "first", shopUpgrade);
 
@@ -182,8 +177,8 @@ class ActionImageIT {
         .run(workspace, "pull_request", pullRequestEvent(shopUpgrade), inputs(Map.of("command", "comment")));
 
     assertSucceeded(posted);
-    github.verify(1, postRequestedFor(urlPathEqualTo(SHOP_COMMENTS))
-        .withRequestBody(matchingJsonPath("$.body", containing(MARKER + "\n### Python packages: 3 upgraded, 1 added, 1 removed")))
+    github.verify(1, postRequestedFor(urlPathEqualTo(CommentHarness.COMMENTS))
+        .withRequestBody(matchingJsonPath("$.body", containing(CommentHarness.MARKER + "\n### Python packages: 3 upgraded, 1 added, 1 removed")))
         .withRequestBody(matchingJsonPath("$.body", containing("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |"))));
     assertThat(posted.outputs()).containsEntry("changed", "true")
         .containsEntry("comment-url", "https://github.example/acme/shop/pull/7#issuecomment-501");
@@ -202,17 +197,17 @@ class ActionImageIT {
             inputs(Map.of("command", "comment")));
 
     assertSucceeded(edited);
-    github.verify(1, postRequestedFor(urlPathEqualTo(SHOP_COMMENTS)));
-    github.verify(1, patchRequestedFor(urlPathEqualTo("/repos/acme/shop/issues/comments/501"))
-        .withRequestBody(matchingJsonPath("$.body", containing(MARKER + "\n**No Python package changes**"))));
+    github.verify(1, postRequestedFor(urlPathEqualTo(CommentHarness.COMMENTS)));
+    github.verify(1, patchRequestedFor(urlPathEqualTo(CommentHarness.EDITED_COMMENT))
+        .withRequestBody(matchingJsonPath("$.body", containing(CommentHarness.MARKER + "\n**No Python package changes**"))));
     assertThat(edited.outputs()).containsEntry("changed", "false");
   }
 
   @Test
   void commentFromAForkWithAReadOnlyTokenWritesTheJobSummaryAndSucceeds() throws Exception {
     stubShop();
-    github.stubFor(get(urlPathEqualTo(SHOP_COMMENTS)).willReturn(json(200, "[]")));
-    github.stubFor(post(urlPathEqualTo(SHOP_COMMENTS)).willReturn(json(403,
+    github.stubFor(get(urlPathEqualTo(CommentHarness.COMMENTS)).willReturn(json(200, "[]")));
+    github.stubFor(post(urlPathEqualTo(CommentHarness.COMMENTS)).willReturn(json(403,
         "{\"message\": \"Resource not accessible by integration\", \"status\": \"403\"}")));
     Path remote = publish(shop, "acme/shop");
 
