@@ -2,11 +2,13 @@ package io.nixship.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.NetworkFailureReason;
 import io.nixship.NixshipException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
 import java.util.List;
@@ -89,27 +91,18 @@ public final class GitHubErrors {
     }
     Throwable network = networkCause(e);
     if (network != null) {
-      return "cannot reach " + apiUrl + " while " + action + " (" + networkReason(network)
+      return "cannot reach " + apiUrl + " while " + action + " (" + NetworkFailureReason.of(network, hostOf(apiUrl))
           + "); check the network and GITHUB_API_URL";
     }
     return oneLine(e.getMessage()) + " while " + action;
   }
 
-  /**
-   * java.net.http reports a refused connection as a {@link ConnectException} without a message, so
-   * the exception's type is what says why.
-   */
-  private static String networkReason(Throwable network) {
-    String message = network.getMessage();
-    if (network instanceof UnknownHostException) {
-      return "the host name does not resolve";
+  private static String hostOf(String url) {
+    try {
+      return String.valueOf(URI.create(url).getHost());
+    } catch (IllegalArgumentException notAUri) {
+      return url;
     }
-    if (message == null || message.isBlank()) {
-      return network instanceof ConnectException
-          ? "connection refused, or the host is unreachable"
-          : network.getClass().getSimpleName();
-    }
-    return network.getClass().getSimpleName() + ": " + oneLine(message);
   }
 
   private static GitHubLimitException findLimit(Throwable e) {

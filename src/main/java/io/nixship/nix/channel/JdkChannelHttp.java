@@ -1,21 +1,17 @@
 package io.nixship.nix.channel;
 
+import io.nixship.NetworkFailureReason;
 import io.nixship.NixshipException;
 import io.nixship.config.DurationText;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
-import java.util.Optional;
-import javax.net.ssl.SSLException;
 
 /** {@link ChannelHttp} over the JDK client; redirects are left to the caller, which reads them. */
 public final class JdkChannelHttp implements ChannelHttp {
@@ -63,54 +59,16 @@ public final class JdkChannelHttp implements ChannelHttp {
     }
   }
 
-  /**
-   * Why a request failed, in words. java.net.http reports a refused connection and an unresolvable
-   * host as a {@link ConnectException} without a message, so the cause chain is what says which.
-   */
+  /** The time limits' own words first (they name this client's limits), else the shared reasons. */
   private String reason(URI uri, IOException failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof UnresolvedAddressException || cause instanceof UnknownHostException) {
-        return "the host name does not resolve";
-      }
       if (cause instanceof HttpConnectTimeoutException) {
         return "no connection within " + DurationText.format(connectTimeout);
       }
       if (cause instanceof HttpTimeoutException) {
         return "connected, but no answer within " + DurationText.format(answerTimeout);
       }
-      if (cause instanceof SSLException tls) {
-        return tlsReason(tls, uri.getHost());
-      }
     }
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ConnectException) {
-        return Optional.ofNullable(cause.getMessage())
-            .filter(message -> !message.isBlank())
-            .orElse("connection refused, or the host is unreachable");
-      }
-    }
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause.getMessage() != null && !cause.getMessage().isBlank()) {
-        return cause.getClass().getSimpleName() + ": " + cause.getMessage().replaceAll("\\s+", " ");
-      }
-    }
-    return failure.getClass().getSimpleName();
-  }
-
-  private static String tlsReason(SSLException tls, String host) {
-    String message = String.valueOf(tls.getMessage());
-    if (message.contains("plaintext connection")) {
-      return "TLS handshake failed: the server answered in plain HTTP (use an http:// URL if it has no TLS)";
-    }
-    if (message.contains("PKIX") || message.contains("certification path")) {
-      return "TLS handshake failed: the server's certificate is not signed by a CA this machine trusts";
-    }
-    if (message.contains("subject alternative name") || message.contains("No name matching")) {
-      return "TLS handshake failed: the server's certificate is not for " + host;
-    }
-    if (message.contains("expired") || message.contains("NotAfter")) {
-      return "TLS handshake failed: the server's certificate has expired";
-    }
-    return "TLS failed: " + message;
+    return NetworkFailureReason.of(failure, uri.getHost());
   }
 }
