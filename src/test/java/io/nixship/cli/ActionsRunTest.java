@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.testsupport.ActionRunner;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
 import io.nixship.testsupport.RegistryServer;
@@ -11,7 +12,6 @@ import io.nixship.testsupport.TestNixpkgs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -205,17 +205,7 @@ class ActionsRunTest {
 
     /** Parses GITHUB_OUTPUT's heredoc form: NAME<<DELIMITER, the value, DELIMITER. */
     Map<String, String> outputs() throws IOException {
-      Map<String, String> outputs = new LinkedHashMap<>();
-      List<String> lines = Files.readAllLines(outputFile);
-      for (int i = 0; i < lines.size(); i++) {
-        String[] start = lines.get(i).split("<<", 2);
-        StringBuilder value = new StringBuilder();
-        for (i++; !lines.get(i).equals(start[1]); i++) {
-          value.append(value.length() == 0 ? "" : "\n").append(lines.get(i));
-        }
-        outputs.put(start[0], value.toString());
-      }
-      return outputs;
+      return ActionRunner.outputs(outputFile);
     }
   }
 }

@@ -162,7 +162,7 @@ class ActionImageIT {
 
   @Test
   void commentPostsTheFreezeDiffOnAPullRequestThenEditsTheSameComment() throws Exception {
-    stubShop();
+    CommentHarness.stubPullRequest(github);
     github.stubFor(get(urlPathEqualTo(CommentHarness.COMMENTS)).inScenario("sticky").whenScenarioStateIs(Scenario.STARTED)
         .willReturn(json(200, "[]")));
     github.stubFor(post(urlPathEqualTo(CommentHarness.COMMENTS)).inScenario("sticky").whenScenarioStateIs(Scenario.STARTED)
@@ -205,7 +205,7 @@ class ActionImageIT {
 
   @Test
   void commentFromAForkWithAReadOnlyTokenWritesTheJobSummaryAndSucceeds() throws Exception {
-    stubShop();
+    CommentHarness.stubPullRequest(github);
     github.stubFor(get(urlPathEqualTo(CommentHarness.COMMENTS)).willReturn(json(200, "[]")));
     github.stubFor(post(urlPathEqualTo(CommentHarness.COMMENTS)).willReturn(json(403,
         "{\"message\": \"Resource not accessible by integration\", \"status\": \"403\"}")));
@@ -353,15 +353,6 @@ class ActionImageIT {
     return "{\"action\": \"synchronize\", \"number\": 7, \"pull_request\": {\"number\": 7,"
         + " \"head\": {\"sha\": \"" + head + "\", \"repo\": {\"full_name\": \"contributor/shop\"}},"
         + " \"base\": {\"sha\": \"" + shopBase + "\", \"repo\": {\"full_name\": \"acme/shop\"}}}}";
-  }
-
-  private static void stubShop() {
-    github.stubFor(get(urlPathEqualTo("/repos/acme/shop")).willReturn(json(200,
-        "{\"id\": 1001, \"name\": \"shop\", \"full_name\": \"acme/shop\", \"owner\": {\"login\": \"acme\"},"
-            + " \"html_url\": \"https://github.example/acme/shop\", \"default_branch\": \"main\"}")));
-    github.stubFor(get(urlPathEqualTo("/repos/acme/shop/issues/7")).willReturn(json(200,
-        "{\"id\": 7007, \"number\": 7, \"state\": \"open\", \"html_url\": \"https://github.example/acme/shop/pull/7\","
-            + " \"pull_request\": {\"html_url\": \"https://github.example/acme/shop/pull/7\"}}")));
   }
 
   private static ResponseDefinitionBuilder json(int status, String body) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.nixship.config.NixHash;
+import io.nixship.image.Digests;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
 import io.nixship.testsupport.TestNixpkgs.Revision;
@@ -16,8 +17,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -305,11 +304,7 @@ class NixNetworkErrorsTest {
   }
 
   private static byte[] sha256(String text) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError(e);
-    }
+    return Digests.newSha256().digest(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A plain HTTP server on loopback that answers every request with one status. */

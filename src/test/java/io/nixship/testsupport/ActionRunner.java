@@ -159,7 +159,7 @@ public final class ActionRunner {
   }
 
   /** GITHUB_OUTPUT's heredoc form, NAME<<DELIMITER, the value, DELIMITER; later values win. */
-  private static Map<String, String> outputs(Path file) throws IOException {
+  public static Map<String, String> outputs(Path file) throws IOException {
     Map<String, String> outputs = new LinkedHashMap<>();
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     for (int i = 0; i < lines.size(); i++) {
