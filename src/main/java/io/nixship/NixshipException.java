@@ -5,38 +5,40 @@ package io.nixship;
  * names the file, field or value at fault and what to do.
  */
 public class NixshipException extends RuntimeException {
-  /** Exit codes are a contract: 0 ok, 1 failure or check failed, 2 usage or configuration error. */
-  public static final int FAILURE = 1;
+    /**
+     * Exit codes are a contract: 0 ok, 1 failure or check failed, 2 usage or configuration error.
+     */
+    public static final int FAILURE = 1;
 
-  public static final int USAGE = 2;
+    public static final int USAGE = 2;
 
-  private final int exitCode;
+    private final int exitCode;
 
-  public NixshipException(int exitCode, String message) {
-    super(message);
-    this.exitCode = exitCode;
-  }
+    public NixshipException(int exitCode, String message) {
+        super(message);
+        this.exitCode = exitCode;
+    }
 
-  public NixshipException(int exitCode, String message, Throwable cause) {
-    super(message, cause);
-    this.exitCode = exitCode;
-  }
+    public NixshipException(int exitCode, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+    }
 
-  /** Bad input from the user: configuration, options, files. Exit code 2. */
-  public static NixshipException usage(String message) {
-    return new NixshipException(USAGE, message);
-  }
+    /** Bad input from the user: configuration, options, files. Exit code 2. */
+    public static NixshipException usage(String message) {
+        return new NixshipException(USAGE, message);
+    }
 
-  /** Something failed while doing the work (build, network, remote refusal). Exit code 1. */
-  public static NixshipException failure(String message) {
-    return new NixshipException(FAILURE, message);
-  }
+    /** Something failed while doing the work (build, network, remote refusal). Exit code 1. */
+    public static NixshipException failure(String message) {
+        return new NixshipException(FAILURE, message);
+    }
 
-  public static NixshipException failure(String message, Throwable cause) {
-    return new NixshipException(FAILURE, message, cause);
-  }
+    public static NixshipException failure(String message, Throwable cause) {
+        return new NixshipException(FAILURE, message, cause);
+    }
 
-  public int exitCode() {
-    return exitCode;
-  }
+    public int exitCode() {
+        return exitCode;
+    }
 }

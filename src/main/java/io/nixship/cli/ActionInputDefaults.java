@@ -13,119 +13,161 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Turns the GitHub Action's inputs into option defaults. The runner hands a container action its
- * inputs as {@code INPUT_<NAME>} variables (name upper-cased, hyphens kept: {@code registry-username}
- * gives {@code INPUT_REGISTRY-USERNAME}); an option {@code --NAME} whose name is an action input takes
- * that value as its default, so whatever options a command has, the inputs reach them without the
- * entrypoint building a command line (and without a shell ever seeing the values). Options given on the
- * command line still win; empty inputs count as unset.
+ * inputs as {@code INPUT_<NAME>} variables (name upper-cased, hyphens kept: {@code
+ * registry-username} gives {@code INPUT_REGISTRY-USERNAME}); an option {@code --NAME} whose name is
+ * an action input takes that value as its default, so whatever options a command has, the inputs
+ * reach them without the entrypoint building a command line (and without a shell ever seeing the
+ * values). Options given on the command line still win; empty inputs count as unset.
  *
  * <p>Secrets are never options: {@code registry-password} is read from the environment by {@link
  * RegistryOptions}, {@code github-token} becomes {@code GITHUB_TOKEN} through {@link
  * #withGitHubTokenInput}; both are masked where they are read.
  */
 final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
-  /** Inputs that are the default of the option with the same long name. */
-  static final List<String> OPTION_INPUTS =
-      List.of("image", "manifests", "channel", "channel-url", "registry-username", "dry-run", "max-layers");
+    /** Inputs that are the default of the option with the same long name. */
+    static final List<String> OPTION_INPUTS =
+            List.of(
+                    "image",
+                    "manifests",
+                    "channel",
+                    "channel-url",
+                    "registry-username",
+                    "dry-run",
+                    "max-layers");
 
-  /** The path of the project's .nixship.yaml: the default of {@code --config}, else its directory is {@code --dir}. */
-  static final String CONFIG = "config";
+    /**
+     * The path of the project's .nixship.yaml: the default of {@code --config}, else its directory
+     * is {@code --dir}.
+     */
+    static final String CONFIG = "config";
 
-  /** A registry host put in front of an {@code image} input that names none. */
-  static final String REGISTRY = "registry";
+    /** A registry host put in front of an {@code image} input that names none. */
+    static final String REGISTRY = "registry";
 
-  static final String REGISTRY_PASSWORD = "registry-password";
+    static final String REGISTRY_PASSWORD = "registry-password";
 
-  static final String GITHUB_TOKEN = "github-token";
+    static final String GITHUB_TOKEN = "github-token";
 
-  /** Read by docker/entrypoint.sh, not by the CLI. */
-  static final String COMMAND = "command";
+    /** Read by docker/entrypoint.sh, not by the CLI. */
+    static final String COMMAND = "command";
 
-  /** Every input action.yml declares, in its order. */
-  static final List<String> ALL_INPUTS =
-      List.of(COMMAND, CONFIG, "image", "manifests", "channel", "channel-url", REGISTRY, "registry-username",
-          REGISTRY_PASSWORD, GITHUB_TOKEN, "dry-run", "max-layers");
+    /** Every input action.yml declares, in its order. */
+    static final List<String> ALL_INPUTS =
+            List.of(
+                    COMMAND,
+                    CONFIG,
+                    "image",
+                    "manifests",
+                    "channel",
+                    "channel-url",
+                    REGISTRY,
+                    "registry-username",
+                    REGISTRY_PASSWORD,
+                    GITHUB_TOKEN,
+                    "dry-run",
+                    "max-layers");
 
-  private static final String CONFIG_FILE_NAME = ".nixship.yaml";
+    private static final String CONFIG_FILE_NAME = ".nixship.yaml";
 
-  private final Map<String, String> env;
+    private final Map<String, String> env;
 
-  ActionInputDefaults(Map<String, String> env) {
-    this.env = Map.copyOf(env);
-  }
-
-  /** The value of input {@code name} ({@code INPUT_NAME}), empty when unset or blank. */
-  static Optional<String> input(Map<String, String> env, String name) {
-    String value = env.get("INPUT_" + name.toUpperCase(Locale.ROOT));
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
-  }
-
-  /**
-   * The context with {@code GITHUB_TOKEN} set from the {@code github-token} input when that is given:
-   * the input is the explicit choice (a PAT, an app token), the variable only a workflow-wide default.
-   */
-  static CliContext withGitHubTokenInput(CliContext context) {
-    Optional<String> token = input(context.env(), GITHUB_TOKEN);
-    if (token.isEmpty() || token.get().equals(context.env("GITHUB_TOKEN"))) {
-      return context;
+    ActionInputDefaults(Map<String, String> env) {
+        this.env = Map.copyOf(env);
     }
-    Map<String, String> env = new HashMap<>(context.env());
-    env.put("GITHUB_TOKEN", token.get());
-    return new CliContext(
-        context.out(), context.err(), context.in(), env, context.workingDir(), context.interactive());
-  }
 
-  @Override
-  public String defaultValue(ArgSpec arg) {
-    if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
-      return null;
+    /** The value of input {@code name} ({@code INPUT_NAME}), empty when unset or blank. */
+    static Optional<String> input(Map<String, String> env, String name) {
+        String value = env.get("INPUT_" + name.toUpperCase(Locale.ROOT));
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
     }
-    String longName = option.longestName();
-    if (!longName.startsWith("--")) {
-      return null;
-    }
-    String name = longName.substring(2);
-    CommandSpec command = option.command();
-    return switch (name) {
-      case "image" -> image().orElse(null);
-      // Commands that push name their destination --to; the image input is that destination.
-      case "to" -> command.findOption("--image") == null ? image().orElse(null) : null;
-      case CONFIG -> input(env, CONFIG).orElse(null);
-      case "dir" -> command.findOption("--" + CONFIG) == null ? projectDirectory(command).orElse(null) : null;
-      default -> OPTION_INPUTS.contains(name) ? input(env, name).orElse(null) : null;
-    };
-  }
 
-  private Optional<String> image() {
-    Optional<String> registry = input(env, REGISTRY);
-    return input(env, "image")
-        .map(image -> registry.isPresent() && !namesRegistryHost(image) ? registry.get() + "/" + image : image);
-  }
+    /**
+     * The context with {@code GITHUB_TOKEN} set from the {@code github-token} input when that is
+     * given: the input is the explicit choice (a PAT, an app token), the variable only a
+     * workflow-wide default.
+     */
+    static CliContext withGitHubTokenInput(CliContext context) {
+        Optional<String> token = input(context.env(), GITHUB_TOKEN);
+        if (token.isEmpty() || token.get().equals(context.env("GITHUB_TOKEN"))) {
+            return context;
+        }
+        Map<String, String> env = new HashMap<>(context.env());
+        env.put("GITHUB_TOKEN", token.get());
+        return new CliContext(
+                context.out(),
+                context.err(),
+                context.in(),
+                env,
+                context.workingDir(),
+                context.interactive());
+    }
 
-  /** Docker's rule: the first path component is a host when it has a dot or a port, or is localhost. */
-  private static boolean namesRegistryHost(String image) {
-    int slash = image.indexOf('/');
-    if (slash < 0) {
-      return false;
+    @Override
+    public String defaultValue(ArgSpec arg) {
+        if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
+            return null;
+        }
+        String longName = option.longestName();
+        if (!longName.startsWith("--")) {
+            return null;
+        }
+        String name = longName.substring(2);
+        CommandSpec command = option.command();
+        return switch (name) {
+            case "image" -> image().orElse(null);
+            // Commands that push name their destination --to; the image input is that destination.
+            case "to" -> command.findOption("--image") == null ? image().orElse(null) : null;
+            case CONFIG -> input(env, CONFIG).orElse(null);
+            case "dir" ->
+                    command.findOption("--" + CONFIG) == null
+                            ? projectDirectory(command).orElse(null)
+                            : null;
+            default -> OPTION_INPUTS.contains(name) ? input(env, name).orElse(null) : null;
+        };
     }
-    String first = image.substring(0, slash);
-    return first.contains(".") || first.contains(":") || first.equals("localhost");
-  }
 
-  private Optional<String> projectDirectory(CommandSpec command) {
-    Optional<String> config = input(env, CONFIG);
-    if (config.isEmpty()) {
-      return Optional.empty();
+    private Optional<String> image() {
+        Optional<String> registry = input(env, REGISTRY);
+        return input(env, "image")
+                .map(
+                        image ->
+                                registry.isPresent() && !namesRegistryHost(image)
+                                        ? registry.get() + "/" + image
+                                        : image);
     }
-    Path file = Path.of(config.get());
-    if (file.getFileName() == null || !file.getFileName().toString().equals(CONFIG_FILE_NAME)) {
-      throw new CommandLine.ParameterException(
-          command.commandLine(),
-          "the config input '" + config.get() + "' does not name a " + CONFIG_FILE_NAME
-              + " file; give the path of the project's " + CONFIG_FILE_NAME
-              + " from the repository root, e.g. services/api/" + CONFIG_FILE_NAME);
+
+    /**
+     * Docker's rule: the first path component is a host when it has a dot or a port, or is
+     * localhost.
+     */
+    private static boolean namesRegistryHost(String image) {
+        int slash = image.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        String first = image.substring(0, slash);
+        return first.contains(".") || first.contains(":") || first.equals("localhost");
     }
-    Path parent = file.getParent();
-    return Optional.of(parent == null ? "." : parent.toString());
-  }
+
+    private Optional<String> projectDirectory(CommandSpec command) {
+        Optional<String> config = input(env, CONFIG);
+        if (config.isEmpty()) {
+            return Optional.empty();
+        }
+        Path file = Path.of(config.get());
+        if (file.getFileName() == null || !file.getFileName().toString().equals(CONFIG_FILE_NAME)) {
+            throw new CommandLine.ParameterException(
+                    command.commandLine(),
+                    "the config input '"
+                            + config.get()
+                            + "' does not name a "
+                            + CONFIG_FILE_NAME
+                            + " file; give the path of the project's "
+                            + CONFIG_FILE_NAME
+                            + " from the repository root, e.g. services/api/"
+                            + CONFIG_FILE_NAME);
+        }
+        Path parent = file.getParent();
+        return Optional.of(parent == null ? "." : parent.toString());
+    }
 }

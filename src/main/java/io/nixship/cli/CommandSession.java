@@ -7,72 +7,75 @@ import java.util.function.Supplier;
 
 /**
  * One command's channel to people and to GitHub Actions: log lines on stderr (masked, never read as
- * workflow commands), groups, secrets to mask, step outputs and the job summary. Every command makes
- * one at its start, so a secret is registered before the first line that could show it.
+ * workflow commands), groups, secrets to mask, step outputs and the job summary. Every command
+ * makes one at its start, so a secret is registered before the first line that could show it.
  */
 final class CommandSession {
-  private final CliContext context;
-  private final GitHubEnvironment github;
-  private final ActionsOutput actions;
-  /** The push progress line redrawn on stderr while a push runs, if any: other lines go above it. */
-  private volatile PushProgress progress;
+    private final CliContext context;
+    private final GitHubEnvironment github;
+    private final ActionsOutput actions;
 
-  CommandSession(CliContext context) {
-    this.context = context;
-    this.github = GitHubEnvironment.from(context.env());
-    this.actions = ActionsOutput.forEnvironment(github, context.err(), new SecretMasker());
-  }
+    /**
+     * The push progress line redrawn on stderr while a push runs, if any: other lines go above it.
+     */
+    private volatile PushProgress progress;
 
-  CliContext context() {
-    return context;
-  }
-
-  GitHubEnvironment github() {
-    return github;
-  }
-
-  ActionsOutput actions() {
-    return actions;
-  }
-
-  void log(String line) {
-    aboveProgress(() -> actions.log(line));
-  }
-
-  void addMask(String secret) {
-    actions.addMask(secret);
-  }
-
-  <T> T group(String title, Supplier<T> work) {
-    aboveProgress(() -> actions.startGroup(title));
-    try {
-      return work.get();
-    } finally {
-      aboveProgress(actions::endGroup);
+    CommandSession(CliContext context) {
+        this.context = context;
+        this.github = GitHubEnvironment.from(context.env());
+        this.actions = ActionsOutput.forEnvironment(github, context.err(), new SecretMasker());
     }
-  }
 
-  /**
-   * A push's progress line from now on: the push overlaps the build, whose log lines and group
-   * headers must not land on the end of that line.
-   */
-  PushProgress showProgress(PushProgress line) {
-    this.progress = line;
-    return line;
-  }
-
-  private void aboveProgress(Runnable write) {
-    PushProgress line = progress;
-    if (line == null) {
-      write.run();
-    } else {
-      line.above(write);
+    CliContext context() {
+        return context;
     }
-  }
 
-  /** Prints the command's result (stdout: for machines and pipes). */
-  void result(String text) {
-    context.out().println(actions.masker().mask(text));
-    context.out().flush();
-  }
+    GitHubEnvironment github() {
+        return github;
+    }
+
+    ActionsOutput actions() {
+        return actions;
+    }
+
+    void log(String line) {
+        aboveProgress(() -> actions.log(line));
+    }
+
+    void addMask(String secret) {
+        actions.addMask(secret);
+    }
+
+    <T> T group(String title, Supplier<T> work) {
+        aboveProgress(() -> actions.startGroup(title));
+        try {
+            return work.get();
+        } finally {
+            aboveProgress(actions::endGroup);
+        }
+    }
+
+    /**
+     * A push's progress line from now on: the push overlaps the build, whose log lines and group
+     * headers must not land on the end of that line.
+     */
+    PushProgress showProgress(PushProgress line) {
+        this.progress = line;
+        return line;
+    }
+
+    private void aboveProgress(Runnable write) {
+        PushProgress line = progress;
+        if (line == null) {
+            write.run();
+        } else {
+            line.above(write);
+        }
+    }
+
+    /** Prints the command's result (stdout: for machines and pipes). */
+    void result(String text) {
+        context.out().println(actions.masker().mask(text));
+        context.out().flush();
+    }
 }

@@ -9,27 +9,39 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What the commands that compare environments (diff, comment, verify) share: the project that commit
- * and lock sides build, the layer cache for those builds, and how to read images from a registry.
+ * What the commands that compare environments (diff, comment, verify) share: the project that
+ * commit and lock sides build, the layer cache for those builds, and how to read images from a
+ * registry.
  */
 final class EnvironmentOptions {
-  @Option(names = "--dir", paramLabel = "DIR",
-      description = "The project that commit and lock sides build (default: the current directory).")
-  Path directory;
+    @Option(
+            names = "--dir",
+            paramLabel = "DIR",
+            description =
+                    "The project that commit and lock sides build (default: the current directory).")
+    Path directory;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR", description = "Layer cache for the builds.")
-  Path cacheDir;
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Layer cache for the builds.")
+    Path cacheDir;
 
-  @Mixin RegistryOptions registry;
+    @Mixin RegistryOptions registry;
 
-  EnvironmentSources sources(CliContext context, CommandSession session) {
-    Path project = directory == null ? context.workingDir() : context.workingDir().resolve(directory).normalize();
-    Path cache = cacheDir != null ? context.workingDir().resolve(cacheDir) : LayerBlobStore.defaultDirectory(context.env());
-    RegistryImageReader reader = new RegistryImageReader(
-        context.env(),
-        context.home(),
-        registry.settings(session::addMask),
-        registry.credentials(context, session::addMask));
-    return new EnvironmentSources(new SystemProcessRunner(), context.env(), session::log, reader, project, cache);
-  }
+    EnvironmentSources sources(CliContext context, CommandSession session) {
+        Path project =
+                directory == null
+                        ? context.workingDir()
+                        : context.workingDir().resolve(directory).normalize();
+        Path cache =
+                cacheDir != null
+                        ? context.workingDir().resolve(cacheDir)
+                        : LayerBlobStore.defaultDirectory(context.env());
+        RegistryImageReader reader =
+                new RegistryImageReader(
+                        context.env(),
+                        context.home(),
+                        registry.settings(session::addMask),
+                        registry.credentials(context, session::addMask));
+        return new EnvironmentSources(
+                new SystemProcessRunner(), context.env(), session::log, reader, project, cache);
+    }
 }

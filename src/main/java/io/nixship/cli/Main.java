@@ -2,25 +2,25 @@ package io.nixship.cli;
 
 /** Entry point: builds the command line for the real process and exits with its code. */
 public final class Main {
-  private Main() {}
+    private Main() {}
 
-  public static void main(String[] args) {
-    int code = NixshipCli.commandLine(CliContext.system(), args).execute(args);
-    endHttpSelectors();
-    System.exit(code);
-  }
-
-  /**
-   * JDK 17's HttpClient cannot be closed: its selector thread stays waiting in native code, and the JVM
-   * waits 0.3 s at exit for threads in native code (a third of a no-op push). Interrupting the thread
-   * ends it; the process is ending anyway.
-   */
-  private static void endHttpSelectors() {
-    for (Thread thread : Thread.getAllStackTraces().keySet()) {
-      String name = thread.getName();
-      if (name.startsWith("HttpClient-") && name.endsWith("-SelectorManager")) {
-        thread.interrupt();
-      }
+    public static void main(String[] args) {
+        int code = NixshipCli.commandLine(CliContext.system(), args).execute(args);
+        endHttpSelectors();
+        System.exit(code);
     }
-  }
+
+    /**
+     * JDK 17's HttpClient cannot be closed: its selector thread stays waiting in native code, and
+     * the JVM waits 0.3 s at exit for threads in native code (a third of a no-op push).
+     * Interrupting the thread ends it; the process is ending anyway.
+     */
+    private static void endHttpSelectors() {
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            String name = thread.getName();
+            if (name.startsWith("HttpClient-") && name.endsWith("-SelectorManager")) {
+                thread.interrupt();
+            }
+        }
+    }
 }

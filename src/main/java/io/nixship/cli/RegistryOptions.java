@@ -13,73 +13,77 @@ import picocli.CommandLine.Option;
 
 /** How to reach a registry: credentials, hosts allowed over plain HTTP, upload concurrency. */
 final class RegistryOptions {
-  @Option(names = "--registry-username", paramLabel = "USER", description = "Registry user name.")
-  String username;
+    @Option(names = "--registry-username", paramLabel = "USER", description = "Registry user name.")
+    String username;
 
-  @Option(
-      names = "--registry-password-stdin",
-      description = "Read the registry password or token from standard input (never from argv).")
-  boolean passwordStdin;
+    @Option(
+            names = "--registry-password-stdin",
+            description =
+                    "Read the registry password or token from standard input (never from argv).")
+    boolean passwordStdin;
 
-  @Option(
-      names = "--insecure-registry",
-      paramLabel = "HOST",
-      description = "A registry host[:port] that may be reached over plain HTTP (loopback always may).")
-  List<String> insecure = List.of();
+    @Option(
+            names = "--insecure-registry",
+            paramLabel = "HOST",
+            description =
+                    "A registry host[:port] that may be reached over plain HTTP (loopback always may).")
+    List<String> insecure = List.of();
 
-  @Option(
-      names = "--jobs",
-      paramLabel = "N",
-      description = "Blobs uploaded at once (default: ${DEFAULT-VALUE}).",
-      defaultValue = "4")
-  int jobs;
+    @Option(
+            names = "--jobs",
+            paramLabel = "N",
+            description = "Blobs uploaded at once (default: ${DEFAULT-VALUE}).",
+            defaultValue = "4")
+    int jobs;
 
-  RegistrySettings settings(Consumer<String> secrets) {
-    if (jobs < 1 || jobs > 64) {
-      throw NixshipException.usage("--jobs: " + jobs + " is out of range; use 1 to 64");
+    RegistrySettings settings(Consumer<String> secrets) {
+        if (jobs < 1 || jobs > 64) {
+            throw NixshipException.usage("--jobs: " + jobs + " is out of range; use 1 to 64");
+        }
+        return RegistrySettings.defaults()
+                .withJobs(jobs)
+                .withInsecureRegistries(Set.copyOf(insecure))
+                .withSecretSeen(secrets);
     }
-    return RegistrySettings.defaults()
-        .withJobs(jobs)
-        .withInsecureRegistries(Set.copyOf(insecure))
-        .withSecretSeen(secrets);
-  }
 
-  /**
-   * Explicit credentials: the password from standard input, else from the action's
-   * {@code registry-password} input ({@code INPUT_REGISTRY-PASSWORD}, an environment variable, never an
-   * option, so it is in no argv); either is masked before anything else can print it.
-   */
-  Optional<RegistryCredentials> credentials(CliContext context, Consumer<String> secrets) {
-    Optional<String> passwordInput =
-        ActionInputDefaults.input(context.env(), ActionInputDefaults.REGISTRY_PASSWORD);
-    passwordInput.ifPresent(secrets);
-    if (!passwordStdin && passwordInput.isEmpty()) {
-      if (username != null) {
-        throw NixshipException.usage(
-            "--registry-username needs --registry-password-stdin (or the registry-password action input)");
-      }
-      return Optional.empty();
+    /**
+     * Explicit credentials: the password from standard input, else from the action's {@code
+     * registry-password} input ({@code INPUT_REGISTRY-PASSWORD}, an environment variable, never an
+     * option, so it is in no argv); either is masked before anything else can print it.
+     */
+    Optional<RegistryCredentials> credentials(CliContext context, Consumer<String> secrets) {
+        Optional<String> passwordInput =
+                ActionInputDefaults.input(context.env(), ActionInputDefaults.REGISTRY_PASSWORD);
+        passwordInput.ifPresent(secrets);
+        if (!passwordStdin && passwordInput.isEmpty()) {
+            if (username != null) {
+                throw NixshipException.usage(
+                        "--registry-username needs --registry-password-stdin (or the registry-password action input)");
+            }
+            return Optional.empty();
+        }
+        if (username == null || username.isBlank()) {
+            throw NixshipException.usage(
+                    passwordStdin
+                            ? "--registry-password-stdin needs --registry-username"
+                            : "the registry-password action input needs registry-username too");
+        }
+        String password = passwordStdin ? passwordFromStdin(context, secrets) : passwordInput.get();
+        return Optional.of(new RegistryCredentials(username, password));
     }
-    if (username == null || username.isBlank()) {
-      throw NixshipException.usage(passwordStdin
-          ? "--registry-password-stdin needs --registry-username"
-          : "the registry-password action input needs registry-username too");
-    }
-    String password = passwordStdin ? passwordFromStdin(context, secrets) : passwordInput.get();
-    return Optional.of(new RegistryCredentials(username, password));
-  }
 
-  private static String passwordFromStdin(CliContext context, Consumer<String> secrets) {
-    String password;
-    try {
-      password = new String(context.in().readAllBytes(), StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      throw NixshipException.usage("--registry-password-stdin: cannot read standard input: " + e.getMessage());
+    private static String passwordFromStdin(CliContext context, Consumer<String> secrets) {
+        String password;
+        try {
+            password = new String(context.in().readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw NixshipException.usage(
+                    "--registry-password-stdin: cannot read standard input: " + e.getMessage());
+        }
+        if (password.isEmpty()) {
+            throw NixshipException.usage("--registry-password-stdin: standard input was empty");
+        }
+        secrets.accept(password);
+        return password;
     }
-    if (password.isEmpty()) {
-      throw NixshipException.usage("--registry-password-stdin: standard input was empty");
-    }
-    secrets.accept(password);
-    return password;
-  }
 }

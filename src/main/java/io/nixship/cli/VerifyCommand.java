@@ -17,81 +17,112 @@ import picocli.CommandLine.Option;
 
 /** {@code nixship verify}: does the developer's nix-shell match what is built and deployed? */
 @Command(
-    name = "verify",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Compares the pip freeze of the project's nix-shell (same lock) with an image and, with --deployment,",
-      "a running Deployment (kubectl exec ... python3 -m pip freeze). Exits 1 and prints the diff on any drift."
-    })
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Compares the pip freeze of the project's nix-shell (same lock) with an image and, with --deployment,",
+            "a running Deployment (kubectl exec ... python3 -m pip freeze). Exits 1 and prints the diff on any drift."
+        })
 final class VerifyCommand implements Callable<Integer> {
-  private final CliContext context;
+    private final CliContext context;
 
-  @Option(names = "--image", paramLabel = "IMAGE",
-      description = "HOST/REPO:TAG[@DIGEST], docker://..., oci:DIR[:TAG] (default: the image the manifests reference).")
-  String image;
+    @Option(
+            names = "--image",
+            paramLabel = "IMAGE",
+            description =
+                    "HOST/REPO:TAG[@DIGEST], docker://..., oci:DIR[:TAG] (default: the image the manifests reference).")
+    String image;
 
-  @Option(names = "--deployment", paramLabel = "NAME", description = "Also compare with this running Deployment.")
-  String deployment;
+    @Option(
+            names = "--deployment",
+            paramLabel = "NAME",
+            description = "Also compare with this running Deployment.")
+    String deployment;
 
-  @Option(names = "--namespace", paramLabel = "NS", description = "The Deployment's namespace (default: kubectl's).")
-  String namespace;
+    @Option(
+            names = "--namespace",
+            paramLabel = "NS",
+            description = "The Deployment's namespace (default: kubectl's).")
+    String namespace;
 
-  @Option(names = "--context", paramLabel = "CONTEXT", description = "The kubeconfig context (default: kubectl's).")
-  String kubeContext;
+    @Option(
+            names = "--context",
+            paramLabel = "CONTEXT",
+            description = "The kubeconfig context (default: kubectl's).")
+    String kubeContext;
 
-  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-      description = "text, markdown or json (default: ${DEFAULT-VALUE}).")
-  String format;
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "text",
+            description = "text, markdown or json (default: ${DEFAULT-VALUE}).")
+    String format;
 
-  @Mixin EnvironmentOptions environment;
+    @Mixin EnvironmentOptions environment;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  VerifyCommand(CliContext context) {
-    this.context = context;
-  }
-
-  @Override
-  public Integer call() {
-    CommandSession session = new CommandSession(context);
-    DiffFormat diffFormat = DiffFormat.parse(format);
-    Optional<DeploymentFreeze.Target> target = Optional.ofNullable(deployment).map(name ->
-        new DeploymentFreeze.Target(name, Optional.ofNullable(namespace), Optional.ofNullable(kubeContext)));
-    DriftCheck check = new DriftCheck(
-        environment.sources(context, session),
-        new DeploymentFreeze(new SystemProcessRunner(), context.env(), session::log),
-        session::log);
-    DriftCheck.Result result = session.group("nixship verify", () ->
-        check.check(context.workingDir(), Optional.ofNullable(image), target));
-    StringBuilder text = new StringBuilder();
-    StringBuilder allMarkdown = new StringBuilder();
-    ArrayNode json = JSON.createArrayNode();
-    for (DriftCheck.Comparison comparison : result.comparisons()) {
-      String heading = result.shell().name() + " (-) vs " + comparison.target().name() + " (+)";
-      String markdown = FreezeDiffMarkdown.render(comparison.diff());
-      FreezeDiffResults.summary(session, "nixship verify: " + heading, markdown);
-      allMarkdown.append("### ").append(heading).append("\n\n").append(markdown).append('\n');
-      json.addObject()
-          .put("shell", result.shell().name())
-          .put("target", comparison.target().name())
-          .put("drift", comparison.drifted())
-          .set("diff", readJson(DiffFormat.JSON.render(comparison.diff())));
-      text.append(comparison.drifted() ? "drift: " : "match: ").append(heading).append('\n');
-      if (comparison.drifted()) {
-        text.append(diffFormat == DiffFormat.MARKDOWN ? markdown : DiffFormat.TEXT.render(comparison.diff()));
-      }
+    VerifyCommand(CliContext context) {
+        this.context = context;
     }
-    FreezeDiffResults.outputs(session, result.drifted(), allMarkdown.toString());
-    context.out().print(diffFormat == DiffFormat.JSON ? json.toPrettyString() + "\n" : text);
-    context.out().flush();
-    return result.drifted() ? 1 : 0;
-  }
 
-  private static JsonNode readJson(String text) {
-    try {
-      return JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the diff renderer wrote invalid JSON", e);
+    @Override
+    public Integer call() {
+        CommandSession session = new CommandSession(context);
+        DiffFormat diffFormat = DiffFormat.parse(format);
+        Optional<DeploymentFreeze.Target> target =
+                Optional.ofNullable(deployment)
+                        .map(
+                                name ->
+                                        new DeploymentFreeze.Target(
+                                                name,
+                                                Optional.ofNullable(namespace),
+                                                Optional.ofNullable(kubeContext)));
+        DriftCheck check =
+                new DriftCheck(
+                        environment.sources(context, session),
+                        new DeploymentFreeze(
+                                new SystemProcessRunner(), context.env(), session::log),
+                        session::log);
+        DriftCheck.Result result =
+                session.group(
+                        "nixship verify",
+                        () ->
+                                check.check(
+                                        context.workingDir(), Optional.ofNullable(image), target));
+        StringBuilder text = new StringBuilder();
+        StringBuilder allMarkdown = new StringBuilder();
+        ArrayNode json = JSON.createArrayNode();
+        for (DriftCheck.Comparison comparison : result.comparisons()) {
+            String heading =
+                    result.shell().name() + " (-) vs " + comparison.target().name() + " (+)";
+            String markdown = FreezeDiffMarkdown.render(comparison.diff());
+            FreezeDiffResults.summary(session, "nixship verify: " + heading, markdown);
+            allMarkdown.append("### ").append(heading).append("\n\n").append(markdown).append('\n');
+            json.addObject()
+                    .put("shell", result.shell().name())
+                    .put("target", comparison.target().name())
+                    .put("drift", comparison.drifted())
+                    .set("diff", readJson(DiffFormat.JSON.render(comparison.diff())));
+            text.append(comparison.drifted() ? "drift: " : "match: ").append(heading).append('\n');
+            if (comparison.drifted()) {
+                text.append(
+                        diffFormat == DiffFormat.MARKDOWN
+                                ? markdown
+                                : DiffFormat.TEXT.render(comparison.diff()));
+            }
+        }
+        FreezeDiffResults.outputs(session, result.drifted(), allMarkdown.toString());
+        context.out().print(diffFormat == DiffFormat.JSON ? json.toPrettyString() + "\n" : text);
+        context.out().flush();
+        return result.drifted() ? 1 : 0;
     }
-  }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the diff renderer wrote invalid JSON", e);
+        }
+    }
 }

@@ -11,25 +11,31 @@ import java.util.Optional;
  * process settings. {@code ports} are normalised to {@code 8080/tcp} form.
  */
 public record AppConfig(
-    List<String> copy,
-    String workdir,
-    List<String> cmd,
-    List<String> entrypoint,
-    Map<String, String> env,
-    Optional<String> user,
-    List<String> ports) {
-  public static final String DEFAULT_WORKDIR = "/opt";
+        List<String> copy,
+        String workdir,
+        List<String> cmd,
+        List<String> entrypoint,
+        Map<String, String> env,
+        Optional<String> user,
+        List<String> ports) {
+    public static final String DEFAULT_WORKDIR = "/opt";
 
-  public AppConfig {
-    copy = List.copyOf(copy);
-    cmd = List.copyOf(cmd);
-    entrypoint = List.copyOf(entrypoint);
-    env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
-    ports = List.copyOf(ports);
-  }
+    public AppConfig {
+        copy = List.copyOf(copy);
+        cmd = List.copyOf(cmd);
+        entrypoint = List.copyOf(entrypoint);
+        env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        ports = List.copyOf(ports);
+    }
 
-  public static AppConfig defaults() {
-    return new AppConfig(
-        List.of(), DEFAULT_WORKDIR, List.of(), List.of(), Map.of(), Optional.empty(), List.of());
-  }
+    public static AppConfig defaults() {
+        return new AppConfig(
+                List.of(),
+                DEFAULT_WORKDIR,
+                List.of(),
+                List.of(),
+                Map.of(),
+                Optional.empty(),
+                List.of());
+    }
 }

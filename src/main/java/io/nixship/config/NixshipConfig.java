@@ -10,60 +10,63 @@ import java.util.Optional;
 
 /**
  * A project's {@code .nixship.yaml} with every default applied. {@code image} is empty when neither
- * the file nor {@code GITHUB_REPOSITORY} names one; {@link #requireImage()} fails only when a command
- * actually needs it.
+ * the file nor {@code GITHUB_REPOSITORY} names one; {@link #requireImage()} fails only when a
+ * command actually needs it.
  */
 public record NixshipConfig(
-    Optional<String> image,
-    String tag,
-    int maxLayers,
-    NixConfig nix,
-    AppConfig app,
-    List<String> manifests) {
-  public static final String FILE_NAME = ".nixship.yaml";
-  public static final String DEFAULT_TAG = "git-{sha7}";
-  public static final int DEFAULT_MAX_LAYERS = 100;
+        Optional<String> image,
+        String tag,
+        int maxLayers,
+        NixConfig nix,
+        AppConfig app,
+        List<String> manifests) {
+    public static final String FILE_NAME = ".nixship.yaml";
+    public static final String DEFAULT_TAG = "git-{sha7}";
+    public static final int DEFAULT_MAX_LAYERS = 100;
 
-  public NixshipConfig {
-    manifests = List.copyOf(manifests);
-  }
-
-  /** The configuration of a project without a {@code .nixship.yaml}. */
-  public static NixshipConfig defaults(Map<String, String> environment) {
-    return ConfigReader.apply(null, null, environment);
-  }
-
-  /**
-   * Parses a {@code .nixship.yaml}; {@code fileName} is how errors name it (e.g. {@code
-   * examples/app/.nixship.yaml}); {@code environment} supplies {@code GITHUB_REPOSITORY}.
-   *
-   * @throws NixshipException usage error naming file, line and field
-   */
-  public static NixshipConfig parse(byte[] content, String fileName, Map<String, String> environment) {
-    return ConfigReader.read(content, fileName, environment);
-  }
-
-  /**
-   * The {@code .nixship.yaml} of a project as it is on disk (the developer's working tree, not a
-   * commit), defaults applied when there is none.
-   */
-  public static NixshipConfig readProject(Path projectDirectory, Map<String, String> environment) {
-    Path file = projectDirectory.resolve(FILE_NAME);
-    if (!Files.isRegularFile(file)) {
-      return defaults(environment);
+    public NixshipConfig {
+        manifests = List.copyOf(manifests);
     }
-    try {
-      return parse(Files.readAllBytes(file), file.toString(), environment);
-    } catch (IOException e) {
-      throw NixshipException.usage("cannot read " + file + ": " + e.getMessage());
-    }
-  }
 
-  /** The image repository, or a usage error saying how to set one. */
-  public String requireImage() {
-    return image.orElseThrow(
-        () ->
-            NixshipException.usage(
-                FILE_NAME + ": no image: set 'image' (e.g. ghcr.io/org/app) or GITHUB_REPOSITORY"));
-  }
+    /** The configuration of a project without a {@code .nixship.yaml}. */
+    public static NixshipConfig defaults(Map<String, String> environment) {
+        return ConfigReader.apply(null, null, environment);
+    }
+
+    /**
+     * Parses a {@code .nixship.yaml}; {@code fileName} is how errors name it (e.g. {@code
+     * examples/app/.nixship.yaml}); {@code environment} supplies {@code GITHUB_REPOSITORY}.
+     *
+     * @throws NixshipException usage error naming file, line and field
+     */
+    public static NixshipConfig parse(
+            byte[] content, String fileName, Map<String, String> environment) {
+        return ConfigReader.read(content, fileName, environment);
+    }
+
+    /**
+     * The {@code .nixship.yaml} of a project as it is on disk (the developer's working tree, not a
+     * commit), defaults applied when there is none.
+     */
+    public static NixshipConfig readProject(
+            Path projectDirectory, Map<String, String> environment) {
+        Path file = projectDirectory.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return defaults(environment);
+        }
+        try {
+            return parse(Files.readAllBytes(file), file.toString(), environment);
+        } catch (IOException e) {
+            throw NixshipException.usage("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The image repository, or a usage error saying how to set one. */
+    public String requireImage() {
+        return image.orElseThrow(
+                () ->
+                        NixshipException.usage(
+                                FILE_NAME
+                                        + ": no image: set 'image' (e.g. ghcr.io/org/app) or GITHUB_REPOSITORY"));
+    }
 }

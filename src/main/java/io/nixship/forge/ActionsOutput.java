@@ -13,201 +13,214 @@ import java.util.regex.Pattern;
 
 /**
  * Everything nixship tells GitHub Actions: step outputs, the job summary, log groups, annotations
- * and masks. Workflow commands are written only by the methods named for them and only when
- * running in Actions; {@link #log} prints any other text so that it can never become a command.
- * All text goes through the {@link SecretMasker} first.
+ * and masks. Workflow commands are written only by the methods named for them and only when running
+ * in Actions; {@link #log} prints any other text so that it can never become a command. All text
+ * goes through the {@link SecretMasker} first.
  */
 public final class ActionsOutput {
-  private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
-  private static final Pattern COMMAND_LIKE_LINE = Pattern.compile("^\\s*(::|##\\[)");
-  private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
+    private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+    private static final Pattern COMMAND_LIKE_LINE = Pattern.compile("^\\s*(::|##\\[)");
+    private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
 
-  private final boolean inActions;
-  private final Path outputFile;
-  private final Path summaryFile;
-  private final PrintWriter log;
-  private final SecretMasker masker;
-  private final Supplier<String> randomTokens;
+    private final boolean inActions;
+    private final Path outputFile;
+    private final Path summaryFile;
+    private final PrintWriter log;
+    private final SecretMasker masker;
+    private final Supplier<String> randomTokens;
 
-  /** For the given environment; registers (and masks) the environment's token right away. */
-  public static ActionsOutput forEnvironment(
-      GitHubEnvironment env, PrintWriter log, SecretMasker masker) {
-    ActionsOutput output =
-        new ActionsOutput(
-            env.inActions(), env.outputFile(), env.stepSummaryFile(), log, masker,
-            () -> UUID.randomUUID().toString());
-    env.optionalToken().ifPresent(output::addMask);
-    return output;
-  }
-
-  /**
-   * @param randomTokens unguessable strings for output delimiters and stop-commands tokens
-   */
-  public ActionsOutput(
-      boolean inActions,
-      Path outputFile,
-      Path summaryFile,
-      PrintWriter log,
-      SecretMasker masker,
-      Supplier<String> randomTokens) {
-    this.inActions = inActions;
-    this.outputFile = outputFile;
-    this.summaryFile = summaryFile;
-    this.log = log;
-    this.masker = masker;
-    this.randomTokens = randomTokens;
-  }
-
-  public SecretMasker masker() {
-    return masker;
-  }
-
-  /**
-   * Registers a secret so that nothing printed or written afterwards shows it, and in Actions tells
-   * the runner to mask it (each line separately, as the runner masks line by line).
-   */
-  public void addMask(String secret) {
-    if (!masker.register(secret) || !inActions) {
-      return;
+    /** For the given environment; registers (and masks) the environment's token right away. */
+    public static ActionsOutput forEnvironment(
+            GitHubEnvironment env, PrintWriter log, SecretMasker masker) {
+        ActionsOutput output =
+                new ActionsOutput(
+                        env.inActions(),
+                        env.outputFile(),
+                        env.stepSummaryFile(),
+                        log,
+                        masker,
+                        () -> UUID.randomUUID().toString());
+        env.optionalToken().ifPresent(output::addMask);
+        return output;
     }
-    for (String line : LINE_BREAK.split(secret)) {
-      if (!line.isBlank()) {
-        log.println("::add-mask::" + escapeData(line));
-      }
+
+    /**
+     * @param randomTokens unguessable strings for output delimiters and stop-commands tokens
+     */
+    public ActionsOutput(
+            boolean inActions,
+            Path outputFile,
+            Path summaryFile,
+            PrintWriter log,
+            SecretMasker masker,
+            Supplier<String> randomTokens) {
+        this.inActions = inActions;
+        this.outputFile = outputFile;
+        this.summaryFile = summaryFile;
+        this.log = log;
+        this.masker = masker;
+        this.randomTokens = randomTokens;
     }
-    log.flush();
-  }
 
-  /**
-   * Prints text to the log. Lines that the runner would read as workflow commands are printed
-   * between {@code ::stop-commands::} markers with a random token, so untrusted text (branch names,
-   * PR titles, package names) stays data.
-   */
-  public void log(String text) {
-    String masked = masker.mask(text);
-    if (inActions && looksLikeCommand(masked)) {
-      String token = freshToken(masked);
-      log.println("::stop-commands::" + token);
-      log.println(masked);
-      log.println("::" + token + "::");
-    } else {
-      log.println(masked);
+    public SecretMasker masker() {
+        return masker;
     }
-    log.flush();
-  }
 
-  /** Starts a collapsible log group; plain text outside Actions. */
-  public void startGroup(String title) {
-    String masked = oneLine(masker.mask(title));
-    log.println(inActions ? "::group::" + escapeData(masked) : "== " + masked);
-    log.flush();
-  }
-
-  public void endGroup() {
-    if (inActions) {
-      log.println("::endgroup::");
-      log.flush();
+    /**
+     * Registers a secret so that nothing printed or written afterwards shows it, and in Actions
+     * tells the runner to mask it (each line separately, as the runner masks line by line).
+     */
+    public void addMask(String secret) {
+        if (!masker.register(secret) || !inActions) {
+            return;
+        }
+        for (String line : LINE_BREAK.split(secret)) {
+            if (!line.isBlank()) {
+                log.println("::add-mask::" + escapeData(line));
+            }
+        }
+        log.flush();
     }
-  }
 
-  /** Runs {@code work} inside a log group that is closed even when the work fails. */
-  public <T> T group(String title, Supplier<T> work) {
-    startGroup(title);
-    try {
-      return work.get();
-    } finally {
-      endGroup();
+    /**
+     * Prints text to the log. Lines that the runner would read as workflow commands are printed
+     * between {@code ::stop-commands::} markers with a random token, so untrusted text (branch
+     * names, PR titles, package names) stays data.
+     */
+    public void log(String text) {
+        String masked = masker.mask(text);
+        if (inActions && looksLikeCommand(masked)) {
+            String token = freshToken(masked);
+            log.println("::stop-commands::" + token);
+            log.println(masked);
+            log.println("::" + token + "::");
+        } else {
+            log.println(masked);
+        }
+        log.flush();
     }
-  }
 
-  /** An error annotation on a file and line (either may be null); plain text outside Actions. */
-  public void error(String message, String file, Integer line) {
-    String maskedMessage = masker.mask(message);
-    if (!inActions) {
-      String where = file == null ? "" : masker.mask(file) + (line == null ? "" : ":" + line) + ": ";
-      log.println("error: " + where + maskedMessage);
-    } else {
-      StringBuilder command = new StringBuilder("::error");
-      String separator = " ";
-      if (file != null) {
-        command.append(separator).append("file=").append(escapeProperty(masker.mask(file)));
-        separator = ",";
-      }
-      if (line != null) {
-        command.append(separator).append("line=").append(line);
-      }
-      log.println(command.append("::").append(escapeData(maskedMessage)));
+    /** Starts a collapsible log group; plain text outside Actions. */
+    public void startGroup(String title) {
+        String masked = oneLine(masker.mask(title));
+        log.println(inActions ? "::group::" + escapeData(masked) : "== " + masked);
+        log.flush();
     }
-    log.flush();
-  }
 
-  /**
-   * Sets a step output in the {@code GITHUB_OUTPUT} file using the heredoc form with a random
-   * delimiter, so a value can hold newlines and cannot end the block early or add other outputs.
-   * Does nothing when the file is not configured.
-   */
-  public void setOutput(String name, String value) {
-    if (!OUTPUT_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("invalid output name: " + name);
+    public void endGroup() {
+        if (inActions) {
+            log.println("::endgroup::");
+            log.flush();
+        }
     }
-    if (outputFile == null) {
-      return;
+
+    /** Runs {@code work} inside a log group that is closed even when the work fails. */
+    public <T> T group(String title, Supplier<T> work) {
+        startGroup(title);
+        try {
+            return work.get();
+        } finally {
+            endGroup();
+        }
     }
-    String masked = masker.mask(value);
-    String delimiter = "ghadelimiter_" + freshToken(name + "\n" + masked);
-    append(outputFile, "GITHUB_OUTPUT",
-        name + "<<" + delimiter + "\n" + masked + "\n" + delimiter + "\n");
-  }
 
-  /** Appends markdown to the job summary, when {@code GITHUB_STEP_SUMMARY} is configured. */
-  public void appendSummary(String markdown) {
-    if (summaryFile == null) {
-      return;
+    /** An error annotation on a file and line (either may be null); plain text outside Actions. */
+    public void error(String message, String file, Integer line) {
+        String maskedMessage = masker.mask(message);
+        if (!inActions) {
+            String where =
+                    file == null ? "" : masker.mask(file) + (line == null ? "" : ":" + line) + ": ";
+            log.println("error: " + where + maskedMessage);
+        } else {
+            StringBuilder command = new StringBuilder("::error");
+            String separator = " ";
+            if (file != null) {
+                command.append(separator).append("file=").append(escapeProperty(masker.mask(file)));
+                separator = ",";
+            }
+            if (line != null) {
+                command.append(separator).append("line=").append(line);
+            }
+            log.println(command.append("::").append(escapeData(maskedMessage)));
+        }
+        log.flush();
     }
-    String masked = masker.mask(markdown);
-    append(summaryFile, "GITHUB_STEP_SUMMARY", masked.endsWith("\n") ? masked : masked + "\n");
-  }
 
-  /** Workflow command data escaping ({@code %}, CR, LF), as the runner unescapes it. */
-  static String escapeData(String value) {
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
-  }
-
-  /** Workflow command property escaping: data escaping plus {@code :} and {@code ,}. */
-  static String escapeProperty(String value) {
-    return escapeData(value).replace(":", "%3A").replace(",", "%2C");
-  }
-
-  private static boolean looksLikeCommand(String text) {
-    for (String line : LINE_BREAK.split(text, -1)) {
-      if (COMMAND_LIKE_LINE.matcher(line).find()) {
-        return true;
-      }
+    /**
+     * Sets a step output in the {@code GITHUB_OUTPUT} file using the heredoc form with a random
+     * delimiter, so a value can hold newlines and cannot end the block early or add other outputs.
+     * Does nothing when the file is not configured.
+     */
+    public void setOutput(String name, String value) {
+        if (!OUTPUT_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("invalid output name: " + name);
+        }
+        if (outputFile == null) {
+            return;
+        }
+        String masked = masker.mask(value);
+        String delimiter = "ghadelimiter_" + freshToken(name + "\n" + masked);
+        append(
+                outputFile,
+                "GITHUB_OUTPUT",
+                name + "<<" + delimiter + "\n" + masked + "\n" + delimiter + "\n");
     }
-    return false;
-  }
 
-  private static String oneLine(String text) {
-    return LINE_BREAK.matcher(text).replaceAll(" ");
-  }
-
-  /** A random token that does not occur in {@code text}, so the text cannot contain the end marker. */
-  private String freshToken(String text) {
-    String token = randomTokens.get();
-    while (text.contains(token)) {
-      token = randomTokens.get();
+    /** Appends markdown to the job summary, when {@code GITHUB_STEP_SUMMARY} is configured. */
+    public void appendSummary(String markdown) {
+        if (summaryFile == null) {
+            return;
+        }
+        String masked = masker.mask(markdown);
+        append(summaryFile, "GITHUB_STEP_SUMMARY", masked.endsWith("\n") ? masked : masked + "\n");
     }
-    return token;
-  }
 
-  private static void append(Path file, String variable, String content) {
-    try {
-      Files.writeString(
-          file, content, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw NixshipException.failure(
-          "cannot write the " + variable + " file " + file + ": " + e.getMessage(), e);
+    /** Workflow command data escaping ({@code %}, CR, LF), as the runner unescapes it. */
+    static String escapeData(String value) {
+        return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
     }
-  }
+
+    /** Workflow command property escaping: data escaping plus {@code :} and {@code ,}. */
+    static String escapeProperty(String value) {
+        return escapeData(value).replace(":", "%3A").replace(",", "%2C");
+    }
+
+    private static boolean looksLikeCommand(String text) {
+        for (String line : LINE_BREAK.split(text, -1)) {
+            if (COMMAND_LIKE_LINE.matcher(line).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String oneLine(String text) {
+        return LINE_BREAK.matcher(text).replaceAll(" ");
+    }
+
+    /**
+     * A random token that does not occur in {@code text}, so the text cannot contain the end
+     * marker.
+     */
+    private String freshToken(String text) {
+        String token = randomTokens.get();
+        while (text.contains(token)) {
+            token = randomTokens.get();
+        }
+        return token;
+    }
+
+    private static void append(Path file, String variable, String content) {
+        try {
+            Files.writeString(
+                    file,
+                    content,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw NixshipException.failure(
+                    "cannot write the " + variable + " file " + file + ": " + e.getMessage(), e);
+        }
+    }
 }

@@ -53,423 +53,615 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  * small HTTP requests and a fetch of the branch.
  */
 public final class ChannelUpdateService {
-  public static final String BRANCH_PREFIX = BranchNames.PREFIX + "channel-";
+    public static final String BRANCH_PREFIX = BranchNames.PREFIX + "channel-";
 
-  /** Labels that name the nixpkgs pin, not what the image holds. */
-  private static final List<String> NIXPKGS_LABELS = List.of(
-      ImageBuildService.NIXPKGS_REVISION_LABEL,
-      ImageBuildService.NIXPKGS_CHANNEL_LABEL,
-      ImageBuildService.NIXPKGS_RELEASE_LABEL);
+    /** Labels that name the nixpkgs pin, not what the image holds. */
+    private static final List<String> NIXPKGS_LABELS =
+            List.of(
+                    ImageBuildService.NIXPKGS_REVISION_LABEL,
+                    ImageBuildService.NIXPKGS_CHANNEL_LABEL,
+                    ImageBuildService.NIXPKGS_RELEASE_LABEL);
 
-  /**
-   * Builds the project at the commit being updated, with {@code lock} instead of the commit's,
-   * reusing the layers {@code previousImage} finds and handing each layer to {@code layerReady}.
-   */
-  @FunctionalInterface
-  public interface LockedBuilder {
-    BuiltImage build(NixpkgsLock lock, PreviousImageLookup previousImage, LayerListener layerReady);
-  }
-
-  /**
-   * @param channel the channel to move to ({@code --channel}); empty for the lock's own
-   * @param followReleases also propose a newer stable channel, on its own branch
-   * @param manifests entries to use instead of the configured ones (empty: the config's)
-   */
-  public record Request(Optional<String> channel, boolean followReleases, List<String> manifests, PinStyle pin) {
-    public Request {
-      manifests = List.copyOf(manifests);
-    }
-  }
-
-  /** The project as the commit being updated holds it. */
-  public record Project(
-      String commitId, String directory, NixshipConfig config, Optional<NixpkgsLock> lock, byte[] lockBytes) {
-    public Project {
-      lockBytes = lockBytes.clone();
-    }
-
-    @Override
-    public byte[] lockBytes() {
-      return lockBytes.clone();
+    /**
+     * Builds the project at the commit being updated, with {@code lock} instead of the commit's,
+     * reusing the layers {@code previousImage} finds and handing each layer to {@code layerReady}.
+     */
+    @FunctionalInterface
+    public interface LockedBuilder {
+        BuiltImage build(
+                NixpkgsLock lock, PreviousImageLookup previousImage, LayerListener layerReady);
     }
 
     /**
-     * Reads the config and the lock at {@code commit} (never the working tree) of the project in
-     * {@code directory}; {@code environment} supplies the config's defaults.
+     * @param channel the channel to move to ({@code --channel}); empty for the lock's own
+     * @param followReleases also propose a newer stable channel, on its own branch
+     * @param manifests entries to use instead of the configured ones (empty: the config's)
      */
-    public static Project read(Path directory, String commit, Map<String, String> environment) {
-      try (CommitSource source = CommitSource.open(directory)) {
-        ResolvedCommit resolved = source.resolve(commit);
-        String lockPath = repositoryPath(source.projectDirectory(), NixpkgsLock.FILE_NAME);
-        Optional<byte[]> bytes = source.readFile(resolved, NixpkgsLock.FILE_NAME);
-        return new Project(resolved.id(), source.projectDirectory(), source.config(resolved, environment),
-            bytes.map(content -> NixpkgsLock.parse(content, lockPath)), bytes.orElse(new byte[0]));
-      }
+    public record Request(
+            Optional<String> channel,
+            boolean followReleases,
+            List<String> manifests,
+            PinStyle pin) {
+        public Request {
+            manifests = List.copyOf(manifests);
+        }
     }
 
-    ReleaseService.Commit releaseCommit() {
-      return new ReleaseService.Commit(commitId, directory, config);
-    }
+    /** The project as the commit being updated holds it. */
+    public record Project(
+            String commitId,
+            String directory,
+            NixshipConfig config,
+            Optional<NixpkgsLock> lock,
+            byte[] lockBytes) {
+        public Project {
+            lockBytes = lockBytes.clone();
+        }
 
-    String lockPath() {
-      return repositoryPath(directory, NixpkgsLock.FILE_NAME);
-    }
-  }
+        @Override
+        public byte[] lockBytes() {
+            return lockBytes.clone();
+        }
 
-  public enum Status {
-    /** The lock already pins the channel's newest release. */
-    CURRENT,
-    /** The branch already proposes that release on top of this commit. */
-    ALREADY_PROPOSED,
-    /** The lock moved but the image built with it holds the same as the one the manifests name. */
-    IDENTICAL_IMAGE,
-    /** Lock and manifests are proposed (or, in a dry run, would be). */
-    PROPOSED,
-    /** The image does not build on the new release: the lock alone is proposed, marked failing. */
-    BUILD_FAILING
-  }
-
-  /**
-   * What one channel's update did.
-   *
-   * @param update the lock move; empty when nothing was resolved beyond the branch's proposal
-   * @param published the pushed image; empty when nothing was built or pushed
-   * @param content the pull request's title and body; empty when none is proposed
-   * @param diff the lock and manifest edits as a unified diff
-   * @param pullRequest what happened to the pull request ({@code none} in a dry run)
-   */
-  public record Result(
-      Status status,
-      String channel,
-      String branch,
-      Optional<LockUpdate> update,
-      Optional<Published> published,
-      Optional<ChannelPullRequest> content,
-      String diff,
-      PullRequestResult pullRequest) {
-    public boolean changed() {
-      return status == Status.PROPOSED || status == Status.BUILD_FAILING;
-    }
-  }
-
-  /** The channel's update and, with {@code --follow-releases}, the newer release's. */
-  public record Report(Result channel, Optional<Result> release) {
-    public boolean buildFails() {
-      return channel.status() == Status.BUILD_FAILING
-          || release.map(result -> result.status() == Status.BUILD_FAILING).orElse(false);
-    }
-
-    public List<Result> results() {
-      List<Result> results = new ArrayList<>(List.of(channel));
-      release.ifPresent(results::add);
-      return results;
-    }
-  }
-
-  private final Repository repository;
-  private final Project project;
-  private final ChannelResolver resolver;
-  private final LockUpdater updater;
-  private final LockedBuilder builder;
-  private final ReleaseService.ImageSink sink;
-  private final Function<ImageReference, Optional<PreviousImage>> previousImages;
-  private final Function<String, String> commitUrls;
-  private final Optional<ReleaseService.Forge> forge;
-  private final Consumer<String> log;
-
-  /**
-   * @param forge where branches and pull requests go; empty for a dry run, which touches nothing remote
-   */
-  public ChannelUpdateService(
-      Repository repository,
-      Project project,
-      ChannelResolver resolver,
-      LockUpdater updater,
-      LockedBuilder builder,
-      ReleaseService.ImageSink sink,
-      Function<ImageReference, Optional<PreviousImage>> previousImages,
-      Function<String, String> commitUrls,
-      Optional<ReleaseService.Forge> forge,
-      Consumer<String> log) {
-    this.repository = repository;
-    this.project = project;
-    this.resolver = resolver;
-    this.updater = updater;
-    this.builder = builder;
-    this.sink = sink;
-    this.previousImages = previousImages;
-    this.commitUrls = commitUrls;
-    this.forge = forge;
-    this.log = log;
-  }
-
-  public Report update(Request request) {
-    String channel = request.channel()
-        .or(() -> project.lock().flatMap(NixpkgsLock::channel))
-        .orElseThrow(() -> NixshipException.usage(project.lock().isPresent()
-            ? project.lockPath() + " names no channel; pass --channel, e.g. --channel nixos-24.05"
-            : "no " + project.lockPath() + " at commit " + project.commitId().substring(0, 12)
-                + "; create it with 'nixship lock --channel NAME' and commit it"));
-    Result result = update(request, channel);
-    if (!request.followReleases()) {
-      return new Report(result, Optional.empty());
-    }
-    Optional<String> newer = ChannelVersions.newerStable(channel, resolver::channelExists);
-    if (newer.isEmpty()) {
-      log.accept("no stable channel newer than " + channel + " is published");
-      return new Report(result, Optional.empty());
-    }
-    log.accept(newer.get() + " is published; proposing it on its own branch");
-    return new Report(result, Optional.of(update(request, newer.get())));
-  }
-
-  private Result update(Request request, String channel) {
-    ChannelRelease release = resolver.resolve(channel);
-    String branch = branch(release.channel());
-    Optional<RevCommit> tip = forge.flatMap(remote -> branchTip(remote.branches(), branch));
-    Optional<NixpkgsLock> onBranch = tip.flatMap(this::lockIn);
-    boolean onThisCommit = tip.filter(commit -> commit.getParentCount() == 1
-        && commit.getParent(0).getName().equals(project.commitId())).isPresent();
-    if (onThisCommit && onBranch.filter(lock -> pinsRelease(lock, release)).isPresent()) {
-      log.accept(branch + " already proposes " + release.release() + " on top of "
-          + project.commitId().substring(0, 12) + "; nothing to do");
-      return new Result(Status.ALREADY_PROPOSED, channel, branch, Optional.empty(), Optional.empty(),
-          Optional.empty(), "", PullRequestResult.none());
-    }
-    LockUpdate update = updater.update(project.lock(), release);
-    if (!update.changed()) {
-      log.accept(project.lockPath() + " is current: " + release.release() + " (" + release.revision() + ")");
-      return new Result(Status.CURRENT, channel, branch, Optional.of(update), Optional.empty(), Optional.empty(), "",
-          PullRequestResult.none());
-    }
-    onBranch.ifPresent(proposed -> refuseChangedTarball(proposed, update.lock(), branch));
-    log.accept("nixpkgs " + release.channel() + " moved to " + release.release() + " (" + release.revision() + ")");
-    FileEdit lockEdit = new FileEdit(Path.of(project.lockPath()), project.lockBytes(),
-        update.lock().toYaml().getBytes(StandardCharsets.UTF_8), List.of());
-
-    RememberedPrevious previous = new RememberedPrevious(previousImages);
-    NixpkgsLock lock = update.lock();
-    ReleaseService releaseFlow = new ReleaseService(
-        repository,
-        project.releaseCommit(),
-        // The image goes under the nixpkgs-suffixed tag, so a re-run finds it there.
-        (previousImage, layerReady) -> withNixpkgsTag(builder.build(
-            lock, tag -> previousImage.layers(nixpkgsTag(tag, lock)), layerReady)),
-        skippingIdentical(previous),
-        previous,
-        commitUrls,
-        log);
-    ReleaseService.Plan plan;
-    try {
-      plan = releaseFlow.plan(new ReleaseService.Request(request.manifests(), request.pin()));
-    } catch (NixException failed) {
-      if (!isBuildFailure(failed)) {
-        throw failed;
-      }
-      return failing(channel, branch, update, lockEdit, failed, releaseFlow);
-    }
-    if (plan.alreadyCurrent() || previous.identicalTo(plan.built())) {
-      log.accept("the image built with " + release.release() + " holds the same as the one the manifests name ("
-          + plan.oldReference() + "); no pull request");
-      return new Result(Status.IDENTICAL_IMAGE, channel, branch, Optional.of(update), Optional.empty(),
-          Optional.empty(), "", PullRequestResult.none());
-    }
-    ChannelPullRequest content = new ChannelPullRequest(
-        project.lock(), update.lock(), plan.oldReference(), plan.target().toString(),
-        previous.closureSize(), OptionalLong.of(plan.built().closure().totalNarSize()),
-        plan.content().freezeMarkdown(), List.of());
-    Map<String, byte[]> files = new LinkedHashMap<>(plan.editedFiles());
-    files.put(project.lockPath(), lockEdit.newBytes());
-    List<FileEdit> edits = new ArrayList<>(List.of(lockEdit));
-    edits.addAll(plan.edits());
-    PullRequestResult pullRequest = propose(releaseFlow, new PublishRequest(branch, plan.baseCommit(), files,
-        plan.oldReference(), plan.target().toString(), project.commitId()), content);
-    return new Result(Status.PROPOSED, channel, branch, Optional.of(update), Optional.of(plan.published()),
-        Optional.of(content), UnifiedDiff.render(edits), pullRequest);
-  }
-
-  /** The lock alone goes on the branch, so the pull request shows the failure to whoever watches. */
-  private Result failing(
-      String channel, String branch, LockUpdate update, FileEdit lockEdit, NixException failed, ReleaseService release) {
-    log.accept("the image does not build on " + update.lock().release().orElse(update.lock().url()) + ": "
-        + failed.getMessage());
-    if (!failed.logTail().isEmpty()) {
-      log.accept("last lines of the log:\n  " + String.join("\n  ", failed.logTail()));
-    }
-    ChannelPullRequest content = new ChannelPullRequest(project.lock(), update.lock(), null, null,
-        OptionalLong.empty(), OptionalLong.empty(), null, failed.logTail());
-    String pin = "nixpkgs " + update.lock().release().orElse(update.lock().url()) + " (build failing)";
-    PullRequestResult pullRequest = propose(release, new PublishRequest(branch, ObjectId.fromString(project.commitId()),
-        Map.of(project.lockPath(), lockEdit.newBytes()), null, pin, project.commitId()), content);
-    return new Result(Status.BUILD_FAILING, channel, branch, Optional.of(update), Optional.empty(),
-        Optional.of(content), UnifiedDiff.render(lockEdit), pullRequest);
-  }
-
-  private PullRequestResult propose(ReleaseService release, PublishRequest request, ChannelPullRequest content) {
-    if (forge.isEmpty()) {
-      return PullRequestResult.none();
-    }
-    ReleaseService.Proposed proposed =
-        release.propose(new ReleaseService.Proposal(request, content.title(), content.body()), forge.get());
-    if (!proposed.note().isEmpty()) {
-      log.accept(proposed.note());
-    }
-    return proposed.pullRequest();
-  }
-
-  /** {@code nixship/channel-nixos-24.05}; one branch per channel, whatever release it is at. */
-  static String branch(String channel) {
-    ChannelSpec spec = ChannelSpec.parse(channel);
-    return BRANCH_PREFIX + (spec instanceof ChannelSpec.Channel named ? named.name() : "github");
-  }
-
-  /** A build or evaluation failure of the new nixpkgs; fetch and store trouble fail the run as usual. */
-  private static boolean isBuildFailure(NixException failed) {
-    return failed.kind() == NixFailureKind.BUILD || failed.kind() == NixFailureKind.EVALUATION
-        || failed.kind() == NixFailureKind.NOT_A_DERIVATION;
-  }
-
-  /**
-   * The same release must always unpack to the same tree: when the branch pinned this revision from
-   * this URL with another hash, the server now serves other bytes and nothing may be built from them.
-   */
-  private static void refuseChangedTarball(NixpkgsLock onBranch, NixpkgsLock resolved, String branch) {
-    if (onBranch.revision().isPresent() && onBranch.revision().equals(resolved.revision())
-        && onBranch.url().equals(resolved.url()) && !onBranch.sha256().equals(resolved.sha256())) {
-      throw NixshipException.failure("nixpkgs tarball " + resolved.url() + " now unpacks to sha256 "
-          + resolved.sha256().base32() + " but " + branch + " pinned revision " + resolved.revision().get()
-          + " with sha256 " + onBranch.sha256().base32()
-          + "; refusing it (the server changed or tampered with the tarball); nothing was built or pushed");
-    }
-  }
-
-  private static boolean pinsRelease(NixpkgsLock lock, ChannelRelease release) {
-    return lock.channel().equals(Optional.of(release.channel()))
-        && lock.revision().equals(Optional.of(release.revision()))
-        && lock.url().equals(release.tarballUrl());
-  }
-
-  private Optional<RevCommit> branchTip(ManifestBranchPublisher branches, String branch) {
-    Optional<ObjectId> tip = branches.readRemoteBranch(branch);
-    if (tip.isEmpty()) {
-      return Optional.empty();
-    }
-    try (RevWalk walk = new RevWalk(repository)) {
-      RevCommit commit = walk.parseCommit(tip.get());
-      return Optional.of(commit);
-    } catch (IOException e) {
-      throw NixshipException.failure("cannot read branch " + branch + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** The lock a commit holds; empty when it holds none or one that does not parse. */
-  private Optional<NixpkgsLock> lockIn(RevCommit commit) {
-    try (TreeWalk entry = TreeWalk.forPath(repository, project.lockPath(), commit.getTree())) {
-      if (entry == null) {
-        return Optional.empty();
-      }
-      byte[] bytes = repository.open(entry.getObjectId(0)).getBytes();
-      return Optional.of(NixpkgsLock.parse(bytes, project.lockPath()));
-    } catch (IOException | NixshipException e) {
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * Tags built from the commit alone would be the release's own tag for that commit; the nixpkgs
-   * revision keeps a channel update's image from taking it over.
-   */
-  private static BuiltImage withNixpkgsTag(BuiltImage built) {
-    String tag = nixpkgsTag(built.tag(), built.lock());
-    if (tag.equals(built.tag())) {
-      return built;
-    }
-    return new BuiltImage(built.commitId(), built.projectDirectory(), built.config(), built.lock(), built.closure(),
-        built.freeze(), tag, built.assembled());
-  }
-
-  private static String nixpkgsTag(String tag, NixpkgsLock lock) {
-    Optional<String> revision = lock.revision().map(full -> full.substring(0, 7));
-    return revision.isEmpty() || tag.contains(revision.get()) ? tag : tag + "-nixpkgs-" + revision.get();
-  }
-
-  /** An image identical to the one the manifests name (but for the pin's labels) is not pushed. */
-  private ReleaseService.ImageSink skippingIdentical(RememberedPrevious previous) {
-    return new ReleaseService.ImageSink() {
-      @Override
-      public ImageReference repository(NixshipConfig config) {
-        return sink.repository(config);
-      }
-
-      @Override
-      public ReleaseService.ImagePush open(ImageReference repository, Optional<ImageReference> deployed) {
-        ReleaseService.ImagePush push = sink.open(repository, deployed);
-        return new ReleaseService.ImagePush() {
-          @Override
-          public Published publish(BuiltImage built, ImageReference target) {
-            if (previous.identicalTo(built)) {
-              return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
+        /**
+         * Reads the config and the lock at {@code commit} (never the working tree) of the project
+         * in {@code directory}; {@code environment} supplies the config's defaults.
+         */
+        public static Project read(Path directory, String commit, Map<String, String> environment) {
+            try (CommitSource source = CommitSource.open(directory)) {
+                ResolvedCommit resolved = source.resolve(commit);
+                String lockPath = repositoryPath(source.projectDirectory(), NixpkgsLock.FILE_NAME);
+                Optional<byte[]> bytes = source.readFile(resolved, NixpkgsLock.FILE_NAME);
+                return new Project(
+                        resolved.id(),
+                        source.projectDirectory(),
+                        source.config(resolved, environment),
+                        bytes.map(content -> NixpkgsLock.parse(content, lockPath)),
+                        bytes.orElse(new byte[0]));
             }
-            return push.publish(built, target);
-          }
+        }
 
-          @Override
-          public PreviousImageLookup previousImage() {
-            return push.previousImage();
-          }
+        ReleaseService.Commit releaseCommit() {
+            return new ReleaseService.Commit(commitId, directory, config);
+        }
 
-          @Override
-          public LayerListener layerReady() {
-            return push.layerReady();
-          }
+        String lockPath() {
+            return repositoryPath(directory, NixpkgsLock.FILE_NAME);
+        }
+    }
 
-          @Override
-          public void close() {
-            push.close();
-          }
+    public enum Status {
+        /** The lock already pins the channel's newest release. */
+        CURRENT,
+        /** The branch already proposes that release on top of this commit. */
+        ALREADY_PROPOSED,
+        /**
+         * The lock moved but the image built with it holds the same as the one the manifests name.
+         */
+        IDENTICAL_IMAGE,
+        /** Lock and manifests are proposed (or, in a dry run, would be). */
+        PROPOSED,
+        /**
+         * The image does not build on the new release: the lock alone is proposed, marked failing.
+         */
+        BUILD_FAILING
+    }
+
+    /**
+     * What one channel's update did.
+     *
+     * @param update the lock move; empty when nothing was resolved beyond the branch's proposal
+     * @param published the pushed image; empty when nothing was built or pushed
+     * @param content the pull request's title and body; empty when none is proposed
+     * @param diff the lock and manifest edits as a unified diff
+     * @param pullRequest what happened to the pull request ({@code none} in a dry run)
+     */
+    public record Result(
+            Status status,
+            String channel,
+            String branch,
+            Optional<LockUpdate> update,
+            Optional<Published> published,
+            Optional<ChannelPullRequest> content,
+            String diff,
+            PullRequestResult pullRequest) {
+        public boolean changed() {
+            return status == Status.PROPOSED || status == Status.BUILD_FAILING;
+        }
+    }
+
+    /** The channel's update and, with {@code --follow-releases}, the newer release's. */
+    public record Report(Result channel, Optional<Result> release) {
+        public boolean buildFails() {
+            return channel.status() == Status.BUILD_FAILING
+                    || release.map(result -> result.status() == Status.BUILD_FAILING).orElse(false);
+        }
+
+        public List<Result> results() {
+            List<Result> results = new ArrayList<>(List.of(channel));
+            release.ifPresent(results::add);
+            return results;
+        }
+    }
+
+    private final Repository repository;
+    private final Project project;
+    private final ChannelResolver resolver;
+    private final LockUpdater updater;
+    private final LockedBuilder builder;
+    private final ReleaseService.ImageSink sink;
+    private final Function<ImageReference, Optional<PreviousImage>> previousImages;
+    private final Function<String, String> commitUrls;
+    private final Optional<ReleaseService.Forge> forge;
+    private final Consumer<String> log;
+
+    /**
+     * @param forge where branches and pull requests go; empty for a dry run, which touches nothing
+     *     remote
+     */
+    public ChannelUpdateService(
+            Repository repository,
+            Project project,
+            ChannelResolver resolver,
+            LockUpdater updater,
+            LockedBuilder builder,
+            ReleaseService.ImageSink sink,
+            Function<ImageReference, Optional<PreviousImage>> previousImages,
+            Function<String, String> commitUrls,
+            Optional<ReleaseService.Forge> forge,
+            Consumer<String> log) {
+        this.repository = repository;
+        this.project = project;
+        this.resolver = resolver;
+        this.updater = updater;
+        this.builder = builder;
+        this.sink = sink;
+        this.previousImages = previousImages;
+        this.commitUrls = commitUrls;
+        this.forge = forge;
+        this.log = log;
+    }
+
+    public Report update(Request request) {
+        String channel =
+                request.channel()
+                        .or(() -> project.lock().flatMap(NixpkgsLock::channel))
+                        .orElseThrow(
+                                () ->
+                                        NixshipException.usage(
+                                                project.lock().isPresent()
+                                                        ? project.lockPath()
+                                                                + " names no channel; pass --channel, e.g. --channel nixos-24.05"
+                                                        : "no "
+                                                                + project.lockPath()
+                                                                + " at commit "
+                                                                + project.commitId()
+                                                                        .substring(0, 12)
+                                                                + "; create it with 'nixship lock --channel NAME' and commit it"));
+        Result result = update(request, channel);
+        if (!request.followReleases()) {
+            return new Report(result, Optional.empty());
+        }
+        Optional<String> newer = ChannelVersions.newerStable(channel, resolver::channelExists);
+        if (newer.isEmpty()) {
+            log.accept("no stable channel newer than " + channel + " is published");
+            return new Report(result, Optional.empty());
+        }
+        log.accept(newer.get() + " is published; proposing it on its own branch");
+        return new Report(result, Optional.of(update(request, newer.get())));
+    }
+
+    private Result update(Request request, String channel) {
+        ChannelRelease release = resolver.resolve(channel);
+        String branch = branch(release.channel());
+        Optional<RevCommit> tip = forge.flatMap(remote -> branchTip(remote.branches(), branch));
+        Optional<NixpkgsLock> onBranch = tip.flatMap(this::lockIn);
+        boolean onThisCommit =
+                tip.filter(
+                                commit ->
+                                        commit.getParentCount() == 1
+                                                && commit.getParent(0)
+                                                        .getName()
+                                                        .equals(project.commitId()))
+                        .isPresent();
+        if (onThisCommit && onBranch.filter(lock -> pinsRelease(lock, release)).isPresent()) {
+            log.accept(
+                    branch
+                            + " already proposes "
+                            + release.release()
+                            + " on top of "
+                            + project.commitId().substring(0, 12)
+                            + "; nothing to do");
+            return new Result(
+                    Status.ALREADY_PROPOSED,
+                    channel,
+                    branch,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    "",
+                    PullRequestResult.none());
+        }
+        LockUpdate update = updater.update(project.lock(), release);
+        if (!update.changed()) {
+            log.accept(
+                    project.lockPath()
+                            + " is current: "
+                            + release.release()
+                            + " ("
+                            + release.revision()
+                            + ")");
+            return new Result(
+                    Status.CURRENT,
+                    channel,
+                    branch,
+                    Optional.of(update),
+                    Optional.empty(),
+                    Optional.empty(),
+                    "",
+                    PullRequestResult.none());
+        }
+        onBranch.ifPresent(proposed -> refuseChangedTarball(proposed, update.lock(), branch));
+        log.accept(
+                "nixpkgs "
+                        + release.channel()
+                        + " moved to "
+                        + release.release()
+                        + " ("
+                        + release.revision()
+                        + ")");
+        FileEdit lockEdit =
+                new FileEdit(
+                        Path.of(project.lockPath()),
+                        project.lockBytes(),
+                        update.lock().toYaml().getBytes(StandardCharsets.UTF_8),
+                        List.of());
+
+        RememberedPrevious previous = new RememberedPrevious(previousImages);
+        NixpkgsLock lock = update.lock();
+        ReleaseService releaseFlow =
+                new ReleaseService(
+                        repository,
+                        project.releaseCommit(),
+                        // The image goes under the nixpkgs-suffixed tag, so a re-run finds it
+                        // there.
+                        (previousImage, layerReady) ->
+                                withNixpkgsTag(
+                                        builder.build(
+                                                lock,
+                                                tag -> previousImage.layers(nixpkgsTag(tag, lock)),
+                                                layerReady)),
+                        skippingIdentical(previous),
+                        previous,
+                        commitUrls,
+                        log);
+        ReleaseService.Plan plan;
+        try {
+            plan = releaseFlow.plan(new ReleaseService.Request(request.manifests(), request.pin()));
+        } catch (NixException failed) {
+            if (!isBuildFailure(failed)) {
+                throw failed;
+            }
+            return failing(channel, branch, update, lockEdit, failed, releaseFlow);
+        }
+        if (plan.alreadyCurrent() || previous.identicalTo(plan.built())) {
+            log.accept(
+                    "the image built with "
+                            + release.release()
+                            + " holds the same as the one the manifests name ("
+                            + plan.oldReference()
+                            + "); no pull request");
+            return new Result(
+                    Status.IDENTICAL_IMAGE,
+                    channel,
+                    branch,
+                    Optional.of(update),
+                    Optional.empty(),
+                    Optional.empty(),
+                    "",
+                    PullRequestResult.none());
+        }
+        ChannelPullRequest content =
+                new ChannelPullRequest(
+                        project.lock(),
+                        update.lock(),
+                        plan.oldReference(),
+                        plan.target().toString(),
+                        previous.closureSize(),
+                        OptionalLong.of(plan.built().closure().totalNarSize()),
+                        plan.content().freezeMarkdown(),
+                        List.of());
+        Map<String, byte[]> files = new LinkedHashMap<>(plan.editedFiles());
+        files.put(project.lockPath(), lockEdit.newBytes());
+        List<FileEdit> edits = new ArrayList<>(List.of(lockEdit));
+        edits.addAll(plan.edits());
+        PullRequestResult pullRequest =
+                propose(
+                        releaseFlow,
+                        new PublishRequest(
+                                branch,
+                                plan.baseCommit(),
+                                files,
+                                plan.oldReference(),
+                                plan.target().toString(),
+                                project.commitId()),
+                        content);
+        return new Result(
+                Status.PROPOSED,
+                channel,
+                branch,
+                Optional.of(update),
+                Optional.of(plan.published()),
+                Optional.of(content),
+                UnifiedDiff.render(edits),
+                pullRequest);
+    }
+
+    /**
+     * The lock alone goes on the branch, so the pull request shows the failure to whoever watches.
+     */
+    private Result failing(
+            String channel,
+            String branch,
+            LockUpdate update,
+            FileEdit lockEdit,
+            NixException failed,
+            ReleaseService release) {
+        log.accept(
+                "the image does not build on "
+                        + update.lock().release().orElse(update.lock().url())
+                        + ": "
+                        + failed.getMessage());
+        if (!failed.logTail().isEmpty()) {
+            log.accept("last lines of the log:\n  " + String.join("\n  ", failed.logTail()));
+        }
+        ChannelPullRequest content =
+                new ChannelPullRequest(
+                        project.lock(),
+                        update.lock(),
+                        null,
+                        null,
+                        OptionalLong.empty(),
+                        OptionalLong.empty(),
+                        null,
+                        failed.logTail());
+        String pin =
+                "nixpkgs "
+                        + update.lock().release().orElse(update.lock().url())
+                        + " (build failing)";
+        PullRequestResult pullRequest =
+                propose(
+                        release,
+                        new PublishRequest(
+                                branch,
+                                ObjectId.fromString(project.commitId()),
+                                Map.of(project.lockPath(), lockEdit.newBytes()),
+                                null,
+                                pin,
+                                project.commitId()),
+                        content);
+        return new Result(
+                Status.BUILD_FAILING,
+                channel,
+                branch,
+                Optional.of(update),
+                Optional.empty(),
+                Optional.of(content),
+                UnifiedDiff.render(lockEdit),
+                pullRequest);
+    }
+
+    private PullRequestResult propose(
+            ReleaseService release, PublishRequest request, ChannelPullRequest content) {
+        if (forge.isEmpty()) {
+            return PullRequestResult.none();
+        }
+        ReleaseService.Proposed proposed =
+                release.propose(
+                        new ReleaseService.Proposal(request, content.title(), content.body()),
+                        forge.get());
+        if (!proposed.note().isEmpty()) {
+            log.accept(proposed.note());
+        }
+        return proposed.pullRequest();
+    }
+
+    /** {@code nixship/channel-nixos-24.05}; one branch per channel, whatever release it is at. */
+    static String branch(String channel) {
+        ChannelSpec spec = ChannelSpec.parse(channel);
+        return BRANCH_PREFIX
+                + (spec instanceof ChannelSpec.Channel named ? named.name() : "github");
+    }
+
+    /**
+     * A build or evaluation failure of the new nixpkgs; fetch and store trouble fail the run as
+     * usual.
+     */
+    private static boolean isBuildFailure(NixException failed) {
+        return failed.kind() == NixFailureKind.BUILD
+                || failed.kind() == NixFailureKind.EVALUATION
+                || failed.kind() == NixFailureKind.NOT_A_DERIVATION;
+    }
+
+    /**
+     * The same release must always unpack to the same tree: when the branch pinned this revision
+     * from this URL with another hash, the server now serves other bytes and nothing may be built
+     * from them.
+     */
+    private static void refuseChangedTarball(
+            NixpkgsLock onBranch, NixpkgsLock resolved, String branch) {
+        if (onBranch.revision().isPresent()
+                && onBranch.revision().equals(resolved.revision())
+                && onBranch.url().equals(resolved.url())
+                && !onBranch.sha256().equals(resolved.sha256())) {
+            throw NixshipException.failure(
+                    "nixpkgs tarball "
+                            + resolved.url()
+                            + " now unpacks to sha256 "
+                            + resolved.sha256().base32()
+                            + " but "
+                            + branch
+                            + " pinned revision "
+                            + resolved.revision().get()
+                            + " with sha256 "
+                            + onBranch.sha256().base32()
+                            + "; refusing it (the server changed or tampered with the tarball); nothing was built or pushed");
+        }
+    }
+
+    private static boolean pinsRelease(NixpkgsLock lock, ChannelRelease release) {
+        return lock.channel().equals(Optional.of(release.channel()))
+                && lock.revision().equals(Optional.of(release.revision()))
+                && lock.url().equals(release.tarballUrl());
+    }
+
+    private Optional<RevCommit> branchTip(ManifestBranchPublisher branches, String branch) {
+        Optional<ObjectId> tip = branches.readRemoteBranch(branch);
+        if (tip.isEmpty()) {
+            return Optional.empty();
+        }
+        try (RevWalk walk = new RevWalk(repository)) {
+            RevCommit commit = walk.parseCommit(tip.get());
+            return Optional.of(commit);
+        } catch (IOException e) {
+            throw NixshipException.failure(
+                    "cannot read branch " + branch + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The lock a commit holds; empty when it holds none or one that does not parse. */
+    private Optional<NixpkgsLock> lockIn(RevCommit commit) {
+        try (TreeWalk entry = TreeWalk.forPath(repository, project.lockPath(), commit.getTree())) {
+            if (entry == null) {
+                return Optional.empty();
+            }
+            byte[] bytes = repository.open(entry.getObjectId(0)).getBytes();
+            return Optional.of(NixpkgsLock.parse(bytes, project.lockPath()));
+        } catch (IOException | NixshipException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Tags built from the commit alone would be the release's own tag for that commit; the nixpkgs
+     * revision keeps a channel update's image from taking it over.
+     */
+    private static BuiltImage withNixpkgsTag(BuiltImage built) {
+        String tag = nixpkgsTag(built.tag(), built.lock());
+        if (tag.equals(built.tag())) {
+            return built;
+        }
+        return new BuiltImage(
+                built.commitId(),
+                built.projectDirectory(),
+                built.config(),
+                built.lock(),
+                built.closure(),
+                built.freeze(),
+                tag,
+                built.assembled());
+    }
+
+    private static String nixpkgsTag(String tag, NixpkgsLock lock) {
+        Optional<String> revision = lock.revision().map(full -> full.substring(0, 7));
+        return revision.isEmpty() || tag.contains(revision.get())
+                ? tag
+                : tag + "-nixpkgs-" + revision.get();
+    }
+
+    /**
+     * An image identical to the one the manifests name (but for the pin's labels) is not pushed.
+     */
+    private ReleaseService.ImageSink skippingIdentical(RememberedPrevious previous) {
+        return new ReleaseService.ImageSink() {
+            @Override
+            public ImageReference repository(NixshipConfig config) {
+                return sink.repository(config);
+            }
+
+            @Override
+            public ReleaseService.ImagePush open(
+                    ImageReference repository, Optional<ImageReference> deployed) {
+                ReleaseService.ImagePush push = sink.open(repository, deployed);
+                return new ReleaseService.ImagePush() {
+                    @Override
+                    public Published publish(BuiltImage built, ImageReference target) {
+                        if (previous.identicalTo(built)) {
+                            return new Published(
+                                    target.toString(),
+                                    target.digest(),
+                                    target.tag(),
+                                    Optional.empty());
+                        }
+                        return push.publish(built, target);
+                    }
+
+                    @Override
+                    public PreviousImageLookup previousImage() {
+                        return push.previousImage();
+                    }
+
+                    @Override
+                    public LayerListener layerReady() {
+                        return push.layerReady();
+                    }
+
+                    @Override
+                    public void close() {
+                        push.close();
+                    }
+                };
+            }
         };
-      }
-    };
-  }
-
-  /** Remembers the image the manifests named, for the comparison and the closure size. */
-  private static final class RememberedPrevious implements Function<ImageReference, Optional<PreviousImage>> {
-    private final Function<ImageReference, Optional<PreviousImage>> source;
-    private Optional<PreviousImage> last = Optional.empty();
-
-    RememberedPrevious(Function<ImageReference, Optional<PreviousImage>> source) {
-      this.source = source;
     }
 
-    @Override
-    public Optional<PreviousImage> apply(ImageReference reference) {
-      last = source.apply(reference);
-      return last;
+    /** Remembers the image the manifests named, for the comparison and the closure size. */
+    private static final class RememberedPrevious
+            implements Function<ImageReference, Optional<PreviousImage>> {
+        private final Function<ImageReference, Optional<PreviousImage>> source;
+        private Optional<PreviousImage> last = Optional.empty();
+
+        RememberedPrevious(Function<ImageReference, Optional<PreviousImage>> source) {
+            this.source = source;
+        }
+
+        @Override
+        public Optional<PreviousImage> apply(ImageReference reference) {
+            last = source.apply(reference);
+            return last;
+        }
+
+        boolean identicalTo(BuiltImage built) {
+            return last.isPresent()
+                    && ImageContent.same(
+                            withoutPin(last.get().config()),
+                            withoutPin(ImageContent.config(built.image())));
+        }
+
+        OptionalLong closureSize() {
+            JsonNode label =
+                    last.map(
+                                    image ->
+                                            image.config()
+                                                    .path("config")
+                                                    .path("Labels")
+                                                    .path(ImageBuildService.CLOSURE_SIZE_LABEL))
+                            .orElse(null);
+            return label != null && label.isTextual() && label.asText().matches("[0-9]{1,18}")
+                    ? OptionalLong.of(Long.parseLong(label.asText()))
+                    : OptionalLong.empty();
+        }
+
+        private static JsonNode withoutPin(JsonNode config) {
+            JsonNode copy = config.deepCopy();
+            if (copy.path("config").path("Labels") instanceof ObjectNode labels) {
+                NIXPKGS_LABELS.forEach(labels::remove);
+            }
+            return copy;
+        }
     }
 
-    boolean identicalTo(BuiltImage built) {
-      return last.isPresent()
-          && ImageContent.same(withoutPin(last.get().config()), withoutPin(ImageContent.config(built.image())));
+    private static String repositoryPath(String directory, String file) {
+        return directory.isEmpty() ? file : directory + "/" + file;
     }
-
-    OptionalLong closureSize() {
-      JsonNode label = last.map(image -> image.config().path("config").path("Labels")
-          .path(ImageBuildService.CLOSURE_SIZE_LABEL)).orElse(null);
-      return label != null && label.isTextual() && label.asText().matches("[0-9]{1,18}")
-          ? OptionalLong.of(Long.parseLong(label.asText()))
-          : OptionalLong.empty();
-    }
-
-    private static JsonNode withoutPin(JsonNode config) {
-      JsonNode copy = config.deepCopy();
-      if (copy.path("config").path("Labels") instanceof ObjectNode labels) {
-        NIXPKGS_LABELS.forEach(labels::remove);
-      }
-      return copy;
-    }
-  }
-
-  private static String repositoryPath(String directory, String file) {
-    return directory.isEmpty() ? file : directory + "/" + file;
-  }
 }

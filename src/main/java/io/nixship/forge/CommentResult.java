@@ -6,14 +6,14 @@ package io.nixship.forge;
  */
 public record CommentResult(Operation operation, Long commentId, String url, String reason) {
 
-  public enum Operation {
-    CREATED,
-    UPDATED,
-    UNCHANGED,
-    NO_PERMISSION
-  }
+    public enum Operation {
+        CREATED,
+        UPDATED,
+        UNCHANGED,
+        NO_PERMISSION
+    }
 
-  public boolean posted() {
-    return operation != Operation.NO_PERMISSION;
-  }
+    public boolean posted() {
+        return operation != Operation.NO_PERMISSION;
+    }
 }

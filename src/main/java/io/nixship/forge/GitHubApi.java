@@ -5,34 +5,38 @@ import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;
 import org.kohsuke.github.GitHubBuilder;
 
-/** Connects github-api to {@code GITHUB_API_URL} (GitHub Enterprise included) with nixship's limits. */
+/**
+ * Connects github-api to {@code GITHUB_API_URL} (GitHub Enterprise included) with nixship's limits.
+ */
 public final class GitHubApi {
-  private GitHubApi() {}
+    private GitHubApi() {}
 
-  public static GitHub connect(String apiUrl, String token, GitHubRateLimits limits) {
-    try {
-      return new GitHubBuilder()
-          .withEndpoint(apiUrl)
-          // Unlike withOAuthToken, this does not look the login up with GET /user, which an
-          // Actions installation token is not allowed to do; personal tokens work the same way.
-          .withAppInstallationToken(token)
-          .withRateLimitHandler(limits.primaryHandler())
-          .withAbuseLimitHandler(limits.secondaryHandler())
-          .build();
-    } catch (IOException e) {
-      throw GitHubErrors.translate(e, "connecting to the GitHub API", apiUrl);
+    public static GitHub connect(String apiUrl, String token, GitHubRateLimits limits) {
+        try {
+            return new GitHubBuilder()
+                    .withEndpoint(apiUrl)
+                    // Unlike withOAuthToken, this does not look the login up with GET /user, which
+                    // an
+                    // Actions installation token is not allowed to do; personal tokens work the
+                    // same way.
+                    .withAppInstallationToken(token)
+                    .withRateLimitHandler(limits.primaryHandler())
+                    .withAbuseLimitHandler(limits.secondaryHandler())
+                    .build();
+        } catch (IOException e) {
+            throw GitHubErrors.translate(e, "connecting to the GitHub API", apiUrl);
+        }
     }
-  }
 
-  public static GitHub connect(GitHubEnvironment env, GitHubRateLimits limits) {
-    return connect(env.apiUrl(), env.requireToken(), limits);
-  }
-
-  static GHRepository repository(GitHub github, String repository) {
-    try {
-      return github.getRepository(repository);
-    } catch (IOException e) {
-      throw GitHubErrors.translate(e, "reading repository " + repository, github.getApiUrl());
+    public static GitHub connect(GitHubEnvironment env, GitHubRateLimits limits) {
+        return connect(env.apiUrl(), env.requireToken(), limits);
     }
-  }
+
+    static GHRepository repository(GitHub github, String repository) {
+        try {
+            return github.getRepository(repository);
+        } catch (IOException e) {
+            throw GitHubErrors.translate(e, "reading repository " + repository, github.getApiUrl());
+        }
+    }
 }

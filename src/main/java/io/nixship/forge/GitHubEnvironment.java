@@ -11,102 +11,122 @@ import java.util.Optional;
  * URLs, which default to github.com.
  */
 public record GitHubEnvironment(
-    boolean inActions,
-    String apiUrl,
-    String serverUrl,
-    String repository,
-    String sha,
-    String ref,
-    String eventName,
-    Path eventPath,
-    String token,
-    Path outputFile,
-    Path stepSummaryFile,
-    Path workspace,
-    Path runnerTemp) {
+        boolean inActions,
+        String apiUrl,
+        String serverUrl,
+        String repository,
+        String sha,
+        String ref,
+        String eventName,
+        Path eventPath,
+        String token,
+        Path outputFile,
+        Path stepSummaryFile,
+        Path workspace,
+        Path runnerTemp) {
 
-  public static final String DEFAULT_API_URL = "https://api.github.com";
-  public static final String DEFAULT_SERVER_URL = "https://github.com";
+    public static final String DEFAULT_API_URL = "https://api.github.com";
+    public static final String DEFAULT_SERVER_URL = "https://github.com";
 
-  public static GitHubEnvironment from(Map<String, String> env) {
-    return new GitHubEnvironment(
-        "true".equals(env.get("GITHUB_ACTIONS")),
-        withoutTrailingSlash(valueOr(env, "GITHUB_API_URL", DEFAULT_API_URL)),
-        withoutTrailingSlash(valueOr(env, "GITHUB_SERVER_URL", DEFAULT_SERVER_URL)),
-        value(env, "GITHUB_REPOSITORY"),
-        value(env, "GITHUB_SHA"),
-        value(env, "GITHUB_REF"),
-        value(env, "GITHUB_EVENT_NAME"),
-        path(env, "GITHUB_EVENT_PATH"),
-        value(env, "GITHUB_TOKEN"),
-        path(env, "GITHUB_OUTPUT"),
-        path(env, "GITHUB_STEP_SUMMARY"),
-        path(env, "GITHUB_WORKSPACE"),
-        path(env, "RUNNER_TEMP"));
-  }
-
-  /** The owner part of {@code GITHUB_REPOSITORY} ({@code owner/name}). */
-  public String owner() {
-    return requireRepository().substring(0, repository.indexOf('/'));
-  }
-
-  /** The name part of {@code GITHUB_REPOSITORY} ({@code owner/name}). */
-  public String repositoryName() {
-    return requireRepository().substring(repository.indexOf('/') + 1);
-  }
-
-  /** {@code $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/commit/<sha>}. */
-  public String commitUrl(String commitSha) {
-    return serverUrl + "/" + requireRepository() + "/commit/" + commitSha;
-  }
-
-  public Optional<String> optionalToken() {
-    return Optional.ofNullable(token);
-  }
-
-  public String requireToken() {
-    if (token == null) {
-      throw NixshipException.usage(
-          "GITHUB_TOKEN is not set; pass github-token to the action or export GITHUB_TOKEN");
+    public static GitHubEnvironment from(Map<String, String> env) {
+        return new GitHubEnvironment(
+                "true".equals(env.get("GITHUB_ACTIONS")),
+                withoutTrailingSlash(valueOr(env, "GITHUB_API_URL", DEFAULT_API_URL)),
+                withoutTrailingSlash(valueOr(env, "GITHUB_SERVER_URL", DEFAULT_SERVER_URL)),
+                value(env, "GITHUB_REPOSITORY"),
+                value(env, "GITHUB_SHA"),
+                value(env, "GITHUB_REF"),
+                value(env, "GITHUB_EVENT_NAME"),
+                path(env, "GITHUB_EVENT_PATH"),
+                value(env, "GITHUB_TOKEN"),
+                path(env, "GITHUB_OUTPUT"),
+                path(env, "GITHUB_STEP_SUMMARY"),
+                path(env, "GITHUB_WORKSPACE"),
+                path(env, "RUNNER_TEMP"));
     }
-    return token;
-  }
 
-  public String requireRepository() {
-    if (repository == null || !repository.matches("[^/\\s]+/[^/\\s]+")) {
-      throw NixshipException.usage(
-          "GITHUB_REPOSITORY must be owner/name, got "
-              + (repository == null ? "nothing" : "'" + repository + "'"));
+    /** The owner part of {@code GITHUB_REPOSITORY} ({@code owner/name}). */
+    public String owner() {
+        return requireRepository().substring(0, repository.indexOf('/'));
     }
-    return repository;
-  }
 
-  /** Never print the token, not even through a stray log of this record. */
-  @Override
-  public String toString() {
-    return "GitHubEnvironment[inActions=" + inActions + ", apiUrl=" + apiUrl + ", serverUrl="
-        + serverUrl + ", repository=" + repository + ", sha=" + sha + ", ref=" + ref
-        + ", eventName=" + eventName + ", eventPath=" + eventPath + ", token="
-        + (token == null ? "null" : "***") + ", outputFile=" + outputFile + ", stepSummaryFile="
-        + stepSummaryFile + ", runnerTemp=" + runnerTemp + "]";
-  }
+    /** The name part of {@code GITHUB_REPOSITORY} ({@code owner/name}). */
+    public String repositoryName() {
+        return requireRepository().substring(repository.indexOf('/') + 1);
+    }
 
-  private static String value(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isEmpty() ? null : v;
-  }
+    /** {@code $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/commit/<sha>}. */
+    public String commitUrl(String commitSha) {
+        return serverUrl + "/" + requireRepository() + "/commit/" + commitSha;
+    }
 
-  private static String valueOr(Map<String, String> env, String name, String fallback) {
-    String v = value(env, name);
-    return v == null ? fallback : v;
-  }
+    public Optional<String> optionalToken() {
+        return Optional.ofNullable(token);
+    }
 
-  private static Path path(Map<String, String> env, String name) {
-    String v = value(env, name);
-    return v == null ? null : Path.of(v);
-  }
+    public String requireToken() {
+        if (token == null) {
+            throw NixshipException.usage(
+                    "GITHUB_TOKEN is not set; pass github-token to the action or export GITHUB_TOKEN");
+        }
+        return token;
+    }
 
-  private static String withoutTrailingSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-  }
+    public String requireRepository() {
+        if (repository == null || !repository.matches("[^/\\s]+/[^/\\s]+")) {
+            throw NixshipException.usage(
+                    "GITHUB_REPOSITORY must be owner/name, got "
+                            + (repository == null ? "nothing" : "'" + repository + "'"));
+        }
+        return repository;
+    }
+
+    /** Never print the token, not even through a stray log of this record. */
+    @Override
+    public String toString() {
+        return "GitHubEnvironment[inActions="
+                + inActions
+                + ", apiUrl="
+                + apiUrl
+                + ", serverUrl="
+                + serverUrl
+                + ", repository="
+                + repository
+                + ", sha="
+                + sha
+                + ", ref="
+                + ref
+                + ", eventName="
+                + eventName
+                + ", eventPath="
+                + eventPath
+                + ", token="
+                + (token == null ? "null" : "***")
+                + ", outputFile="
+                + outputFile
+                + ", stepSummaryFile="
+                + stepSummaryFile
+                + ", runnerTemp="
+                + runnerTemp
+                + "]";
+    }
+
+    private static String value(Map<String, String> env, String name) {
+        String v = env.get(name);
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    private static String valueOr(Map<String, String> env, String name, String fallback) {
+        String v = value(env, name);
+        return v == null ? fallback : v;
+    }
+
+    private static Path path(Map<String, String> env, String name) {
+        String v = value(env, name);
+        return v == null ? null : Path.of(v);
+    }
+
+    private static String withoutTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
 }

@@ -11,44 +11,46 @@ import java.io.InputStream;
 /**
  * Whether two images hold the same thing: their configs are equal but for when and from which
  * commit they were built. Layers are compared by their diff IDs, and nixship writes every file with
- * a fixed mtime, so a rebuild at a commit that changed nothing the image holds (merging nixship's own
- * manifest bump, a README edit) compares equal, and is not worth a pull request.
+ * a fixed mtime, so a rebuild at a commit that changed nothing the image holds (merging nixship's
+ * own manifest bump, a README edit) compares equal, and is not worth a pull request.
  */
 public final class ImageContent {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String[] PER_BUILD_LABELS = {
-    "org.opencontainers.image.revision", "org.opencontainers.image.created"
-  };
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] PER_BUILD_LABELS = {
+        "org.opencontainers.image.revision", "org.opencontainers.image.created"
+    };
 
-  private ImageContent() {}
+    private ImageContent() {}
 
-  public static boolean same(JsonNode config, JsonNode other) {
-    return withoutBuildDetails(config).equals(withoutBuildDetails(other));
-  }
-
-  public static JsonNode config(OciImage image) {
-    try (InputStream in = image.config().content().open()) {
-      return JSON.readTree(in);
-    } catch (IOException e) {
-      throw NixshipException.failure("cannot read the image config: " + e.getMessage(), e);
+    public static boolean same(JsonNode config, JsonNode other) {
+        return withoutBuildDetails(config).equals(withoutBuildDetails(other));
     }
-  }
 
-  private static JsonNode withoutBuildDetails(JsonNode config) {
-    JsonNode copy = config.deepCopy();
-    if (copy instanceof ObjectNode object) {
-      object.remove("created");
-      copy.path("history").forEach(entry -> {
-        if (entry instanceof ObjectNode step) {
-          step.remove("created");
+    public static JsonNode config(OciImage image) {
+        try (InputStream in = image.config().content().open()) {
+            return JSON.readTree(in);
+        } catch (IOException e) {
+            throw NixshipException.failure("cannot read the image config: " + e.getMessage(), e);
         }
-      });
-      if (copy.path("config").path("Labels") instanceof ObjectNode labels) {
-        for (String label : PER_BUILD_LABELS) {
-          labels.remove(label);
-        }
-      }
     }
-    return copy;
-  }
+
+    private static JsonNode withoutBuildDetails(JsonNode config) {
+        JsonNode copy = config.deepCopy();
+        if (copy instanceof ObjectNode object) {
+            object.remove("created");
+            copy.path("history")
+                    .forEach(
+                            entry -> {
+                                if (entry instanceof ObjectNode step) {
+                                    step.remove("created");
+                                }
+                            });
+            if (copy.path("config").path("Labels") instanceof ObjectNode labels) {
+                for (String label : PER_BUILD_LABELS) {
+                    labels.remove(label);
+                }
+            }
+        }
+        return copy;
+    }
 }

@@ -15,120 +15,137 @@ import org.kohsuke.github.HttpException;
 
 /** Keeps exactly one open pull request per nixship branch. */
 public final class PullRequestService {
-  private final GitHub github;
-  private final String repositoryName;
+    private final GitHub github;
+    private final String repositoryName;
 
-  /**
-   * @param repository {@code owner/name}
-   */
-  public PullRequestService(GitHub github, String repository) {
-    this.github = github;
-    this.repositoryName = repository;
-  }
-
-  /**
-   * Creates the pull request, or updates the open one (title, body, missing labels), or closes it
-   * when the branch no longer differs from the base.
-   */
-  public PullRequestResult synchronize(PullRequestSpec spec) {
-    GHRepository repository = GitHubApi.repository(github, repositoryName);
-    GHPullRequest open = findOpen(repository, spec.headBranch());
-    if (!spec.branchDiffersFromBase()) {
-      if (open == null) {
-        return PullRequestResult.none();
-      }
-      run("closing pull request #" + open.getNumber(), open::close);
-      return result(PullRequestResult.Operation.CLOSED, open);
+    /**
+     * @param repository {@code owner/name}
+     */
+    public PullRequestService(GitHub github, String repository) {
+        this.github = github;
+        this.repositoryName = repository;
     }
-    if (open == null) {
-      String base = spec.baseBranch() == null ? repository.getDefaultBranch() : spec.baseBranch();
-      GHPullRequest created;
-      try {
-        created = repository.createPullRequest(spec.title(), spec.headBranch(), base, spec.body());
-      } catch (IOException e) {
-        // A concurrent run opened it since we looked: GitHub refuses a second one, so update that.
-        GHPullRequest raced = alreadyExists(e) ? findOpen(repository, spec.headBranch()) : null;
-        if (raced == null) {
-          throw GitHubErrors.translate(
-              e, "creating the pull request from " + spec.headBranch(), github.getApiUrl());
+
+    /**
+     * Creates the pull request, or updates the open one (title, body, missing labels), or closes it
+     * when the branch no longer differs from the base.
+     */
+    public PullRequestResult synchronize(PullRequestSpec spec) {
+        GHRepository repository = GitHubApi.repository(github, repositoryName);
+        GHPullRequest open = findOpen(repository, spec.headBranch());
+        if (!spec.branchDiffersFromBase()) {
+            if (open == null) {
+                return PullRequestResult.none();
+            }
+            run("closing pull request #" + open.getNumber(), open::close);
+            return result(PullRequestResult.Operation.CLOSED, open);
         }
-        return update(raced, spec);
-      }
-      addMissingLabels(created, spec.labels(), Set.of());
-      return result(PullRequestResult.Operation.CREATED, created);
+        if (open == null) {
+            String base =
+                    spec.baseBranch() == null ? repository.getDefaultBranch() : spec.baseBranch();
+            GHPullRequest created;
+            try {
+                created =
+                        repository.createPullRequest(
+                                spec.title(), spec.headBranch(), base, spec.body());
+            } catch (IOException e) {
+                // A concurrent run opened it since we looked: GitHub refuses a second one, so
+                // update that.
+                GHPullRequest raced =
+                        alreadyExists(e) ? findOpen(repository, spec.headBranch()) : null;
+                if (raced == null) {
+                    throw GitHubErrors.translate(
+                            e,
+                            "creating the pull request from " + spec.headBranch(),
+                            github.getApiUrl());
+                }
+                return update(raced, spec);
+            }
+            addMissingLabels(created, spec.labels(), Set.of());
+            return result(PullRequestResult.Operation.CREATED, created);
+        }
+        return update(open, spec);
     }
-    return update(open, spec);
-  }
 
-  private static boolean alreadyExists(IOException e) {
-    return e instanceof HttpException http && http.getResponseCode() == 422
-        && String.valueOf(http.getMessage()).contains("already exists");
-  }
-
-  private PullRequestResult update(GHPullRequest open, PullRequestSpec spec) {
-    String action = "updating pull request #" + open.getNumber();
-    if (!Objects.equals(open.getTitle(), spec.title())) {
-      run(action, () -> open.setTitle(spec.title()));
+    private static boolean alreadyExists(IOException e) {
+        return e instanceof HttpException http
+                && http.getResponseCode() == 422
+                && String.valueOf(http.getMessage()).contains("already exists");
     }
-    if (!Objects.equals(open.getBody(), spec.body())) {
-      run(action, () -> open.setBody(spec.body()));
+
+    private PullRequestResult update(GHPullRequest open, PullRequestSpec spec) {
+        String action = "updating pull request #" + open.getNumber();
+        if (!Objects.equals(open.getTitle(), spec.title())) {
+            run(action, () -> open.setTitle(spec.title()));
+        }
+        if (!Objects.equals(open.getBody(), spec.body())) {
+            run(action, () -> open.setBody(spec.body()));
+        }
+        Set<String> present =
+                open.getLabels().stream().map(GHLabel::getName).collect(Collectors.toSet());
+        addMissingLabels(open, spec.labels(), present);
+        return result(PullRequestResult.Operation.UPDATED, open);
     }
-    Set<String> present =
-        open.getLabels().stream().map(GHLabel::getName).collect(Collectors.toSet());
-    addMissingLabels(open, spec.labels(), present);
-    return result(PullRequestResult.Operation.UPDATED, open);
-  }
 
-  private GHPullRequest findOpen(GHRepository repository, String headBranch) {
-    String head = repository.getOwnerName() + ":" + headBranch;
-    List<GHPullRequest> found =
-        call("looking for the open pull request from " + headBranch,
-            () -> repository.queryPullRequests().state(GHIssueState.OPEN).head(head).list()
-                .toList());
-    // The head filter is exact on GitHub; checking again keeps a lenient server from misleading us.
-    List<GHPullRequest> matching = new ArrayList<>();
-    for (GHPullRequest pr : found) {
-      if (headBranch.equals(pr.getHead().getRef())) {
-        matching.add(pr);
-      }
+    private GHPullRequest findOpen(GHRepository repository, String headBranch) {
+        String head = repository.getOwnerName() + ":" + headBranch;
+        List<GHPullRequest> found =
+                call(
+                        "looking for the open pull request from " + headBranch,
+                        () ->
+                                repository
+                                        .queryPullRequests()
+                                        .state(GHIssueState.OPEN)
+                                        .head(head)
+                                        .list()
+                                        .toList());
+        // The head filter is exact on GitHub; checking again keeps a lenient server from misleading
+        // us.
+        List<GHPullRequest> matching = new ArrayList<>();
+        for (GHPullRequest pr : found) {
+            if (headBranch.equals(pr.getHead().getRef())) {
+                matching.add(pr);
+            }
+        }
+        return matching.isEmpty() ? null : matching.get(0);
     }
-    return matching.isEmpty() ? null : matching.get(0);
-  }
 
-  private void addMissingLabels(GHPullRequest pr, List<String> wanted, Set<String> present) {
-    String[] missing = wanted.stream().filter(l -> !present.contains(l)).toArray(String[]::new);
-    if (missing.length > 0) {
-      run("labelling pull request #" + pr.getNumber(), () -> pr.addLabels(missing));
+    private void addMissingLabels(GHPullRequest pr, List<String> wanted, Set<String> present) {
+        String[] missing = wanted.stream().filter(l -> !present.contains(l)).toArray(String[]::new);
+        if (missing.length > 0) {
+            run("labelling pull request #" + pr.getNumber(), () -> pr.addLabels(missing));
+        }
     }
-  }
 
-  private static PullRequestResult result(
-      PullRequestResult.Operation operation, GHPullRequest pr) {
-    return new PullRequestResult(operation, pr.getNumber(), pr.getHtmlUrl().toString());
-  }
-
-  private <T> T call(String action, GitHubCall<T> call) {
-    try {
-      return call.run();
-    } catch (IOException e) {
-      throw GitHubErrors.translate(e, action, github.getApiUrl());
+    private static PullRequestResult result(
+            PullRequestResult.Operation operation, GHPullRequest pr) {
+        return new PullRequestResult(operation, pr.getNumber(), pr.getHtmlUrl().toString());
     }
-  }
 
-  private void run(String action, GitHubVoidCall call) {
-    call(action, () -> {
-      call.run();
-      return null;
-    });
-  }
+    private <T> T call(String action, GitHubCall<T> call) {
+        try {
+            return call.run();
+        } catch (IOException e) {
+            throw GitHubErrors.translate(e, action, github.getApiUrl());
+        }
+    }
 
-  @FunctionalInterface
-  interface GitHubCall<T> {
-    T run() throws IOException;
-  }
+    private void run(String action, GitHubVoidCall call) {
+        call(
+                action,
+                () -> {
+                    call.run();
+                    return null;
+                });
+    }
 
-  @FunctionalInterface
-  interface GitHubVoidCall {
-    void run() throws IOException;
-  }
+    @FunctionalInterface
+    interface GitHubCall<T> {
+        T run() throws IOException;
+    }
+
+    @FunctionalInterface
+    interface GitHubVoidCall {
+        void run() throws IOException;
+    }
 }

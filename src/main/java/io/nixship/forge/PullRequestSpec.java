@@ -9,14 +9,14 @@ import java.util.List;
  * @param branchDiffersFromBase false closes an open pull request instead
  */
 public record PullRequestSpec(
-    String headBranch,
-    String baseBranch,
-    String title,
-    String body,
-    List<String> labels,
-    boolean branchDiffersFromBase) {
+        String headBranch,
+        String baseBranch,
+        String title,
+        String body,
+        List<String> labels,
+        boolean branchDiffersFromBase) {
 
-  public PullRequestSpec {
-    labels = List.copyOf(labels);
-  }
+    public PullRequestSpec {
+        labels = List.copyOf(labels);
+    }
 }

@@ -20,47 +20,59 @@ import java.util.function.Function;
  * image that is gone or a registry that will not answer gives empty, and the pull request lists the
  * new freeze instead; it never fails a release.
  */
-public final class RegistryPreviousImages implements Function<ImageReference, Optional<ReleaseService.PreviousImage>> {
-  private static final ObjectMapper JSON = new ObjectMapper();
+public final class RegistryPreviousImages
+        implements Function<ImageReference, Optional<ReleaseService.PreviousImage>> {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Map<String, String> environment;
-  private final Path home;
-  private final RegistrySettings settings;
-  private final Optional<RegistryCredentials> credentials;
-  private final Consumer<String> log;
+    private final Map<String, String> environment;
+    private final Path home;
+    private final RegistrySettings settings;
+    private final Optional<RegistryCredentials> credentials;
+    private final Consumer<String> log;
 
-  public RegistryPreviousImages(
-      Map<String, String> environment,
-      Path home,
-      RegistrySettings settings,
-      Optional<RegistryCredentials> credentials,
-      Consumer<String> log) {
-    this.environment = Map.copyOf(environment);
-    this.home = home;
-    this.settings = settings;
-    this.credentials = credentials;
-    this.log = log;
-  }
-
-  @Override
-  public Optional<ReleaseService.PreviousImage> apply(ImageReference reference) {
-    String version = reference.digest() != null ? reference.digest() : reference.tag();
-    if (version == null) {
-      return Optional.empty();
+    public RegistryPreviousImages(
+            Map<String, String> environment,
+            Path home,
+            RegistrySettings settings,
+            Optional<RegistryCredentials> credentials,
+            Consumer<String> log) {
+        this.environment = Map.copyOf(environment);
+        this.home = home;
+        this.settings = settings;
+        this.credentials = credentials;
+        this.log = log;
     }
-    try {
-      RegistryTarget target = RegistryTarget.parseWithDefaultTag(reference.repository(), RegistryTarget.DEFAULT_TAG);
-      RegistryClient client = RegistryClient.forTarget(target, credentials, environment, home, settings);
-      Optional<byte[]> config = client.imageConfig(target.repository(), version);
-      if (config.isEmpty()) {
-        log.accept("previous image " + reference + " is not in the registry; listing the new freeze instead");
-        return Optional.empty();
-      }
-      return Optional.of(new ReleaseService.PreviousImage(reference, JSON.readTree(config.get())));
-    } catch (NixshipException | IOException e) {
-      log.accept("previous image " + reference + ": freeze not available (" + e.getMessage()
-          + "); listing the new freeze instead");
-      return Optional.empty();
+
+    @Override
+    public Optional<ReleaseService.PreviousImage> apply(ImageReference reference) {
+        String version = reference.digest() != null ? reference.digest() : reference.tag();
+        if (version == null) {
+            return Optional.empty();
+        }
+        try {
+            RegistryTarget target =
+                    RegistryTarget.parseWithDefaultTag(
+                            reference.repository(), RegistryTarget.DEFAULT_TAG);
+            RegistryClient client =
+                    RegistryClient.forTarget(target, credentials, environment, home, settings);
+            Optional<byte[]> config = client.imageConfig(target.repository(), version);
+            if (config.isEmpty()) {
+                log.accept(
+                        "previous image "
+                                + reference
+                                + " is not in the registry; listing the new freeze instead");
+                return Optional.empty();
+            }
+            return Optional.of(
+                    new ReleaseService.PreviousImage(reference, JSON.readTree(config.get())));
+        } catch (NixshipException | IOException e) {
+            log.accept(
+                    "previous image "
+                            + reference
+                            + ": freeze not available ("
+                            + e.getMessage()
+                            + "); listing the new freeze instead");
+            return Optional.empty();
+        }
     }
-  }
 }

@@ -48,462 +48,603 @@ import org.kohsuke.github.HttpException;
  * created it), so a re-run starts from a consistent state and converges.
  *
  * <p>The manifests are read from the built commit's tree, which is also the branch's base: runs for
- * consecutive commits are ordered by history, so an older run can never replace a newer one's branch.
+ * consecutive commits are ordered by history, so an older run can never replace a newer one's
+ * branch.
  */
 public final class ReleaseService {
-  /** Pushes tried when concurrent runs keep moving the branch under us. */
-  private static final int LEASE_ATTEMPTS = 3;
-
-  /** How long to let another run's push of the branch finish before reading it again (times the attempt). */
-  private static final Duration LEASE_RETRY_PAUSE = Duration.ofMillis(300);
-
-  /** Pull request syncs tried when a concurrent run opened the pull request first. */
-  private static final int PULL_REQUEST_ATTEMPTS = 2;
-
-  /**
-   * The commit being released as read before the build: its full id, the project's directory in the
-   * repository and its {@code .nixship.yaml}, which name the repository and the manifests.
-   */
-  public record Commit(String id, String projectDirectory, NixshipConfig config) {
-    /** Reads {@code revision} of the project in {@code directory} (never the working tree). */
-    public static Commit read(Path directory, String revision, Map<String, String> environment) {
-      try (CommitSource source = CommitSource.open(directory)) {
-        ResolvedCommit resolved = source.resolve(revision);
-        return new Commit(resolved.id(), source.projectDirectory(), source.config(resolved, environment));
-      }
-    }
-  }
-
-  /**
-   * Builds the image at the commit being released, reusing the layers {@code previousImage} finds and
-   * handing each layer to {@code layerReady} as soon as it is done.
-   */
-  @FunctionalInterface
-  public interface ImageBuilder {
-    BuiltImage build(PreviousImageLookup previousImage, LayerListener layerReady);
-  }
-
-  /** Puts the built image where the manifests will name it: a registry, or nowhere in a dry run. */
-  public interface ImageSink {
-    /** The repository the image goes to (no tag, no digest). */
-    ImageReference repository(NixshipConfig config);
+    /** Pushes tried when concurrent runs keep moving the branch under us. */
+    private static final int LEASE_ATTEMPTS = 3;
 
     /**
-     * Opens the push of the image about to be built into {@code repository}; {@code deployed} is the
-     * image the manifests name now (by tag or digest), whose layers the build may reuse.
+     * How long to let another run's push of the branch finish before reading it again (times the
+     * attempt).
      */
-    ImagePush open(ImageReference repository, Optional<ImageReference> deployed);
-  }
+    private static final Duration LEASE_RETRY_PAUSE = Duration.ofMillis(300);
 
-  /**
-   * One image's push, opened before its build so that unchanged layers are reused from the registry
-   * and the others uploaded while the rest still compress; closed in any case, which stops uploads
-   * still running after a failure. By default it reuses nothing and sends everything at publish.
-   */
-  @FunctionalInterface
-  public interface ImagePush extends AutoCloseable {
-    /** Pushes the built image as {@code target} (repository, tag and digest), the tag after every blob. */
-    Published publish(BuiltImage built, ImageReference target);
+    /** Pull request syncs tried when a concurrent run opened the pull request first. */
+    private static final int PULL_REQUEST_ATTEMPTS = 2;
 
-    default PreviousImageLookup previousImage() {
-      return PreviousImageLookup.NONE;
-    }
-
-    default LayerListener layerReady() {
-      return LayerListener.NONE;
-    }
-
-    @Override
-    default void close() {}
-  }
-
-  /** The image a manifest names now, by its config (labels included), when it can be had cheaply. */
-  public record PreviousImage(ImageReference reference, JsonNode config) {
-    /** The freeze label; empty for an image nixship did not build, or a label that does not parse. */
-    public Optional<Freeze> freeze() {
-      try {
-        return label(ImageBuildService.FREEZE_LABEL).map(Freeze::parse);
-      } catch (RuntimeException unreadable) {
-        // Someone else's label: the pull request then lists the new freeze on its own.
-        return Optional.empty();
-      }
-    }
-
-    public Optional<String> nixpkgsRevision() {
-      return label(ImageBuildService.NIXPKGS_REVISION_LABEL);
-    }
-
-    /** The commit it was built from. */
-    public Optional<String> sourceRevision() {
-      return label("org.opencontainers.image.revision");
-    }
-
-    private Optional<String> label(String name) {
-      JsonNode label = config.path("config").path("Labels").path(name);
-      return label.isTextual() ? Optional.of(label.asText()) : Optional.empty();
-    }
-  }
-
-  /** Where the remote side lives: the branch publisher, the pull requests, the base branch. */
-  public record Forge(
-      ManifestBranchPublisher branches, PullRequestService pullRequests, String baseBranch, List<String> labels) {
-    public Forge {
-      labels = List.copyOf(labels);
-    }
-  }
-
-  /**
-   * @param manifests entries to use instead of the configured {@code manifests} (empty: the config's)
-   */
-  public record Request(List<String> manifests, PinStyle pin) {
-    public Request {
-      manifests = List.copyOf(manifests);
-    }
-  }
-
-  /**
-   * Everything decided before anything remote is touched.
-   *
-   * @param oldReference the reference(s) the manifests hold now, null when they name the image nowhere
-   * @param alreadyCurrent every place already names the new digest: nothing to change
-   */
-  public record Plan(
-      BuiltImage built,
-      Published published,
-      ImageReference target,
-      String branch,
-      ObjectId baseCommit,
-      List<ImageSite> sites,
-      List<FileEdit> edits,
-      String oldReference,
-      boolean alreadyCurrent,
-      PullRequestContent content) {
-    public Plan {
-      sites = List.copyOf(sites);
-      edits = List.copyOf(edits);
-    }
-
-    public boolean changesManifests() {
-      return !edits.isEmpty();
-    }
-
-    public String diff() {
-      return UnifiedDiff.render(edits);
-    }
-
-    /** The new file contents keyed by repository path: what the branch commit holds. */
-    public Map<String, byte[]> editedFiles() {
-      Map<String, byte[]> files = new LinkedHashMap<>();
-      edits.forEach(edit -> files.put(edit.path().toString().replace('\\', '/'), edit.newBytes()));
-      return files;
-    }
-  }
-
-  /**
-   * What the release did.
-   *
-   * @param branch what happened to the branch; null when no branch was published
-   * @param note why nothing was done to the pull request, for the log; empty otherwise
-   */
-  public record Outcome(Plan plan, PublishResult branch, PullRequestResult pullRequest, String note) {
-    public boolean changed() {
-      return pullRequest.operation() != PullRequestResult.Operation.NONE;
-    }
-  }
-
-  private final Repository repository;
-  private final Commit commit;
-  private final ImageBuilder builder;
-  private final ImageSink sink;
-  private final Function<ImageReference, Optional<PreviousImage>> previousImages;
-  private final Function<String, String> commitUrls;
-  private final Consumer<String> log;
-
-  /**
-   * @param repository the git repository of the project (its commits are the branch's bases)
-   * @param commit the commit released: the manifests are read from its tree, which is the branch's base
-   * @param previousImages what the image a manifest names was built with, empty when unknown
-   * @param commitUrls a commit's web page, or null when there is none to link
-   */
-  public ReleaseService(
-      Repository repository,
-      Commit commit,
-      ImageBuilder builder,
-      ImageSink sink,
-      Function<ImageReference, Optional<PreviousImage>> previousImages,
-      Function<String, String> commitUrls,
-      Consumer<String> log) {
-    this.repository = repository;
-    this.commit = commit;
-    this.builder = builder;
-    this.sink = sink;
-    this.previousImages = previousImages;
-    this.commitUrls = commitUrls;
-    this.log = log;
-  }
-
-  /**
-   * Reads the repository once before anything is built or pushed, so a token that cannot see it, or
-   * an API that is down, fails the run while nothing is half-done; returns its default branch.
-   */
-  public static String defaultBranch(GitHub github, String repositoryName) {
-    return GitHubApi.repository(github, repositoryName).getDefaultBranch();
-  }
-
-  /**
-   * Finds where the manifests at the commit name the repository, builds the image with its push
-   * open (layers of the image under the build's tag, else of the one the manifests name, reused by
-   * digest; the others uploaded as soon as they are compressed), plans the manifest edits, then
-   * finishes the push. A manifest that does not parse fails the run before anything is built, one
-   * that cannot be edited before any manifest or tag is pushed: blobs no manifest names are harmless.
-   */
-  public Plan plan(Request request) {
-    List<ManifestSpec> specs = manifestSpecs(request, commit.config());
-    ImageReference repositoryOnly = sink.repository(commit.config());
-    ObjectId base = ObjectId.fromString(commit.id());
-    ManifestBumper bumper = new ManifestBumper(GitTreeManifestFiles.at(repository, base, commit.projectDirectory()));
-    List<ImageSite> sites = bumper.locate(repositoryOnly, specs);
-    Optional<ImageReference> deployed = deployed(sites);
-    try (ImagePush push = sink.open(repositoryOnly, deployed)) {
-      BuiltImage built = builder.build(push.previousImage(), push.layerReady());
-      log.accept(layerSummary(built));
-      ImageReference target = repositoryOnly.withTag(built.tag()).withDigest(built.image().manifestDigest());
-      Optional<PreviousImage> previous = deployed.flatMap(previousImages);
-      boolean alreadyCurrent = !sites.isEmpty()
-          && (sites.stream().allMatch(site -> target.digest().equals(site.reference().digest()))
-              || sameContent(previous, built));
-      List<FileEdit> edits = alreadyCurrent ? List.of() : bumper.plan(target, specs, request.pin());
-      Published published = push.publish(built, target);
-      if (!target.digest().equals(published.digest())) {
-        throw NixshipException.failure("the registry stored " + published.digest() + " for "
-            + target.repository() + ", not the image's digest " + target.digest() + "; nothing else was changed");
-      }
-      if (sites.isEmpty()) {
-        log.accept("the manifests name " + target.repository() + " nowhere; nothing to bump");
-      } else if (alreadyCurrent) {
-        log.accept("the manifests already name this image"
-            + previous.flatMap(PreviousImage::sourceRevision).map(source -> " (same content, built from " + source + ")")
-                .orElse("") + "; nothing to bump");
-      }
-      String oldReference = oldReference(sites);
-      PullRequestContent content = new PullRequestContent(
-          target.path(),
-          oldReference,
-          target.toString(),
-          built.commitId(),
-          commitUrls.apply(built.commitId()),
-          built.lock().revision().orElse(null),
-          freezeMarkdown(built, previous));
-      return new Plan(built, published, target, BranchNames.forImage(target.toString()), base, sites, edits,
-          oldReference, alreadyCurrent, content);
-    }
-  }
-
-  /**
-   * One commit to put on a {@code nixship/*} branch and the pull request that describes it.
-   *
-   * @param request the branch, its base and the files the commit changes
-   */
-  public record Proposal(PublishRequest request, String title, String body) {}
-
-  /**
-   * What proposing did.
-   *
-   * @param branch what happened to the branch
-   * @param note why nothing was done to the pull request, for the log; empty otherwise
-   */
-  public record Proposed(PublishResult branch, PullRequestResult pullRequest, String note) {}
-
-  /**
-   * Publishes the plan's branch and brings its pull request in line: created or updated when the
-   * branch carries this run's change, closed when the manifests need no change any more.
-   */
-  public Outcome release(Plan plan, Forge forge) {
-    if (!plan.changesManifests()) {
-      PullRequestResult closed = forge.pullRequests().synchronize(spec(plan.branch(), plan.content().title(),
-          plan.content().body(), forge, false));
-      return new Outcome(plan, null, closed, closed.operation() == PullRequestResult.Operation.NONE
-          ? "no manifest changes" : "");
-    }
-    PublishRequest request = new PublishRequest(
-        plan.branch(), plan.baseCommit(), plan.editedFiles(), plan.oldReference(),
-        plan.target().toString(), plan.built().commitId());
-    Proposed proposed = propose(new Proposal(request, plan.content().title(), plan.content().body()), forge);
-    return new Outcome(plan, proposed.branch(), proposed.pullRequest(), proposed.note());
-  }
-
-  /**
-   * Pushes the proposal's commit (leased, never over someone else's commit or a newer run's) and
-   * brings its pull request in line while the branch still holds that commit; when the pull request
-   * call fails, the branch is put back.
-   */
-  public Proposed propose(Proposal proposal, Forge forge) {
-    PublishRequest request = proposal.request();
-    PublishResult published = publishLeased(forge.branches(), request);
-    log.accept("branch " + request.branch() + ": " + published.operation().name().toLowerCase(Locale.ROOT));
-    if (published.operation() == PublishResult.Operation.SUPERSEDED) {
-      return new Proposed(published, PullRequestResult.none(),
-          "a newer build already updated " + request.branch() + "; its pull request is left to that run");
-    }
-    if (published.pullRequestIsStale()) {
-      return new Proposed(published, forge.pullRequests().synchronize(
-          spec(request.branch(), proposal.title(), proposal.body(), forge, false)), "");
-    }
-    return synchronizeWhileOurs(proposal, forge, published);
-  }
-
-  /**
-   * Brings the pull request in line with the branch while the branch still holds this run's commit;
-   * when that fails, puts the branch back so it never points at a commit its pull request does not
-   * describe.
-   */
-  private Proposed synchronizeWhileOurs(Proposal proposal, Forge forge, PublishResult published) {
-    PublishRequest request = proposal.request();
-    for (int attempt = 1; ; attempt++) {
-      Optional<Proposed> movedOn = movedOn(request.branch(), forge.branches(), published);
-      if (movedOn.isPresent()) {
-        return movedOn.get();
-      }
-      try {
-        return new Proposed(published, forge.pullRequests().synchronize(
-            spec(request.branch(), proposal.title(), proposal.body(), forge, true)), "");
-      } catch (NixshipException failed) {
-        // GitHub answers 422 when a concurrent run opened the pull request between our look-up and
-        // our create; looking again finds it and updates it instead.
-        if (attempt >= PULL_REQUEST_ATTEMPTS || !isConflict(failed)) {
-          throw rolledBack(forge.branches(), request, published, failed);
+    /**
+     * The commit being released as read before the build: its full id, the project's directory in
+     * the repository and its {@code .nixship.yaml}, which name the repository and the manifests.
+     */
+    public record Commit(String id, String projectDirectory, NixshipConfig config) {
+        /** Reads {@code revision} of the project in {@code directory} (never the working tree). */
+        public static Commit read(
+                Path directory, String revision, Map<String, String> environment) {
+            try (CommitSource source = CommitSource.open(directory)) {
+                ResolvedCommit resolved = source.resolve(revision);
+                return new Commit(
+                        resolved.id(),
+                        source.projectDirectory(),
+                        source.config(resolved, environment));
+            }
         }
-        log.accept("pull request: " + failed.getMessage() + "; looking again");
-      }
     }
-  }
 
-  /**
-   * Pushes leased on the value just read. When another run moved the branch in between, the lease
-   * rejects our push; reading again lets the ancestry decide (an older run is then superseded, a
-   * newer one replaces the older commit), so concurrent runs end with the newest build.
-   */
-  private static PublishResult publishLeased(ManifestBranchPublisher branches, PublishRequest request) {
-    for (int attempt = 1; ; attempt++) {
-      Optional<ObjectId> lease = branches.readRemoteBranch(request.branch());
-      try {
-        return branches.publish(request, lease);
-      } catch (ManifestBranchPublisher.ConcurrentUpdate e) {
-        if (attempt >= LEASE_ATTEMPTS) {
-          throw e;
+    /**
+     * Builds the image at the commit being released, reusing the layers {@code previousImage} finds
+     * and handing each layer to {@code layerReady} as soon as it is done.
+     */
+    @FunctionalInterface
+    public interface ImageBuilder {
+        BuiltImage build(PreviousImageLookup previousImage, LayerListener layerReady);
+    }
+
+    /**
+     * Puts the built image where the manifests will name it: a registry, or nowhere in a dry run.
+     */
+    public interface ImageSink {
+        /** The repository the image goes to (no tag, no digest). */
+        ImageReference repository(NixshipConfig config);
+
+        /**
+         * Opens the push of the image about to be built into {@code repository}; {@code deployed}
+         * is the image the manifests name now (by tag or digest), whose layers the build may reuse.
+         */
+        ImagePush open(ImageReference repository, Optional<ImageReference> deployed);
+    }
+
+    /**
+     * One image's push, opened before its build so that unchanged layers are reused from the
+     * registry and the others uploaded while the rest still compress; closed in any case, which
+     * stops uploads still running after a failure. By default it reuses nothing and sends
+     * everything at publish.
+     */
+    @FunctionalInterface
+    public interface ImagePush extends AutoCloseable {
+        /**
+         * Pushes the built image as {@code target} (repository, tag and digest), the tag after
+         * every blob.
+         */
+        Published publish(BuiltImage built, ImageReference target);
+
+        default PreviousImageLookup previousImage() {
+            return PreviousImageLookup.NONE;
         }
-        // Another push held the branch or moved it: once it is done, reading again decides on top of it.
-        // Read at once, the branch may still show the lease while the other push completes.
-        pauseForOtherPush(attempt);
-      } catch (NixshipException e) {
-        if (attempt >= LEASE_ATTEMPTS || branches.readRemoteBranch(request.branch()).equals(lease)) {
-          throw e;
+
+        default LayerListener layerReady() {
+            return LayerListener.NONE;
         }
-      }
+
+        @Override
+        default void close() {}
     }
-  }
 
-  private static void pauseForOtherPush(int attempt) {
-    try {
-      Thread.sleep(LEASE_RETRY_PAUSE.toMillis() * attempt);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw NixshipException.failure("interrupted while another run was pushing the branch");
+    /**
+     * The image a manifest names now, by its config (labels included), when it can be had cheaply.
+     */
+    public record PreviousImage(ImageReference reference, JsonNode config) {
+        /**
+         * The freeze label; empty for an image nixship did not build, or a label that does not
+         * parse.
+         */
+        public Optional<Freeze> freeze() {
+            try {
+                return label(ImageBuildService.FREEZE_LABEL).map(Freeze::parse);
+            } catch (RuntimeException unreadable) {
+                // Someone else's label: the pull request then lists the new freeze on its own.
+                return Optional.empty();
+            }
+        }
+
+        public Optional<String> nixpkgsRevision() {
+            return label(ImageBuildService.NIXPKGS_REVISION_LABEL);
+        }
+
+        /** The commit it was built from. */
+        public Optional<String> sourceRevision() {
+            return label("org.opencontainers.image.revision");
+        }
+
+        private Optional<String> label(String name) {
+            JsonNode label = config.path("config").path("Labels").path(name);
+            return label.isTextual() ? Optional.of(label.asText()) : Optional.empty();
+        }
     }
-  }
 
-  /**
-   * A newer run may have pushed since our push; the pull request is then that run's to describe, and
-   * this one leaves it alone. Empty while the branch still holds our commit.
-   */
-  private static Optional<Proposed> movedOn(String branch, ManifestBranchPublisher branches, PublishResult published) {
-    Optional<ObjectId> now = branches.readRemoteBranch(branch);
-    if (now.equals(Optional.of(published.commit()))) {
-      return Optional.empty();
+    /** Where the remote side lives: the branch publisher, the pull requests, the base branch. */
+    public record Forge(
+            ManifestBranchPublisher branches,
+            PullRequestService pullRequests,
+            String baseBranch,
+            List<String> labels) {
+        public Forge {
+            labels = List.copyOf(labels);
+        }
     }
-    return Optional.of(new Proposed(published, PullRequestResult.none(),
-        branch + " moved to " + now.map(ObjectId::name).orElse("nothing")
-            + " after this run pushed; its pull request is left to the run that moved it"));
-  }
 
-  private static boolean isConflict(NixshipException e) {
-    return e.getCause() instanceof HttpException http && http.getResponseCode() == 422;
-  }
-
-  private NixshipException rolledBack(
-      ManifestBranchPublisher branches, PublishRequest request, PublishResult published, NixshipException cause) {
-    if (published.operation() == PublishResult.Operation.UP_TO_DATE) {
-      return cause;
+    /**
+     * @param manifests entries to use instead of the configured {@code manifests} (empty: the
+     *     config's)
+     */
+    public record Request(List<String> manifests, PinStyle pin) {
+        public Request {
+            manifests = List.copyOf(manifests);
+        }
     }
-    String undone = published.previous() == null ? "deleted again" : "put back to " + published.previous().abbreviate(12).name();
-    try {
-      branches.rollBack(request, published);
-      return NixshipException.failure(cause.getMessage() + "; branch " + request.branch() + " was " + undone, cause);
-    } catch (NixshipException rollBackFailed) {
-      return NixshipException.failure(cause.getMessage() + "; branch " + request.branch() + " stays at "
-          + published.commit().abbreviate(12).name() + " (" + rollBackFailed.getMessage()
-          + "); re-run to bring its pull request in line", cause);
+
+    /**
+     * Everything decided before anything remote is touched.
+     *
+     * @param oldReference the reference(s) the manifests hold now, null when they name the image
+     *     nowhere
+     * @param alreadyCurrent every place already names the new digest: nothing to change
+     */
+    public record Plan(
+            BuiltImage built,
+            Published published,
+            ImageReference target,
+            String branch,
+            ObjectId baseCommit,
+            List<ImageSite> sites,
+            List<FileEdit> edits,
+            String oldReference,
+            boolean alreadyCurrent,
+            PullRequestContent content) {
+        public Plan {
+            sites = List.copyOf(sites);
+            edits = List.copyOf(edits);
+        }
+
+        public boolean changesManifests() {
+            return !edits.isEmpty();
+        }
+
+        public String diff() {
+            return UnifiedDiff.render(edits);
+        }
+
+        /** The new file contents keyed by repository path: what the branch commit holds. */
+        public Map<String, byte[]> editedFiles() {
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            edits.forEach(
+                    edit -> files.put(edit.path().toString().replace('\\', '/'), edit.newBytes()));
+            return files;
+        }
     }
-  }
 
-  private static PullRequestSpec spec(String branch, String title, String body, Forge forge, boolean differs) {
-    return new PullRequestSpec(branch, forge.baseBranch(), title, body, forge.labels(), differs);
-  }
-
-  private static List<ManifestSpec> manifestSpecs(Request request, NixshipConfig config) {
-    List<String> entries = request.manifests().isEmpty() ? config.manifests() : request.manifests();
-    if (entries.isEmpty()) {
-      throw NixshipException.usage(
-          "no manifests to bump: set 'manifests' in .nixship.yaml or pass --manifests");
+    /**
+     * What the release did.
+     *
+     * @param branch what happened to the branch; null when no branch was published
+     * @param note why nothing was done to the pull request, for the log; empty otherwise
+     */
+    public record Outcome(
+            Plan plan, PublishResult branch, PullRequestResult pullRequest, String note) {
+        public boolean changed() {
+            return pullRequest.operation() != PullRequestResult.Operation.NONE;
+        }
     }
-    return entries.stream().map(ManifestSpec::parse).toList();
-  }
 
-  private static String oldReference(List<ImageSite> sites) {
-    Set<String> references = new LinkedHashSet<>();
-    sites.forEach(site -> references.add(site.reference().toString()));
-    return references.isEmpty() ? null : String.join(", ", references);
-  }
+    private final Repository repository;
+    private final Commit commit;
+    private final ImageBuilder builder;
+    private final ImageSink sink;
+    private final Function<ImageReference, Optional<PreviousImage>> previousImages;
+    private final Function<String, String> commitUrls;
+    private final Consumer<String> log;
 
-  /** The image the manifests name now, when they all name one that has a tag or digest. */
-  private static Optional<ImageReference> deployed(List<ImageSite> sites) {
-    List<ImageReference> named = sites.stream().map(ImageSite::reference).distinct().toList();
-    if (named.size() != 1 || (named.get(0).digest() == null && named.get(0).tag() == null)) {
-      return Optional.empty();
+    /**
+     * @param repository the git repository of the project (its commits are the branch's bases)
+     * @param commit the commit released: the manifests are read from its tree, which is the
+     *     branch's base
+     * @param previousImages what the image a manifest names was built with, empty when unknown
+     * @param commitUrls a commit's web page, or null when there is none to link
+     */
+    public ReleaseService(
+            Repository repository,
+            Commit commit,
+            ImageBuilder builder,
+            ImageSink sink,
+            Function<ImageReference, Optional<PreviousImage>> previousImages,
+            Function<String, String> commitUrls,
+            Consumer<String> log) {
+        this.repository = repository;
+        this.commit = commit;
+        this.builder = builder;
+        this.sink = sink;
+        this.previousImages = previousImages;
+        this.commitUrls = commitUrls;
+        this.log = log;
     }
-    return Optional.of(named.get(0));
-  }
 
-  private static String layerSummary(BuiltImage built) {
-    AssembledImage assembled = built.assembled();
-    return String.format(Locale.ROOT, "%d layers: %d reused from the registry, %d from the layer cache, %d compressed",
-        built.image().layers().size(), assembled.layersReused(), assembled.layersFromCache(),
-        assembled.layersCompressed());
-  }
-
-  private static boolean sameContent(Optional<PreviousImage> previous, BuiltImage built) {
-    return previous.isPresent() && ImageContent.same(previous.get().config(), ImageContent.config(built.image()));
-  }
-
-  /**
-   * The freeze diff against the image the manifests name now when its freeze can be read, else the
-   * new freeze listed on its own.
-   */
-  private String freezeMarkdown(BuiltImage built, Optional<PreviousImage> previous) {
-    Optional<Freeze> before = previous.flatMap(PreviousImage::freeze);
-    if (before.isPresent()) {
-      FreezeDiff diff = FreezeDiff.of(before.get(), built.freeze());
-      Optional<String> revisionBefore = previous.get().nixpkgsRevision();
-      Optional<String> revisionAfter = built.lock().revision();
-      if (revisionBefore.isPresent() && revisionAfter.isPresent()) {
-        diff = diff.withNixpkgs(revisionBefore.get(), revisionAfter.get());
-      }
-      return FreezeDiffMarkdown.render(diff);
+    /**
+     * Reads the repository once before anything is built or pushed, so a token that cannot see it,
+     * or an API that is down, fails the run while nothing is half-done; returns its default branch.
+     */
+    public static String defaultBranch(GitHub github, String repositoryName) {
+        return GitHubApi.repository(github, repositoryName).getDefaultBranch();
     }
-    String freeze = built.freeze().render().replace("```", "'''");
-    return "### Python packages (" + built.freeze().entries().size() + ")\n\n"
-        + "The previous image's freeze could not be read, so this is the new freeze in full.\n\n"
-        + "<details>\n<summary>pip freeze</summary>\n\n```text\n" + freeze
-        + (freeze.endsWith("\n") ? "" : "\n") + "```\n\n</details>\n";
-  }
+
+    /**
+     * Finds where the manifests at the commit name the repository, builds the image with its push
+     * open (layers of the image under the build's tag, else of the one the manifests name, reused
+     * by digest; the others uploaded as soon as they are compressed), plans the manifest edits,
+     * then finishes the push. A manifest that does not parse fails the run before anything is
+     * built, one that cannot be edited before any manifest or tag is pushed: blobs no manifest
+     * names are harmless.
+     */
+    public Plan plan(Request request) {
+        List<ManifestSpec> specs = manifestSpecs(request, commit.config());
+        ImageReference repositoryOnly = sink.repository(commit.config());
+        ObjectId base = ObjectId.fromString(commit.id());
+        ManifestBumper bumper =
+                new ManifestBumper(
+                        GitTreeManifestFiles.at(repository, base, commit.projectDirectory()));
+        List<ImageSite> sites = bumper.locate(repositoryOnly, specs);
+        Optional<ImageReference> deployed = deployed(sites);
+        try (ImagePush push = sink.open(repositoryOnly, deployed)) {
+            BuiltImage built = builder.build(push.previousImage(), push.layerReady());
+            log.accept(layerSummary(built));
+            ImageReference target =
+                    repositoryOnly.withTag(built.tag()).withDigest(built.image().manifestDigest());
+            Optional<PreviousImage> previous = deployed.flatMap(previousImages);
+            boolean alreadyCurrent =
+                    !sites.isEmpty()
+                            && (sites.stream()
+                                            .allMatch(
+                                                    site ->
+                                                            target.digest()
+                                                                    .equals(
+                                                                            site.reference()
+                                                                                    .digest()))
+                                    || sameContent(previous, built));
+            List<FileEdit> edits =
+                    alreadyCurrent ? List.of() : bumper.plan(target, specs, request.pin());
+            Published published = push.publish(built, target);
+            if (!target.digest().equals(published.digest())) {
+                throw NixshipException.failure(
+                        "the registry stored "
+                                + published.digest()
+                                + " for "
+                                + target.repository()
+                                + ", not the image's digest "
+                                + target.digest()
+                                + "; nothing else was changed");
+            }
+            if (sites.isEmpty()) {
+                log.accept(
+                        "the manifests name " + target.repository() + " nowhere; nothing to bump");
+            } else if (alreadyCurrent) {
+                log.accept(
+                        "the manifests already name this image"
+                                + previous.flatMap(PreviousImage::sourceRevision)
+                                        .map(source -> " (same content, built from " + source + ")")
+                                        .orElse("")
+                                + "; nothing to bump");
+            }
+            String oldReference = oldReference(sites);
+            PullRequestContent content =
+                    new PullRequestContent(
+                            target.path(),
+                            oldReference,
+                            target.toString(),
+                            built.commitId(),
+                            commitUrls.apply(built.commitId()),
+                            built.lock().revision().orElse(null),
+                            freezeMarkdown(built, previous));
+            return new Plan(
+                    built,
+                    published,
+                    target,
+                    BranchNames.forImage(target.toString()),
+                    base,
+                    sites,
+                    edits,
+                    oldReference,
+                    alreadyCurrent,
+                    content);
+        }
+    }
+
+    /**
+     * One commit to put on a {@code nixship/*} branch and the pull request that describes it.
+     *
+     * @param request the branch, its base and the files the commit changes
+     */
+    public record Proposal(PublishRequest request, String title, String body) {}
+
+    /**
+     * What proposing did.
+     *
+     * @param branch what happened to the branch
+     * @param note why nothing was done to the pull request, for the log; empty otherwise
+     */
+    public record Proposed(PublishResult branch, PullRequestResult pullRequest, String note) {}
+
+    /**
+     * Publishes the plan's branch and brings its pull request in line: created or updated when the
+     * branch carries this run's change, closed when the manifests need no change any more.
+     */
+    public Outcome release(Plan plan, Forge forge) {
+        if (!plan.changesManifests()) {
+            PullRequestResult closed =
+                    forge.pullRequests()
+                            .synchronize(
+                                    spec(
+                                            plan.branch(),
+                                            plan.content().title(),
+                                            plan.content().body(),
+                                            forge,
+                                            false));
+            return new Outcome(
+                    plan,
+                    null,
+                    closed,
+                    closed.operation() == PullRequestResult.Operation.NONE
+                            ? "no manifest changes"
+                            : "");
+        }
+        PublishRequest request =
+                new PublishRequest(
+                        plan.branch(),
+                        plan.baseCommit(),
+                        plan.editedFiles(),
+                        plan.oldReference(),
+                        plan.target().toString(),
+                        plan.built().commitId());
+        Proposed proposed =
+                propose(
+                        new Proposal(request, plan.content().title(), plan.content().body()),
+                        forge);
+        return new Outcome(plan, proposed.branch(), proposed.pullRequest(), proposed.note());
+    }
+
+    /**
+     * Pushes the proposal's commit (leased, never over someone else's commit or a newer run's) and
+     * brings its pull request in line while the branch still holds that commit; when the pull
+     * request call fails, the branch is put back.
+     */
+    public Proposed propose(Proposal proposal, Forge forge) {
+        PublishRequest request = proposal.request();
+        PublishResult published = publishLeased(forge.branches(), request);
+        log.accept(
+                "branch "
+                        + request.branch()
+                        + ": "
+                        + published.operation().name().toLowerCase(Locale.ROOT));
+        if (published.operation() == PublishResult.Operation.SUPERSEDED) {
+            return new Proposed(
+                    published,
+                    PullRequestResult.none(),
+                    "a newer build already updated "
+                            + request.branch()
+                            + "; its pull request is left to that run");
+        }
+        if (published.pullRequestIsStale()) {
+            return new Proposed(
+                    published,
+                    forge.pullRequests()
+                            .synchronize(
+                                    spec(
+                                            request.branch(),
+                                            proposal.title(),
+                                            proposal.body(),
+                                            forge,
+                                            false)),
+                    "");
+        }
+        return synchronizeWhileOurs(proposal, forge, published);
+    }
+
+    /**
+     * Brings the pull request in line with the branch while the branch still holds this run's
+     * commit; when that fails, puts the branch back so it never points at a commit its pull request
+     * does not describe.
+     */
+    private Proposed synchronizeWhileOurs(Proposal proposal, Forge forge, PublishResult published) {
+        PublishRequest request = proposal.request();
+        for (int attempt = 1; ; attempt++) {
+            Optional<Proposed> movedOn = movedOn(request.branch(), forge.branches(), published);
+            if (movedOn.isPresent()) {
+                return movedOn.get();
+            }
+            try {
+                return new Proposed(
+                        published,
+                        forge.pullRequests()
+                                .synchronize(
+                                        spec(
+                                                request.branch(),
+                                                proposal.title(),
+                                                proposal.body(),
+                                                forge,
+                                                true)),
+                        "");
+            } catch (NixshipException failed) {
+                // GitHub answers 422 when a concurrent run opened the pull request between our
+                // look-up and
+                // our create; looking again finds it and updates it instead.
+                if (attempt >= PULL_REQUEST_ATTEMPTS || !isConflict(failed)) {
+                    throw rolledBack(forge.branches(), request, published, failed);
+                }
+                log.accept("pull request: " + failed.getMessage() + "; looking again");
+            }
+        }
+    }
+
+    /**
+     * Pushes leased on the value just read. When another run moved the branch in between, the lease
+     * rejects our push; reading again lets the ancestry decide (an older run is then superseded, a
+     * newer one replaces the older commit), so concurrent runs end with the newest build.
+     */
+    private static PublishResult publishLeased(
+            ManifestBranchPublisher branches, PublishRequest request) {
+        for (int attempt = 1; ; attempt++) {
+            Optional<ObjectId> lease = branches.readRemoteBranch(request.branch());
+            try {
+                return branches.publish(request, lease);
+            } catch (ManifestBranchPublisher.ConcurrentUpdate e) {
+                if (attempt >= LEASE_ATTEMPTS) {
+                    throw e;
+                }
+                // Another push held the branch or moved it: once it is done, reading again decides
+                // on top of it.
+                // Read at once, the branch may still show the lease while the other push completes.
+                pauseForOtherPush(attempt);
+            } catch (NixshipException e) {
+                if (attempt >= LEASE_ATTEMPTS
+                        || branches.readRemoteBranch(request.branch()).equals(lease)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void pauseForOtherPush(int attempt) {
+        try {
+            Thread.sleep(LEASE_RETRY_PAUSE.toMillis() * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw NixshipException.failure("interrupted while another run was pushing the branch");
+        }
+    }
+
+    /**
+     * A newer run may have pushed since our push; the pull request is then that run's to describe,
+     * and this one leaves it alone. Empty while the branch still holds our commit.
+     */
+    private static Optional<Proposed> movedOn(
+            String branch, ManifestBranchPublisher branches, PublishResult published) {
+        Optional<ObjectId> now = branches.readRemoteBranch(branch);
+        if (now.equals(Optional.of(published.commit()))) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new Proposed(
+                        published,
+                        PullRequestResult.none(),
+                        branch
+                                + " moved to "
+                                + now.map(ObjectId::name).orElse("nothing")
+                                + " after this run pushed; its pull request is left to the run that moved it"));
+    }
+
+    private static boolean isConflict(NixshipException e) {
+        return e.getCause() instanceof HttpException http && http.getResponseCode() == 422;
+    }
+
+    private NixshipException rolledBack(
+            ManifestBranchPublisher branches,
+            PublishRequest request,
+            PublishResult published,
+            NixshipException cause) {
+        if (published.operation() == PublishResult.Operation.UP_TO_DATE) {
+            return cause;
+        }
+        String undone =
+                published.previous() == null
+                        ? "deleted again"
+                        : "put back to " + published.previous().abbreviate(12).name();
+        try {
+            branches.rollBack(request, published);
+            return NixshipException.failure(
+                    cause.getMessage() + "; branch " + request.branch() + " was " + undone, cause);
+        } catch (NixshipException rollBackFailed) {
+            return NixshipException.failure(
+                    cause.getMessage()
+                            + "; branch "
+                            + request.branch()
+                            + " stays at "
+                            + published.commit().abbreviate(12).name()
+                            + " ("
+                            + rollBackFailed.getMessage()
+                            + "); re-run to bring its pull request in line",
+                    cause);
+        }
+    }
+
+    private static PullRequestSpec spec(
+            String branch, String title, String body, Forge forge, boolean differs) {
+        return new PullRequestSpec(
+                branch, forge.baseBranch(), title, body, forge.labels(), differs);
+    }
+
+    private static List<ManifestSpec> manifestSpecs(Request request, NixshipConfig config) {
+        List<String> entries =
+                request.manifests().isEmpty() ? config.manifests() : request.manifests();
+        if (entries.isEmpty()) {
+            throw NixshipException.usage(
+                    "no manifests to bump: set 'manifests' in .nixship.yaml or pass --manifests");
+        }
+        return entries.stream().map(ManifestSpec::parse).toList();
+    }
+
+    private static String oldReference(List<ImageSite> sites) {
+        Set<String> references = new LinkedHashSet<>();
+        sites.forEach(site -> references.add(site.reference().toString()));
+        return references.isEmpty() ? null : String.join(", ", references);
+    }
+
+    /** The image the manifests name now, when they all name one that has a tag or digest. */
+    private static Optional<ImageReference> deployed(List<ImageSite> sites) {
+        List<ImageReference> named = sites.stream().map(ImageSite::reference).distinct().toList();
+        if (named.size() != 1 || (named.get(0).digest() == null && named.get(0).tag() == null)) {
+            return Optional.empty();
+        }
+        return Optional.of(named.get(0));
+    }
+
+    private static String layerSummary(BuiltImage built) {
+        AssembledImage assembled = built.assembled();
+        return String.format(
+                Locale.ROOT,
+                "%d layers: %d reused from the registry, %d from the layer cache, %d compressed",
+                built.image().layers().size(),
+                assembled.layersReused(),
+                assembled.layersFromCache(),
+                assembled.layersCompressed());
+    }
+
+    private static boolean sameContent(Optional<PreviousImage> previous, BuiltImage built) {
+        return previous.isPresent()
+                && ImageContent.same(previous.get().config(), ImageContent.config(built.image()));
+    }
+
+    /**
+     * The freeze diff against the image the manifests name now when its freeze can be read, else
+     * the new freeze listed on its own.
+     */
+    private String freezeMarkdown(BuiltImage built, Optional<PreviousImage> previous) {
+        Optional<Freeze> before = previous.flatMap(PreviousImage::freeze);
+        if (before.isPresent()) {
+            FreezeDiff diff = FreezeDiff.of(before.get(), built.freeze());
+            Optional<String> revisionBefore = previous.get().nixpkgsRevision();
+            Optional<String> revisionAfter = built.lock().revision();
+            if (revisionBefore.isPresent() && revisionAfter.isPresent()) {
+                diff = diff.withNixpkgs(revisionBefore.get(), revisionAfter.get());
+            }
+            return FreezeDiffMarkdown.render(diff);
+        }
+        String freeze = built.freeze().render().replace("```", "'''");
+        return "### Python packages ("
+                + built.freeze().entries().size()
+                + ")\n\n"
+                + "The previous image's freeze could not be read, so this is the new freeze in full.\n\n"
+                + "<details>\n<summary>pip freeze</summary>\n\n```text\n"
+                + freeze
+                + (freeze.endsWith("\n") ? "" : "\n")
+                + "```\n\n</details>\n";
+    }
 }

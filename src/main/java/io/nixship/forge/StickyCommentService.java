@@ -8,68 +8,77 @@ import org.kohsuke.github.GHRepository;
 import org.kohsuke.github.GitHub;
 
 /**
- * One comment per pull request and key, found again by a hidden marker
- * ({@code <!-- nixship:freeze-diff:<key> -->}) and edited in place on later runs, never duplicated.
+ * One comment per pull request and key, found again by a hidden marker ({@code <!--
+ * nixship:freeze-diff:<key> -->}) and edited in place on later runs, never duplicated.
  */
 public final class StickyCommentService {
-  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._/-]{1,100}");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._/-]{1,100}");
 
-  private final GitHub github;
-  private final String repositoryName;
+    private final GitHub github;
+    private final String repositoryName;
 
-  /**
-   * @param repository {@code owner/name}
-   */
-  public StickyCommentService(GitHub github, String repository) {
-    this.github = github;
-    this.repositoryName = repository;
-  }
-
-  public static String marker(String key) {
-    if (!KEY.matcher(key).matches()) {
-      throw new IllegalArgumentException("sticky comment key must match " + KEY + ": " + key);
+    /**
+     * @param repository {@code owner/name}
+     */
+    public StickyCommentService(GitHub github, String repository) {
+        this.github = github;
+        this.repositoryName = repository;
     }
-    return "<!-- nixship:freeze-diff:" + key + " -->";
-  }
 
-  /** Creates or edits the comment holding {@code markdown} on issue or pull request {@code number}. */
-  public CommentResult upsert(int number, String key, String markdown) {
-    String marker = marker(key);
-    String body = marker + "\n" + MarkdownLimit.fit(
-        markdown, MarkdownLimit.GITHUB_MAX_CHARS - marker.length() - 1,
-        "see the job summary for the full diff");
-    GHRepository repository = GitHubApi.repository(github, repositoryName);
-    String action = "reading the comments of #" + number;
-    try {
-      GHIssue issue = repository.getIssue(number);
-      GHIssueComment existing = null;
-      for (GHIssueComment comment : issue.listComments()) {
-        if (comment.getBody() != null && comment.getBody().contains(marker)) {
-          existing = comment;
-          break;
+    public static String marker(String key) {
+        if (!KEY.matcher(key).matches()) {
+            throw new IllegalArgumentException("sticky comment key must match " + KEY + ": " + key);
         }
-      }
-      if (existing != null && body.equals(existing.getBody())) {
-        return result(CommentResult.Operation.UNCHANGED, existing);
-      }
-      if (existing != null) {
-        action = "editing comment " + existing.getId() + " on #" + number;
-        existing.update(body);
-        return result(CommentResult.Operation.UPDATED, existing);
-      }
-      action = "commenting on #" + number;
-      return result(CommentResult.Operation.CREATED, issue.comment(body));
-    } catch (IOException e) {
-      if (GitHubErrors.isForbidden(e)) {
-        return new CommentResult(
-            CommentResult.Operation.NO_PERMISSION, null, null,
-            GitHubErrors.describe(e, action, github.getApiUrl()));
-      }
-      throw GitHubErrors.translate(e, action, github.getApiUrl());
+        return "<!-- nixship:freeze-diff:" + key + " -->";
     }
-  }
 
-  private static CommentResult result(CommentResult.Operation operation, GHIssueComment comment) {
-    return new CommentResult(operation, comment.getId(), comment.getHtmlUrl().toString(), null);
-  }
+    /**
+     * Creates or edits the comment holding {@code markdown} on issue or pull request {@code
+     * number}.
+     */
+    public CommentResult upsert(int number, String key, String markdown) {
+        String marker = marker(key);
+        String body =
+                marker
+                        + "\n"
+                        + MarkdownLimit.fit(
+                                markdown,
+                                MarkdownLimit.GITHUB_MAX_CHARS - marker.length() - 1,
+                                "see the job summary for the full diff");
+        GHRepository repository = GitHubApi.repository(github, repositoryName);
+        String action = "reading the comments of #" + number;
+        try {
+            GHIssue issue = repository.getIssue(number);
+            GHIssueComment existing = null;
+            for (GHIssueComment comment : issue.listComments()) {
+                if (comment.getBody() != null && comment.getBody().contains(marker)) {
+                    existing = comment;
+                    break;
+                }
+            }
+            if (existing != null && body.equals(existing.getBody())) {
+                return result(CommentResult.Operation.UNCHANGED, existing);
+            }
+            if (existing != null) {
+                action = "editing comment " + existing.getId() + " on #" + number;
+                existing.update(body);
+                return result(CommentResult.Operation.UPDATED, existing);
+            }
+            action = "commenting on #" + number;
+            return result(CommentResult.Operation.CREATED, issue.comment(body));
+        } catch (IOException e) {
+            if (GitHubErrors.isForbidden(e)) {
+                return new CommentResult(
+                        CommentResult.Operation.NO_PERMISSION,
+                        null,
+                        null,
+                        GitHubErrors.describe(e, action, github.getApiUrl()));
+            }
+            throw GitHubErrors.translate(e, action, github.getApiUrl());
+        }
+    }
+
+    private static CommentResult result(CommentResult.Operation operation, GHIssueComment comment) {
+        return new CommentResult(operation, comment.getId(), comment.getHtmlUrl().toString(), null);
+    }
 }

@@ -24,121 +24,152 @@ import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
- * Loads the {@link Environment} of any {@link EnvironmentSide}: images are read from their manifest and
- * config only, commits are built as {@code nixship build} builds them (nothing written but the layer
- * cache), a lock builds the project's working tree with the nixpkgs it pins.
+ * Loads the {@link Environment} of any {@link EnvironmentSide}: images are read from their manifest
+ * and config only, commits are built as {@code nixship build} builds them (nothing written but the
+ * layer cache), a lock builds the project's working tree with the nixpkgs it pins.
  */
 public final class EnvironmentSources {
-  private final ProcessRunner processes;
-  private final Map<String, String> environment;
-  private final Consumer<String> log;
-  private final RegistryImageReader registry;
-  private final Path projectDirectory;
-  private final Path cacheDirectory;
+    private final ProcessRunner processes;
+    private final Map<String, String> environment;
+    private final Consumer<String> log;
+    private final RegistryImageReader registry;
+    private final Path projectDirectory;
+    private final Path cacheDirectory;
 
-  /**
-   * @param projectDirectory the project (inside a git work tree) that commit and lock sides build
-   * @param cacheDirectory the layer cache commit builds use, as for {@code nixship build}
-   */
-  public EnvironmentSources(
-      ProcessRunner processes,
-      Map<String, String> environment,
-      Consumer<String> log,
-      RegistryImageReader registry,
-      Path projectDirectory,
-      Path cacheDirectory) {
-    this.processes = processes;
-    this.environment = Map.copyOf(environment);
-    this.log = log;
-    this.registry = registry;
-    this.projectDirectory = projectDirectory;
-    this.cacheDirectory = cacheDirectory;
-  }
-
-  /** Parses {@code text} as a side (see {@link EnvironmentSide}) and loads it. */
-  public Environment load(String text, Path workingDir) {
-    return load(EnvironmentSide.parse(text, workingDir));
-  }
-
-  public Environment load(EnvironmentSide side) {
-    if (side instanceof EnvironmentSide.RegistryImage image) {
-      return fromRegistry(image.reference());
+    /**
+     * @param projectDirectory the project (inside a git work tree) that commit and lock sides build
+     * @param cacheDirectory the layer cache commit builds use, as for {@code nixship build}
+     */
+    public EnvironmentSources(
+            ProcessRunner processes,
+            Map<String, String> environment,
+            Consumer<String> log,
+            RegistryImageReader registry,
+            Path projectDirectory,
+            Path cacheDirectory) {
+        this.processes = processes;
+        this.environment = Map.copyOf(environment);
+        this.log = log;
+        this.registry = registry;
+        this.projectDirectory = projectDirectory;
+        this.cacheDirectory = cacheDirectory;
     }
-    if (side instanceof EnvironmentSide.Layout layout) {
-      return fromLayout(layout.reference());
+
+    /** Parses {@code text} as a side (see {@link EnvironmentSide}) and loads it. */
+    public Environment load(String text, Path workingDir) {
+        return load(EnvironmentSide.parse(text, workingDir));
     }
-    if (side instanceof EnvironmentSide.Lock lock) {
-      return fromLock(lock.lockFile());
+
+    public Environment load(EnvironmentSide side) {
+        if (side instanceof EnvironmentSide.RegistryImage image) {
+            return fromRegistry(image.reference());
+        }
+        if (side instanceof EnvironmentSide.Layout layout) {
+            return fromLayout(layout.reference());
+        }
+        if (side instanceof EnvironmentSide.Lock lock) {
+            return fromLock(lock.lockFile());
+        }
+        return fromCommit(((EnvironmentSide.Commit) side).revision());
     }
-    return fromCommit(((EnvironmentSide.Commit) side).revision());
-  }
 
-  /** An image in a registry: its manifest and config blob, never a layer. */
-  public Environment fromRegistry(ImageReference reference) {
-    log.accept("reading " + reference.familiar());
-    String tagOrDigest = reference.digest() != null ? reference.digest() : reference.tag();
-    RegistryImageReader.RemoteImage image = registry.read(reference.domain(), reference.path(), tagOrDigest);
-    return Environment.fromImage(reference.familiar(), image.manifest(), image.config());
-  }
-
-  public Environment fromLayout(OciLayoutReader.LayoutReference reference) {
-    OciLayoutReader.ManifestAndConfig image = new OciLayoutReader().read(reference.directory(), reference.tag());
-    String name = "oci:" + reference.directory() + reference.tag().map(tag -> ":" + tag).orElse("");
-    return Environment.fromImage(name, image.manifest(), image.config());
-  }
-
-  /** The project at {@code revision}, built like {@code nixship build} does, kept in memory. */
-  public Environment fromCommit(String revision) {
-    return Environment.fromBuild(build(revision));
-  }
-
-  /** The project at {@code revision} built into memory (and the layer cache), nothing else written. */
-  public ImageBuildService.BuiltImage build(String revision) {
-    return new ImageBuildService(processes, environment, log)
-        .build(new ImageBuildService.Request(projectDirectory, revision, OptionalInt.empty(), cacheDirectory));
-  }
-
-  public Path projectDirectory() {
-    return projectDirectory;
-  }
-
-  /**
-   * The project's working tree as it is on disk, its {@code nix.file} built with {@code nix.env} against
-   * the nixpkgs {@code lockFile} pins (which may be another lock than the project's own, to preview a
-   * lock change).
-   */
-  public Environment fromLock(Path lockFile) {
-    if (!Files.isRegularFile(lockFile)) {
-      throw NixshipException.usage(lockFile + " not found: give the path of a nixship.lock");
+    /** An image in a registry: its manifest and config blob, never a layer. */
+    public Environment fromRegistry(ImageReference reference) {
+        log.accept("reading " + reference.familiar());
+        String tagOrDigest = reference.digest() != null ? reference.digest() : reference.tag();
+        RegistryImageReader.RemoteImage image =
+                registry.read(reference.domain(), reference.path(), tagOrDigest);
+        return Environment.fromImage(reference.familiar(), image.manifest(), image.config());
     }
-    NixpkgsLock lock = NixpkgsLock.read(lockFile);
-    NixshipConfig config = NixshipConfig.readProject(projectDirectory, environment);
-    NixSettings host = NixSettings.fromHost(environment, log);
-    NixSettings nix = config.nix().timeout().map(host::withTimeout).orElse(host);
-    NixpkgsSource nixpkgs =
-        new NixpkgsFetcher(processes, nix).fetch(lock, lock.resolveUrl(lockFile.getParent()), lockFile.toString());
-    try (TemporaryDirectory work = TemporaryDirectory.create("nixship-diff-")) {
-      log.accept("building " + config.nix().file() + " in " + projectDirectory + " with " + lockFile);
-      BuildResult built = new NixBuilder(processes, nix).build(new BuildRequest(
-          projectDirectory, config.nix().file(), "", config.nix().env(), nixpkgs.storePath(), work.resolve("result")));
-      var closure = new ClosureReader(processes, nix).read(built.outPath(), config.nix().maxClosureBytes());
-      Freeze freeze = new FreezeReader(new RootedFileTree(Path.of("/"))).read(built.outPath());
-      return new Environment(
-          "lock:" + lockFile, freeze, Optional.of(ClosureSummary.of(closure)), lock.revision());
+
+    public Environment fromLayout(OciLayoutReader.LayoutReference reference) {
+        OciLayoutReader.ManifestAndConfig image =
+                new OciLayoutReader().read(reference.directory(), reference.tag());
+        String name =
+                "oci:" + reference.directory() + reference.tag().map(tag -> ":" + tag).orElse("");
+        return Environment.fromImage(name, image.manifest(), image.config());
     }
-  }
 
-  /** The developer's {@code nix-shell} of the project, with the nixpkgs revision of its lock. */
-  public Environment fromDevShell(Path project) {
-    Freeze freeze = new FreezeSources(processes, environment, log).fromDevShell(project);
-    Path lockFile = project.resolve(NixpkgsLock.FILE_NAME);
-    return new Environment(
-        "nix-shell in " + project, freeze, Optional.empty(), NixpkgsLock.read(lockFile).revision());
-  }
+    /** The project at {@code revision}, built like {@code nixship build} does, kept in memory. */
+    public Environment fromCommit(String revision) {
+        return Environment.fromBuild(build(revision));
+    }
 
-  /** The project's {@code .nixship.yaml} as it is on disk, defaults applied. */
-  public NixshipConfig projectConfig() {
-    return NixshipConfig.readProject(projectDirectory, environment);
-  }
+    /**
+     * The project at {@code revision} built into memory (and the layer cache), nothing else
+     * written.
+     */
+    public ImageBuildService.BuiltImage build(String revision) {
+        return new ImageBuildService(processes, environment, log)
+                .build(
+                        new ImageBuildService.Request(
+                                projectDirectory, revision, OptionalInt.empty(), cacheDirectory));
+    }
 
+    public Path projectDirectory() {
+        return projectDirectory;
+    }
+
+    /**
+     * The project's working tree as it is on disk, its {@code nix.file} built with {@code nix.env}
+     * against the nixpkgs {@code lockFile} pins (which may be another lock than the project's own,
+     * to preview a lock change).
+     */
+    public Environment fromLock(Path lockFile) {
+        if (!Files.isRegularFile(lockFile)) {
+            throw NixshipException.usage(lockFile + " not found: give the path of a nixship.lock");
+        }
+        NixpkgsLock lock = NixpkgsLock.read(lockFile);
+        NixshipConfig config = NixshipConfig.readProject(projectDirectory, environment);
+        NixSettings host = NixSettings.fromHost(environment, log);
+        NixSettings nix = config.nix().timeout().map(host::withTimeout).orElse(host);
+        NixpkgsSource nixpkgs =
+                new NixpkgsFetcher(processes, nix)
+                        .fetch(lock, lock.resolveUrl(lockFile.getParent()), lockFile.toString());
+        try (TemporaryDirectory work = TemporaryDirectory.create("nixship-diff-")) {
+            log.accept(
+                    "building "
+                            + config.nix().file()
+                            + " in "
+                            + projectDirectory
+                            + " with "
+                            + lockFile);
+            BuildResult built =
+                    new NixBuilder(processes, nix)
+                            .build(
+                                    new BuildRequest(
+                                            projectDirectory,
+                                            config.nix().file(),
+                                            "",
+                                            config.nix().env(),
+                                            nixpkgs.storePath(),
+                                            work.resolve("result")));
+            var closure =
+                    new ClosureReader(processes, nix)
+                            .read(built.outPath(), config.nix().maxClosureBytes());
+            Freeze freeze =
+                    new FreezeReader(new RootedFileTree(Path.of("/"))).read(built.outPath());
+            return new Environment(
+                    "lock:" + lockFile,
+                    freeze,
+                    Optional.of(ClosureSummary.of(closure)),
+                    lock.revision());
+        }
+    }
+
+    /** The developer's {@code nix-shell} of the project, with the nixpkgs revision of its lock. */
+    public Environment fromDevShell(Path project) {
+        Freeze freeze = new FreezeSources(processes, environment, log).fromDevShell(project);
+        Path lockFile = project.resolve(NixpkgsLock.FILE_NAME);
+        return new Environment(
+                "nix-shell in " + project,
+                freeze,
+                Optional.empty(),
+                NixpkgsLock.read(lockFile).revision());
+    }
+
+    /** The project's {@code .nixship.yaml} as it is on disk, defaults applied. */
+    public NixshipConfig projectConfig() {
+        return NixshipConfig.readProject(projectDirectory, environment);
+    }
 }

@@ -17,56 +17,67 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Where a freeze comes from, at the edges: the label of a built image, or a project's dev shell (the
- * developer's {@code nix-shell}, with the same lock), read from metadata without running Python.
+ * Where a freeze comes from, at the edges: the label of a built image, or a project's dev shell
+ * (the developer's {@code nix-shell}, with the same lock), read from metadata without running
+ * Python.
  */
 public final class FreezeSources {
-  private final ProcessRunner processes;
-  private final Map<String, String> environment;
-  private final Consumer<String> log;
+    private final ProcessRunner processes;
+    private final Map<String, String> environment;
+    private final Consumer<String> log;
 
-  public FreezeSources(ProcessRunner processes, Map<String, String> environment, Consumer<String> log) {
-    this.processes = processes;
-    this.environment = Map.copyOf(environment);
-    this.log = log;
-  }
-
-  /** The freeze an image config carries in its {@code io.nixship.freeze} label. */
-  public static Freeze fromImageConfig(JsonNode config, String imageName) {
-    JsonNode label = config.path("config").path("Labels").path(ImageBuildService.FREEZE_LABEL);
-    if (!label.isTextual()) {
-      throw NixshipException.usage(
-          imageName + " has no " + ImageBuildService.FREEZE_LABEL + " label: was it built by nixship?");
+    public FreezeSources(
+            ProcessRunner processes, Map<String, String> environment, Consumer<String> log) {
+        this.processes = processes;
+        this.environment = Map.copyOf(environment);
+        this.log = log;
     }
-    return Freeze.parse(label.asText());
-  }
 
-  /** The freeze of the image in an OCI layout ({@code DIR[:TAG]}). */
-  public Freeze fromLayout(OciLayoutReader.LayoutReference reference) {
-    JsonNode config = new OciLayoutReader().read(reference.directory(), reference.tag()).config();
-    return fromImageConfig(config, "oci:" + reference.directory());
-  }
+    /** The freeze an image config carries in its {@code io.nixship.freeze} label. */
+    public static Freeze fromImageConfig(JsonNode config, String imageName) {
+        JsonNode label = config.path("config").path("Labels").path(ImageBuildService.FREEZE_LABEL);
+        if (!label.isTextual()) {
+            throw NixshipException.usage(
+                    imageName
+                            + " has no "
+                            + ImageBuildService.FREEZE_LABEL
+                            + " label: was it built by nixship?");
+        }
+        return Freeze.parse(label.asText());
+    }
 
-  /**
-   * The freeze of the dev shell of the project in {@code projectDirectory} as it is on disk (what
-   * {@code nix-shell} there gives the developer), evaluated against the project's lock.
-   */
-  public Freeze fromDevShell(Path projectDirectory) {
-    NixshipConfig config = NixshipConfig.readProject(projectDirectory, environment);
-    Path lockFile = projectDirectory.resolve(NixpkgsLock.FILE_NAME);
-    if (!Files.isRegularFile(lockFile)) {
-      throw NixshipException.usage(lockFile + " not found: pin nixpkgs with 'nixship lock' first");
+    /** The freeze of the image in an OCI layout ({@code DIR[:TAG]}). */
+    public Freeze fromLayout(OciLayoutReader.LayoutReference reference) {
+        JsonNode config =
+                new OciLayoutReader().read(reference.directory(), reference.tag()).config();
+        return fromImageConfig(config, "oci:" + reference.directory());
     }
-    NixpkgsLock lock = NixpkgsLock.read(lockFile);
-    NixSettings host = NixSettings.fromHost(environment, log);
-    NixSettings nix = config.nix().timeout().map(host::withTimeout).orElse(host);
-    NixpkgsSource nixpkgs =
-        new NixpkgsFetcher(processes, nix).fetch(lock, lock.resolveUrl(projectDirectory), lockFile.toString());
-    Path shellFile = projectDirectory.resolve(config.nix().file());
-    if (!Files.isRegularFile(shellFile)) {
-      throw NixshipException.usage(shellFile + " not found (set nix.file in " + NixshipConfig.FILE_NAME + ")");
+
+    /**
+     * The freeze of the dev shell of the project in {@code projectDirectory} as it is on disk (what
+     * {@code nix-shell} there gives the developer), evaluated against the project's lock.
+     */
+    public Freeze fromDevShell(Path projectDirectory) {
+        NixshipConfig config = NixshipConfig.readProject(projectDirectory, environment);
+        Path lockFile = projectDirectory.resolve(NixpkgsLock.FILE_NAME);
+        if (!Files.isRegularFile(lockFile)) {
+            throw NixshipException.usage(
+                    lockFile + " not found: pin nixpkgs with 'nixship lock' first");
+        }
+        NixpkgsLock lock = NixpkgsLock.read(lockFile);
+        NixSettings host = NixSettings.fromHost(environment, log);
+        NixSettings nix = config.nix().timeout().map(host::withTimeout).orElse(host);
+        NixpkgsSource nixpkgs =
+                new NixpkgsFetcher(processes, nix)
+                        .fetch(lock, lock.resolveUrl(projectDirectory), lockFile.toString());
+        Path shellFile = projectDirectory.resolve(config.nix().file());
+        if (!Files.isRegularFile(shellFile)) {
+            throw NixshipException.usage(
+                    shellFile + " not found (set nix.file in " + NixshipConfig.FILE_NAME + ")");
+        }
+        String env =
+                new DevShellResolver(processes, nix)
+                        .pythonEnvironment(shellFile, Map.of(), nixpkgs.storePath());
+        return new FreezeReader(new RootedFileTree(Path.of("/"))).read(env);
     }
-    String env = new DevShellResolver(processes, nix).pythonEnvironment(shellFile, Map.of(), nixpkgs.storePath());
-    return new FreezeReader(new RootedFileTree(Path.of("/"))).read(env);
-  }
 }

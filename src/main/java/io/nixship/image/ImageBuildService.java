@@ -22,13 +22,10 @@ import io.nixship.source.SourceSnapshot;
 import io.nixship.source.TemporaryDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,199 +35,277 @@ import java.util.function.Consumer;
 
 /**
  * The first half of the main job: a project at a commit becomes an image. Reads the commit's files
- * (never the working tree), fetches the locked nixpkgs, runs {@code nix-build} with {@code nix.env},
- * reads the closure and its {@code pip freeze}, and assembles the layers. Writing or pushing the
- * result is the caller's: nothing here touches the destination, so a failure leaves nothing behind.
+ * (never the working tree), fetches the locked nixpkgs, runs {@code nix-build} with {@code
+ * nix.env}, reads the closure and its {@code pip freeze}, and assembles the layers. Writing or
+ * pushing the result is the caller's: nothing here touches the destination, so a failure leaves
+ * nothing behind.
  */
 public final class ImageBuildService {
-  /** Labels nixship adds beside the OCI ones; {@code nixship diff} and {@code verify} read them. */
-  public static final String FREEZE_LABEL = "io.nixship.freeze";
+    /**
+     * Labels nixship adds beside the OCI ones; {@code nixship diff} and {@code verify} read them.
+     */
+    public static final String FREEZE_LABEL = "io.nixship.freeze";
 
-  public static final String NIXPKGS_REVISION_LABEL = "io.nixship.nixpkgs.revision";
-  public static final String NIXPKGS_CHANNEL_LABEL = "io.nixship.nixpkgs.channel";
-  public static final String NIXPKGS_RELEASE_LABEL = "io.nixship.nixpkgs.release";
-  public static final String CLOSURE_SIZE_LABEL = "io.nixship.closure.nar-size";
+    public static final String NIXPKGS_REVISION_LABEL = "io.nixship.nixpkgs.revision";
+    public static final String NIXPKGS_CHANNEL_LABEL = "io.nixship.nixpkgs.channel";
+    public static final String NIXPKGS_RELEASE_LABEL = "io.nixship.nixpkgs.release";
+    public static final String CLOSURE_SIZE_LABEL = "io.nixship.closure.nar-size";
 
-  private final ProcessRunner processes;
-  private final Map<String, String> environment;
-  private final Consumer<String> log;
+    private final ProcessRunner processes;
+    private final Map<String, String> environment;
+    private final Consumer<String> log;
 
-  public ImageBuildService(ProcessRunner processes, Map<String, String> environment, Consumer<String> log) {
-    this.processes = processes;
-    this.environment = Map.copyOf(environment);
-    this.log = log;
-  }
-
-  /**
-   * What to build: the project at {@code projectDirectory} (inside a git work tree), at {@code
-   * commit}; {@code maxLayers} overrides {@code .nixship.yaml}; {@code cacheDirectory} holds layer
-   * blobs by store path; {@code compressor} compresses up to {@code jobs} layers at once; {@code
-   * previousImage} finds the image the tag pointed at, whose unchanged layers are reused by digest
-   * (only when pushing to that registry); {@code layerReady} hears each layer as soon as it is done, so
-   * its upload can overlap the others' compression, and gives each layer it compresses a stream its
-   * bytes also go to as they are made (see {@link LayerListener#layerStarting}); {@code lock}, when
-   * present, is built with instead of the commit's {@code nixship.lock} (a channel update builds the
-   * lock it is about to propose).
-   */
-  public record Request(
-      Path projectDirectory,
-      String commit,
-      OptionalInt maxLayers,
-      Path cacheDirectory,
-      LayerCompressor compressor,
-      int jobs,
-      PreviousImageLookup previousImage,
-      LayerListener layerReady,
-      Optional<NixpkgsLock> lock) {
-    /** gzip, one job per core, no previous image, nobody waiting on single layers, the commit's lock. */
-    public Request(Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {
-      this(projectDirectory, commit, maxLayers, cacheDirectory, Optional.empty());
+    public ImageBuildService(
+            ProcessRunner processes, Map<String, String> environment, Consumer<String> log) {
+        this.processes = processes;
+        this.environment = Map.copyOf(environment);
+        this.log = log;
     }
 
-    /** Like the four-argument form, built with {@code lock} instead of the commit's. */
-    public Request(
-        Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory, Optional<NixpkgsLock> lock) {
-      this(projectDirectory, commit, maxLayers, cacheDirectory, new LayerCompressor(),
-          Runtime.getRuntime().availableProcessors(), PreviousImageLookup.NONE, LayerListener.NONE, lock);
+    /**
+     * What to build: the project at {@code projectDirectory} (inside a git work tree), at {@code
+     * commit}; {@code maxLayers} overrides {@code .nixship.yaml}; {@code cacheDirectory} holds
+     * layer blobs by store path; {@code compressor} compresses up to {@code jobs} layers at once;
+     * {@code previousImage} finds the image the tag pointed at, whose unchanged layers are reused
+     * by digest (only when pushing to that registry); {@code layerReady} hears each layer as soon
+     * as it is done, so its upload can overlap the others' compression, and gives each layer it
+     * compresses a stream its bytes also go to as they are made (see {@link
+     * LayerListener#layerStarting}); {@code lock}, when present, is built with instead of the
+     * commit's {@code nixship.lock} (a channel update builds the lock it is about to propose).
+     */
+    public record Request(
+            Path projectDirectory,
+            String commit,
+            OptionalInt maxLayers,
+            Path cacheDirectory,
+            LayerCompressor compressor,
+            int jobs,
+            PreviousImageLookup previousImage,
+            LayerListener layerReady,
+            Optional<NixpkgsLock> lock) {
+        /**
+         * gzip, one job per core, no previous image, nobody waiting on single layers, the commit's
+         * lock.
+         */
+        public Request(
+                Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {
+            this(projectDirectory, commit, maxLayers, cacheDirectory, Optional.empty());
+        }
+
+        /** Like the four-argument form, built with {@code lock} instead of the commit's. */
+        public Request(
+                Path projectDirectory,
+                String commit,
+                OptionalInt maxLayers,
+                Path cacheDirectory,
+                Optional<NixpkgsLock> lock) {
+            this(
+                    projectDirectory,
+                    commit,
+                    maxLayers,
+                    cacheDirectory,
+                    new LayerCompressor(),
+                    Runtime.getRuntime().availableProcessors(),
+                    PreviousImageLookup.NONE,
+                    LayerListener.NONE,
+                    lock);
+        }
     }
-  }
 
-  /** A built image and everything learnt on the way, for the push, the freeze diff and the labels. */
-  public record BuiltImage(
-      String commitId,
-      String projectDirectory,
-      NixshipConfig config,
-      NixpkgsLock lock,
-      Closure closure,
-      Freeze freeze,
-      String tag,
-      AssembledImage assembled) {
-    public OciImage image() {
-      return assembled.image();
+    /**
+     * A built image and everything learnt on the way, for the push, the freeze diff and the labels.
+     */
+    public record BuiltImage(
+            String commitId,
+            String projectDirectory,
+            NixshipConfig config,
+            NixpkgsLock lock,
+            Closure closure,
+            Freeze freeze,
+            String tag,
+            AssembledImage assembled) {
+        public OciImage image() {
+            return assembled.image();
+        }
     }
-  }
 
-  /**
-   * The tag and the inputs key of the image {@link #build} would make of {@code request}, from the
-   * commit alone: no Nix, no files written. A registry manifest carrying the same key is that image.
-   */
-  public ImageInputs inputs(Request request) {
-    try (CommitSource source = CommitSource.open(request.projectDirectory())) {
-      ResolvedCommit commit = source.resolve(request.commit());
-      NixshipConfig config = source.config(commit, environment);
-      NixpkgsLock lock = request.lock().or(() -> source.lock(commit))
-          .orElseThrow(() -> missingLock(source.projectDirectory(), commit));
-      return inputs(request, commit, source.projectDirectory(), source.remoteUrl(), config, lock);
+    /**
+     * The tag and the inputs key of the image {@link #build} would make of {@code request}, from
+     * the commit alone: no Nix, no files written. A registry manifest carrying the same key is that
+     * image.
+     */
+    public ImageInputs inputs(Request request) {
+        try (CommitSource source = CommitSource.open(request.projectDirectory())) {
+            ResolvedCommit commit = source.resolve(request.commit());
+            NixshipConfig config = source.config(commit, environment);
+            NixpkgsLock lock =
+                    request.lock()
+                            .or(() -> source.lock(commit))
+                            .orElseThrow(() -> missingLock(source.projectDirectory(), commit));
+            return inputs(
+                    request, commit, source.projectDirectory(), source.remoteUrl(), config, lock);
+        }
     }
-  }
 
-  public BuiltImage build(Request request) {
-    try (TemporaryDirectory work = TemporaryDirectory.create("nixship-build-");
-        CommitSource source = CommitSource.open(request.projectDirectory())) {
-      SourceSnapshot snapshot = source.snapshot(request.commit(), work.resolve("source"), environment);
-      String project = source.projectDirectory();
-      String lockName = displayPath(project, NixpkgsLock.FILE_NAME);
-      NixpkgsLock lock = request.lock().or(snapshot::lock).orElseThrow(() -> missingLock(project, snapshot.commit()));
-      NixSettings host = NixSettings.fromHost(environment, log);
-      NixSettings nix = snapshot.config().nix().timeout().map(host::withTimeout).orElse(host);
+    public BuiltImage build(Request request) {
+        try (TemporaryDirectory work = TemporaryDirectory.create("nixship-build-");
+                CommitSource source = CommitSource.open(request.projectDirectory())) {
+            SourceSnapshot snapshot =
+                    source.snapshot(request.commit(), work.resolve("source"), environment);
+            String project = source.projectDirectory();
+            String lockName = displayPath(project, NixpkgsLock.FILE_NAME);
+            NixpkgsLock lock =
+                    request.lock()
+                            .or(snapshot::lock)
+                            .orElseThrow(() -> missingLock(project, snapshot.commit()));
+            NixSettings host = NixSettings.fromHost(environment, log);
+            NixSettings nix = snapshot.config().nix().timeout().map(host::withTimeout).orElse(host);
 
-      log.accept("nixpkgs: " + lock.release().orElse(lock.url()));
-      NixpkgsSource nixpkgs =
-          new NixpkgsFetcher(processes, nix).fetch(lock, lock.resolveUrl(source.projectPath()), lockName);
+            log.accept("nixpkgs: " + lock.release().orElse(lock.url()));
+            NixpkgsSource nixpkgs =
+                    new NixpkgsFetcher(processes, nix)
+                            .fetch(lock, lock.resolveUrl(source.projectPath()), lockName);
 
-      log.accept("building " + displayPath(project, snapshot.config().nix().file())
-          + " at " + snapshot.commit().shortId() + " with " + snapshot.config().nix().env());
-      BuildResult built =
-          new NixBuilder(processes, nix).build(new BuildRequest(
-              snapshot.directory(),
-              snapshot.config().nix().file(),
-              project,
-              snapshot.config().nix().env(),
-              nixpkgs.storePath(),
-              work.resolve("result")));
-      Closure closure =
-          new ClosureReader(processes, nix).read(built.outPath(), snapshot.config().nix().maxClosureBytes());
-      Freeze freeze = new FreezeReader(new RootedFileTree(Path.of("/"))).read(built.outPath());
+            log.accept(
+                    "building "
+                            + displayPath(project, snapshot.config().nix().file())
+                            + " at "
+                            + snapshot.commit().shortId()
+                            + " with "
+                            + snapshot.config().nix().env());
+            BuildResult built =
+                    new NixBuilder(processes, nix)
+                            .build(
+                                    new BuildRequest(
+                                            snapshot.directory(),
+                                            snapshot.config().nix().file(),
+                                            project,
+                                            snapshot.config().nix().env(),
+                                            nixpkgs.storePath(),
+                                            work.resolve("result")));
+            Closure closure =
+                    new ClosureReader(processes, nix)
+                            .read(built.outPath(), snapshot.config().nix().maxClosureBytes());
+            Freeze freeze =
+                    new FreezeReader(new RootedFileTree(Path.of("/"))).read(built.outPath());
 
-      ImageInputs inputs =
-          inputs(request, snapshot.commit(), project, snapshot.remoteUrl(), snapshot.config(), lock);
-      String tag = inputs.tag();
-      int maxLayers = request.maxLayers().orElse(snapshot.config().maxLayers());
-      PreviousLayers previous = request.previousImage().layers(tag);
-      List<List<String>> plan = new ClosureLayerPlanner(maxLayers).plan(closure, previous.groups());
-      Path app = copyAppFiles(snapshot, work.resolve("app"));
-      ImageSettings settings = settings(snapshot, lock, closure, freeze, inputs);
-      log.accept("assembling " + (plan.size() + 1) + " layers from " + closure.paths().size() + " store paths");
-      AssembledImage assembled =
-          new ImageAssembler(new LayerBlobStore(request.cacheDirectory()), request.compressor(), request.jobs())
-              .assemble(closure, plan, app, settings, previous, request.layerReady());
-      return new BuiltImage(
-          snapshot.commitId(), project, snapshot.config(), lock, closure, freeze, tag, assembled);
+            ImageInputs inputs =
+                    inputs(
+                            request,
+                            snapshot.commit(),
+                            project,
+                            snapshot.remoteUrl(),
+                            snapshot.config(),
+                            lock);
+            String tag = inputs.tag();
+            int maxLayers = request.maxLayers().orElse(snapshot.config().maxLayers());
+            PreviousLayers previous = request.previousImage().layers(tag);
+            List<List<String>> plan =
+                    new ClosureLayerPlanner(maxLayers).plan(closure, previous.groups());
+            Path app = copyAppFiles(snapshot, work.resolve("app"));
+            ImageSettings settings = settings(snapshot, lock, closure, freeze, inputs);
+            log.accept(
+                    "assembling "
+                            + (plan.size() + 1)
+                            + " layers from "
+                            + closure.paths().size()
+                            + " store paths");
+            AssembledImage assembled =
+                    new ImageAssembler(
+                                    new LayerBlobStore(request.cacheDirectory()),
+                                    request.compressor(),
+                                    request.jobs())
+                            .assemble(closure, plan, app, settings, previous, request.layerReady());
+            return new BuiltImage(
+                    snapshot.commitId(),
+                    project,
+                    snapshot.config(),
+                    lock,
+                    closure,
+                    freeze,
+                    tag,
+                    assembled);
+        }
     }
-  }
 
-  private static ImageInputs inputs(
-      Request request,
-      ResolvedCommit commit,
-      String project,
-      Optional<String> remoteUrl,
-      NixshipConfig config,
-      NixpkgsLock lock) {
-    String tag = new TagTemplate(config.tag()).expand(commit.id(), commit.time(), lock.revision().orElse("unknown"));
-    int maxLayers = request.maxLayers().orElse(config.maxLayers());
-    String layerFormat =
-        new ImageAssembler(new LayerBlobStore(request.cacheDirectory()), request.compressor(), request.jobs()).layerFormat();
-    return ImageInputs.of(commit.id(), tag, config, project, remoteUrl, lock, maxLayers, layerFormat);
-  }
-
-  private static NixshipException missingLock(String project, ResolvedCommit commit) {
-    return NixshipException.usage(displayPath(project, NixpkgsLock.FILE_NAME) + " not found at commit "
-        + commit.shortId() + ": pin nixpkgs with 'nixship lock' and commit the lock");
-  }
-
-  private static ImageSettings settings(
-      SourceSnapshot snapshot, NixpkgsLock lock, Closure closure, Freeze freeze, ImageInputs inputs) {
-    var app = snapshot.config().app();
-    Map<String, String> labels = new LinkedHashMap<>();
-    snapshot.remoteUrl().ifPresent(url -> labels.put("org.opencontainers.image.source", url));
-    labels.put("org.opencontainers.image.revision", snapshot.commitId());
-    labels.put("org.opencontainers.image.created", snapshot.commitTime().toString());
-    labels.put(FREEZE_LABEL, freeze.render());
-    lock.revision().ifPresent(revision -> labels.put(NIXPKGS_REVISION_LABEL, revision));
-    lock.channel().ifPresent(channel -> labels.put(NIXPKGS_CHANNEL_LABEL, channel));
-    lock.release().ifPresent(release -> labels.put(NIXPKGS_RELEASE_LABEL, release));
-    labels.put(CLOSURE_SIZE_LABEL, Long.toString(closure.totalNarSize()));
-    return new ImageSettings(
-        ImageSettings.DEFAULT_ARCHITECTURE,
-        ImageSettings.DEFAULT_OS,
-        app.env(),
-        app.cmd(),
-        app.entrypoint(),
-        app.workdir(),
-        app.user().orElse(null),
-        app.ports(),
-        labels,
-        snapshot.commitTime(),
-        Map.of(ImageInputs.ANNOTATION, inputs.key()));
-  }
-
-  /** The {@code app.copy} files, at their project-relative paths, with modes and symlinks kept. */
-  private static Path copyAppFiles(SourceSnapshot snapshot, Path target) {
-    try {
-      Files.createDirectories(target);
-      for (String relative : snapshot.appFiles()) {
-        Path from = snapshot.directory().resolve(relative);
-        Path to = target.resolve(relative);
-        Files.createDirectories(to.getParent());
-        Files.copy(from, to, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
-      }
-      return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot stage the app files: " + e.getMessage(), e);
+    private static ImageInputs inputs(
+            Request request,
+            ResolvedCommit commit,
+            String project,
+            Optional<String> remoteUrl,
+            NixshipConfig config,
+            NixpkgsLock lock) {
+        String tag =
+                new TagTemplate(config.tag())
+                        .expand(commit.id(), commit.time(), lock.revision().orElse("unknown"));
+        int maxLayers = request.maxLayers().orElse(config.maxLayers());
+        String layerFormat =
+                new ImageAssembler(
+                                new LayerBlobStore(request.cacheDirectory()),
+                                request.compressor(),
+                                request.jobs())
+                        .layerFormat();
+        return ImageInputs.of(
+                commit.id(), tag, config, project, remoteUrl, lock, maxLayers, layerFormat);
     }
-  }
 
-  private static String displayPath(String project, String file) {
-    return project.isEmpty() ? file : project + "/" + file;
-  }
+    private static NixshipException missingLock(String project, ResolvedCommit commit) {
+        return NixshipException.usage(
+                displayPath(project, NixpkgsLock.FILE_NAME)
+                        + " not found at commit "
+                        + commit.shortId()
+                        + ": pin nixpkgs with 'nixship lock' and commit the lock");
+    }
+
+    private static ImageSettings settings(
+            SourceSnapshot snapshot,
+            NixpkgsLock lock,
+            Closure closure,
+            Freeze freeze,
+            ImageInputs inputs) {
+        var app = snapshot.config().app();
+        Map<String, String> labels = new LinkedHashMap<>();
+        snapshot.remoteUrl().ifPresent(url -> labels.put("org.opencontainers.image.source", url));
+        labels.put("org.opencontainers.image.revision", snapshot.commitId());
+        labels.put("org.opencontainers.image.created", snapshot.commitTime().toString());
+        labels.put(FREEZE_LABEL, freeze.render());
+        lock.revision().ifPresent(revision -> labels.put(NIXPKGS_REVISION_LABEL, revision));
+        lock.channel().ifPresent(channel -> labels.put(NIXPKGS_CHANNEL_LABEL, channel));
+        lock.release().ifPresent(release -> labels.put(NIXPKGS_RELEASE_LABEL, release));
+        labels.put(CLOSURE_SIZE_LABEL, Long.toString(closure.totalNarSize()));
+        return new ImageSettings(
+                ImageSettings.DEFAULT_ARCHITECTURE,
+                ImageSettings.DEFAULT_OS,
+                app.env(),
+                app.cmd(),
+                app.entrypoint(),
+                app.workdir(),
+                app.user().orElse(null),
+                app.ports(),
+                labels,
+                snapshot.commitTime(),
+                Map.of(ImageInputs.ANNOTATION, inputs.key()));
+    }
+
+    /**
+     * The {@code app.copy} files, at their project-relative paths, with modes and symlinks kept.
+     */
+    private static Path copyAppFiles(SourceSnapshot snapshot, Path target) {
+        try {
+            Files.createDirectories(target);
+            for (String relative : snapshot.appFiles()) {
+                Path from = snapshot.directory().resolve(relative);
+                Path to = target.resolve(relative);
+                Files.createDirectories(to.getParent());
+                Files.copy(from, to, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage the app files: " + e.getMessage(), e);
+        }
+    }
+
+    private static String displayPath(String project, String file) {
+        return project.isEmpty() ? file : project + "/" + file;
+    }
 }

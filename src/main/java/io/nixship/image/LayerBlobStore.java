@@ -16,123 +16,145 @@ import java.util.Optional;
 import org.apache.commons.io.output.TeeOutputStream;
 
 /**
- * A content-addressed directory of compressed layer blobs ({@code blobs/sha256/<hex>}) with an index
- * from a layer's store paths to its blob ({@code layers/<hex>.json}). Store paths never change, so a
- * layer whose store paths (and layer format) are unchanged is served from here without being tarred or
- * compressed again. Every file is written to a temp file and moved into place, so a crash leaves at
- * worst a stray temp file, never a truncated blob or index entry.
+ * A content-addressed directory of compressed layer blobs ({@code blobs/sha256/<hex>}) with an
+ * index from a layer's store paths to its blob ({@code layers/<hex>.json}). Store paths never
+ * change, so a layer whose store paths (and layer format) are unchanged is served from here without
+ * being tarred or compressed again. Every file is written to a temp file and moved into place, so a
+ * crash leaves at worst a stray temp file, never a truncated blob or index entry.
  */
 public final class LayerBlobStore {
-  private final Path directory;
-  private final ObjectMapper json = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private final Path directory;
+    private final ObjectMapper json =
+            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-  public LayerBlobStore(Path directory) {
-    this.directory = directory;
-  }
-
-  /** {@code $XDG_CACHE_HOME/nixship}, else {@code $HOME/.cache/nixship}. */
-  public static Path defaultDirectory(Map<String, String> env) {
-    String xdg = env.get("XDG_CACHE_HOME");
-    if (xdg != null && !xdg.isBlank()) {
-      return Path.of(xdg, "nixship");
+    public LayerBlobStore(Path directory) {
+        this.directory = directory;
     }
-    String home = env.get("HOME");
-    if (home != null && !home.isBlank()) {
-      return Path.of(home, ".cache", "nixship");
+
+    /** {@code $XDG_CACHE_HOME/nixship}, else {@code $HOME/.cache/nixship}. */
+    public static Path defaultDirectory(Map<String, String> env) {
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "nixship");
+        }
+        String home = env.get("HOME");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home, ".cache", "nixship");
+        }
+        throw NixshipException.usage("no cache directory: set XDG_CACHE_HOME or HOME");
     }
-    throw NixshipException.usage("no cache directory: set XDG_CACHE_HOME or HOME");
-  }
 
-  public Path directory() {
-    return directory;
-  }
-
-  public Path blobPath(String digest) {
-    return directory.resolve("blobs/sha256").resolve(Digests.hex(digest));
-  }
-
-  /** The cached layer for exactly these store paths in this layer format, if its blob is still there. */
-  public Optional<StoredLayer> find(List<String> storePaths, String layerFormat) {
-    Path entry = indexPath(storePaths, layerFormat);
-    if (!Files.isRegularFile(entry)) {
-      return Optional.empty();
+    public Path directory() {
+        return directory;
     }
-    try {
-      IndexEntry stored = json.readValue(entry.toFile(), IndexEntry.class);
-      Path blob = blobPath(stored.digest());
-      boolean valid = stored.storePaths().equals(storePaths) && stored.layerFormat().equals(layerFormat)
-          && Files.isRegularFile(blob) && Files.size(blob) == stored.size();
-      return valid
-          ? Optional.of(new StoredLayer(stored.digest(), stored.diffId(), stored.size(), storePaths))
-          : Optional.empty();
-    } catch (IOException | IllegalArgumentException e) {
-      // A damaged index entry only costs a recompression.
-      return Optional.empty();
+
+    public Path blobPath(String digest) {
+        return directory.resolve("blobs/sha256").resolve(Digests.hex(digest));
     }
-  }
 
-  /**
-   * Compresses the tar into a blob and records it under its store paths. Each compressed byte also
-   * goes to {@code also} as it is made: one pass over the data feeds both.
-   */
-  public StoredLayer store(
-      List<String> storePaths, String layerFormat, TarProducer tar, LayerCompressor compressor, LayerStream also)
-      throws IOException {
-    StoredLayer layer = storeBlob(storePaths, tar, compressor, also);
-    IndexEntry entry = new IndexEntry(layerFormat, storePaths, layer.digest(), layer.diffId(), layer.size());
-    writeAtomically(indexPath(storePaths, layerFormat), json.writeValueAsBytes(entry));
-    return layer;
-  }
-
-  /**
-   * Compresses the tar into a blob without indexing it (the app layer changes with every commit),
-   * teeing each compressed byte into {@code also}. The blob is moved into place only once complete,
-   * under the digest computed on the way.
-   */
-  public StoredLayer storeBlob(List<String> storePaths, TarProducer tar, LayerCompressor compressor, LayerStream also)
-      throws IOException {
-    Path blobs = Files.createDirectories(directory.resolve("blobs/sha256"));
-    Path temp = Files.createTempFile(blobs, ".incoming-", "");
-    try {
-      LayerDigests digests;
-      try (OutputStream out = Files.newOutputStream(temp)) {
-        digests = compressor.compress(tar, new TeeOutputStream(out, also.asOutputStream()));
-      }
-      move(temp, blobPath(digests.digest()));
-      return new StoredLayer(digests.digest(), digests.diffId(), digests.size(), storePaths);
-    } finally {
-      Files.deleteIfExists(temp);
+    /**
+     * The cached layer for exactly these store paths in this layer format, if its blob is still
+     * there.
+     */
+    public Optional<StoredLayer> find(List<String> storePaths, String layerFormat) {
+        Path entry = indexPath(storePaths, layerFormat);
+        if (!Files.isRegularFile(entry)) {
+            return Optional.empty();
+        }
+        try {
+            IndexEntry stored = json.readValue(entry.toFile(), IndexEntry.class);
+            Path blob = blobPath(stored.digest());
+            boolean valid =
+                    stored.storePaths().equals(storePaths)
+                            && stored.layerFormat().equals(layerFormat)
+                            && Files.isRegularFile(blob)
+                            && Files.size(blob) == stored.size();
+            return valid
+                    ? Optional.of(
+                            new StoredLayer(
+                                    stored.digest(), stored.diffId(), stored.size(), storePaths))
+                    : Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            // A damaged index entry only costs a recompression.
+            return Optional.empty();
+        }
     }
-  }
 
-  private Path indexPath(List<String> storePaths, String layerFormat) {
-    String key = layerFormat + "\n" + String.join("\n", storePaths);
-    return directory.resolve("layers").resolve(Digests.hex(Digests.sha256(key.getBytes(StandardCharsets.UTF_8))) + ".json");
-  }
-
-  private void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Files.createDirectories(target.getParent());
-    Path temp = Files.createTempFile(target.getParent(), ".incoming-", "");
-    try {
-      Files.write(temp, bytes);
-      move(temp, target);
-    } finally {
-      Files.deleteIfExists(temp);
+    /**
+     * Compresses the tar into a blob and records it under its store paths. Each compressed byte
+     * also goes to {@code also} as it is made: one pass over the data feeds both.
+     */
+    public StoredLayer store(
+            List<String> storePaths,
+            String layerFormat,
+            TarProducer tar,
+            LayerCompressor compressor,
+            LayerStream also)
+            throws IOException {
+        StoredLayer layer = storeBlob(storePaths, tar, compressor, also);
+        IndexEntry entry =
+                new IndexEntry(
+                        layerFormat, storePaths, layer.digest(), layer.diffId(), layer.size());
+        writeAtomically(indexPath(storePaths, layerFormat), json.writeValueAsBytes(entry));
+        return layer;
     }
-  }
 
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    /**
+     * Compresses the tar into a blob without indexing it (the app layer changes with every commit),
+     * teeing each compressed byte into {@code also}. The blob is moved into place only once
+     * complete, under the digest computed on the way.
+     */
+    public StoredLayer storeBlob(
+            List<String> storePaths, TarProducer tar, LayerCompressor compressor, LayerStream also)
+            throws IOException {
+        Path blobs = Files.createDirectories(directory.resolve("blobs/sha256"));
+        Path temp = Files.createTempFile(blobs, ".incoming-", "");
+        try {
+            LayerDigests digests;
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                digests = compressor.compress(tar, new TeeOutputStream(out, also.asOutputStream()));
+            }
+            move(temp, blobPath(digests.digest()));
+            return new StoredLayer(digests.digest(), digests.diffId(), digests.size(), storePaths);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
-  }
 
-  /** The index file's shape. */
-  private record IndexEntry(String layerFormat, List<String> storePaths, String digest, String diffId, long size) {
-    IndexEntry {
-      storePaths = List.copyOf(storePaths);
+    private Path indexPath(List<String> storePaths, String layerFormat) {
+        String key = layerFormat + "\n" + String.join("\n", storePaths);
+        return directory
+                .resolve("layers")
+                .resolve(
+                        Digests.hex(Digests.sha256(key.getBytes(StandardCharsets.UTF_8)))
+                                + ".json");
     }
-  }
+
+    private void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), ".incoming-", "");
+        try {
+            Files.write(temp, bytes);
+            move(temp, target);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(
+                    from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The index file's shape. */
+    private record IndexEntry(
+            String layerFormat, List<String> storePaths, String digest, String diffId, long size) {
+        IndexEntry {
+            storePaths = List.copyOf(storePaths);
+        }
+    }
 }

@@ -7,8 +7,11 @@ package io.nixship.image;
  */
 @FunctionalInterface
 public interface PreviousImageLookup {
-  PreviousImageLookup NONE = tag -> PreviousLayers.none();
+    PreviousImageLookup NONE = tag -> PreviousLayers.none();
 
-  /** The previous image's layers, or {@link PreviousLayers#none()} when the tag does not exist yet. */
-  PreviousLayers layers(String tag);
+    /**
+     * The previous image's layers, or {@link PreviousLayers#none()} when the tag does not exist
+     * yet.
+     */
+    PreviousLayers layers(String tag);
 }

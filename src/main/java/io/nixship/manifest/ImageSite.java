@@ -5,12 +5,18 @@ package io.nixship.manifest;
  * written ({@code form}) and the reference it names now.
  */
 public record ImageSite(String file, int line, Form form, ImageReference reference) {
-  public enum Form {
-    /** A whole reference string: a container's {@code image:}, a Helm {@code image:} string, a marked value. */
-    IMAGE_STRING,
-    /** A Helm map with {@code repository} (and maybe {@code registry}, {@code tag}, {@code digest}). */
-    HELM_MAP,
-    /** A kustomization {@code images:} entry. */
-    KUSTOMIZE_ENTRY
-  }
+    public enum Form {
+        /**
+         * A whole reference string: a container's {@code image:}, a Helm {@code image:} string, a
+         * marked value.
+         */
+        IMAGE_STRING,
+        /**
+         * A Helm map with {@code repository} (and maybe {@code registry}, {@code tag}, {@code
+         * digest}).
+         */
+        HELM_MAP,
+        /** A kustomization {@code images:} entry. */
+        KUSTOMIZE_ENTRY
+    }
 }

@@ -23,267 +23,345 @@ import org.yaml.snakeyaml.resolver.Resolver;
  * reports: only the scalars that hold the reference (or a key line added to a kustomize entry or
  * Helm map) change; comments, quoting, indentation, anchors, line endings, a BOM and the final
  * newline stay as they were. Each splice is checked by parsing the result again and comparing the
- * trees: if anything but the intended node changed, the edit is refused and the file left as it was.
+ * trees: if anything but the intended node changed, the edit is refused and the file left as it
+ * was.
  */
 public final class ManifestEditor {
-  // Values written without quotes must be this simple, and still read back as strings.
-  private static final Pattern PLAIN_SAFE = Pattern.compile("[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*");
+    // Values written without quotes must be this simple, and still read back as strings.
+    private static final Pattern PLAIN_SAFE = Pattern.compile("[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*");
 
-  private final ManifestLocator locator = new ManifestLocator();
-  private final Resolver resolver = new Resolver();
+    private final ManifestLocator locator = new ManifestLocator();
+    private final Resolver resolver = new Resolver();
 
-  /** The edit that points every reference to {@code target}'s repository in {@code content} at it. */
-  public FileEdit edit(Path file, byte[] content, ManifestKind kind, ImageReference target, PinStyle pin) {
-    pin.requireParts(target);
-    String name = file.toString();
-    YamlDocument document = YamlDocument.parse(name, content);
-    Plan plan = new Plan(document, YamlTrees.firstPaths(document.documents()), target, pin);
-    for (Site site : locator.sites(document, kind.resolve(file), target)) {
-      plan.add(site);
-    }
-    byte[] bytes = content;
-    YamlDocument current = document;
-    List<Splice> splices = new ArrayList<>(plan.splices);
-    splices.sort(Comparator.comparingInt(Splice::start).reversed());
-    for (Splice splice : splices) {
-      byte[] next = splice.applyTo(bytes);
-      YamlDocument reparsed;
-      try {
-        reparsed = YamlDocument.parse(name, next);
-      } catch (NixshipException e) {
-        throw refused(name, splice, "the result does not parse: " + e.getMessage());
-      }
-      String difference = YamlTrees.difference(current.documents(), reparsed.documents(), splice.expected());
-      if (difference != null) {
-        throw refused(name, splice, difference);
-      }
-      bytes = next;
-      current = reparsed;
-    }
-    List<Change> changes = new ArrayList<>(plan.changes);
-    changes.sort(Comparator.comparingInt(Change::line));
-    return new FileEdit(file, content, bytes, changes);
-  }
-
-  private static NixshipException refused(String file, Splice splice, String reason) {
-    return NixshipException.failure(file + ":" + splice.line() + ": refusing to edit the image reference ("
-        + reason + "); the file is left unchanged");
-  }
-
-  /** Replace bytes [start, end) by {@code replacement}; afterwards each expected path holds its value. */
-  private record Splice(int start, int end, byte[] replacement, Map<NodePath, String> expected, int line) {
-    byte[] applyTo(byte[] bytes) {
-      byte[] result = new byte[bytes.length - (end - start) + replacement.length];
-      System.arraycopy(bytes, 0, result, 0, start);
-      System.arraycopy(replacement, 0, result, start, replacement.length);
-      System.arraycopy(bytes, end, result, start + replacement.length, bytes.length - end);
-      return result;
-    }
-  }
-
-  private final class Plan {
-    private final YamlDocument document;
-    private final Map<Node, NodePath> paths;
-    private final ImageReference target;
-    private final PinStyle pin;
-    private final List<Splice> splices = new ArrayList<>();
-    private final List<Change> changes = new ArrayList<>();
-
-    Plan(YamlDocument document, Map<Node, NodePath> paths, ImageReference target, PinStyle pin) {
-      this.document = document;
-      this.paths = paths;
-      this.target = target;
-      this.pin = pin;
+    /**
+     * The edit that points every reference to {@code target}'s repository in {@code content} at it.
+     */
+    public FileEdit edit(
+            Path file, byte[] content, ManifestKind kind, ImageReference target, PinStyle pin) {
+        pin.requireParts(target);
+        String name = file.toString();
+        YamlDocument document = YamlDocument.parse(name, content);
+        Plan plan = new Plan(document, YamlTrees.firstPaths(document.documents()), target, pin);
+        for (Site site : locator.sites(document, kind.resolve(file), target)) {
+            plan.add(site);
+        }
+        byte[] bytes = content;
+        YamlDocument current = document;
+        List<Splice> splices = new ArrayList<>(plan.splices);
+        splices.sort(Comparator.comparingInt(Splice::start).reversed());
+        for (Splice splice : splices) {
+            byte[] next = splice.applyTo(bytes);
+            YamlDocument reparsed;
+            try {
+                reparsed = YamlDocument.parse(name, next);
+            } catch (NixshipException e) {
+                throw refused(name, splice, "the result does not parse: " + e.getMessage());
+            }
+            String difference =
+                    YamlTrees.difference(
+                            current.documents(), reparsed.documents(), splice.expected());
+            if (difference != null) {
+                throw refused(name, splice, difference);
+            }
+            bytes = next;
+            current = reparsed;
+        }
+        List<Change> changes = new ArrayList<>(plan.changes);
+        changes.sort(Comparator.comparingInt(Change::line));
+        return new FileEdit(file, content, bytes, changes);
     }
 
-    void add(Site site) {
-      int line = site.site().line();
-      if (site instanceof Site.ImageString image) {
-        addImageString(image, line);
-      } else if (site instanceof Site.HelmMap helm) {
-        addHelmMap(helm, line);
-      } else if (site instanceof Site.KustomizeEntry entry) {
-        addKustomizeEntry(entry, line);
-      }
-    }
-
-    private void addImageString(Site.ImageString image, int line) {
-      String newValue = image.name() + pin.suffix(target);
-      setScalar(image.node(), newValue, line);
-      change(line, image.node().getValue(), newValue);
-    }
-
-    /** Without a digest key the digest rides in the tag ({@code tag@digest}), which charts render after ':'. */
-    private void addHelmMap(Site.HelmMap helm, int line) {
-      String digest = helm.digest() != null ? keptDigest(helm.digest()) : null;
-      String tag;
-      if (target.tag() != null) {
-        tag = helm.digest() != null || pin == PinStyle.TAG ? target.tag() : target.tag() + "@" + target.digest();
-      } else if (helm.digest() != null) {
-        tag = null;
-      } else {
-        throw NixshipException.usage(document.file() + ":" + line + ": this Helm image map has no digest key, so "
-            + "the image cannot be pinned by digest alone; give --image with a tag as well");
-      }
-      Map<String, String> missing = new LinkedHashMap<>();
-      if (tag != null) {
-        setOrAdd(helm.tag(), "tag", tag, missing, line);
-      }
-      if (digest != null) {
-        setScalar(helm.digest(), digest, line);
-      }
-      addKeys(helm.map(), missing, line);
-      change(line, spell(helm.name(), value(helm.tag()), value(helm.digest())),
-          spell(helm.name(), tag != null ? tag : value(helm.tag()), digest != null ? digest : value(helm.digest())));
-    }
-
-    private void addKustomizeEntry(Site.KustomizeEntry entry, int line) {
-      Map<String, String> missing = new LinkedHashMap<>();
-      // Under digest pinning an entry without newTag gets none; a tagless target leaves newTag as it is.
-      String tag = entry.newTag() != null || pin != PinStyle.DIGEST ? target.tag() : null;
-      String digest = entry.digest() != null ? keptDigest(entry.digest()) : pin != PinStyle.TAG ? target.digest() : null;
-      if (tag != null) {
-        setOrAdd(entry.newTag(), "newTag", tag, missing, line);
-      }
-      if (digest != null) {
-        setOrAdd(entry.digest(), "digest", digest, missing, line);
-      }
-      addKeys(entry.map(), missing, line);
-      change(line, spell(entry.name(), value(entry.newTag()), value(entry.digest())),
-          spell(entry.name(), tag != null ? tag : value(entry.newTag()),
-              digest != null ? digest : value(entry.digest())));
+    private static NixshipException refused(String file, Splice splice, String reason) {
+        return NixshipException.failure(
+                file
+                        + ":"
+                        + splice.line()
+                        + ": refusing to edit the image reference ("
+                        + reason
+                        + "); the file is left unchanged");
     }
 
     /**
-     * The value for an existing digest key, or null to leave it: a set digest always follows the new
-     * image (a stale one would pin the old build), an empty one stays empty under tag pinning.
+     * Replace bytes [start, end) by {@code replacement}; afterwards each expected path holds its
+     * value.
      */
-    private String keptDigest(ScalarNode digest) {
-      if (pin == PinStyle.TAG && value(digest).isEmpty()) {
-        return null;
-      }
-      return target.digest() == null ? "" : target.digest();
-    }
-
-    private void setOrAdd(ScalarNode node, String key, String value, Map<String, String> missing, int line) {
-      if (node == null) {
-        missing.put(key, value);
-      } else {
-        setScalar(node, value, line);
-      }
-    }
-
-    private void change(int line, String oldReference, String newReference) {
-      if (!oldReference.equals(newReference)) {
-        changes.add(new Change(line, oldReference, newReference));
-      }
-    }
-
-    private void setScalar(ScalarNode node, String value, int line) {
-      if (value == null || (value.equals(node.getValue()) && node.getTag().equals(Tag.STR))) {
-        return;
-      }
-      int start = skipProperties(document.byteOffset(node.getStartMark()), document.byteOffset(node.getEndMark()));
-      int end = document.byteOffset(node.getEndMark());
-      String raw = document.text(start, end);
-      String old = node.getValue();
-      String replacement;
-      switch (node.getScalarStyle()) {
-        case PLAIN -> {
-          if (raw.isEmpty()) {
-            replacement = " " + plainOrQuoted(value);
-          } else {
-            requireVerbatim(raw.equals(old), line);
-            replacement = plainOrQuoted(value);
-          }
+    private record Splice(
+            int start, int end, byte[] replacement, Map<NodePath, String> expected, int line) {
+        byte[] applyTo(byte[] bytes) {
+            byte[] result = new byte[bytes.length - (end - start) + replacement.length];
+            System.arraycopy(bytes, 0, result, 0, start);
+            System.arraycopy(replacement, 0, result, start, replacement.length);
+            System.arraycopy(bytes, end, result, start + replacement.length, bytes.length - end);
+            return result;
         }
-        case SINGLE_QUOTED -> {
-          requireVerbatim(raw.equals("'" + old.replace("'", "''") + "'"), line);
-          replacement = "'" + value + "'";
-        }
-        case DOUBLE_QUOTED -> {
-          requireVerbatim(raw.equals("\"" + old + "\""), line);
-          replacement = "\"" + value + "\"";
-        }
-        default -> throw NixshipException.failure(document.file() + ":" + line
-            + ": the image is written as a block scalar (| or >); write it on one line to let nixship bump it");
-      }
-      splices.add(new Splice(start, end, utf8(replacement), Map.of(paths.get(node), value), line));
     }
 
-    private void addKeys(MappingNode map, Map<String, String> entries, int line) {
-      if (entries.isEmpty()) {
-        return;
-      }
-      List<NodeTuple> tuples = map.getValue();
-      Node last = tuples.get(tuples.size() - 1).getValueNode();
-      if (!(last instanceof ScalarNode lastScalar) || lastScalar.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL
-          || lastScalar.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
-        throw NixshipException.failure(document.file() + ":" + line + ": cannot add " + String.join(", ", entries.keySet())
-            + " after a nested value; add the key(s) by hand once and nixship keeps them up to date");
-      }
-      NodePath mapPath = paths.get(map);
-      Map<NodePath, String> expected = new LinkedHashMap<>();
-      StringBuilder text = new StringBuilder();
-      int position = document.byteOffset(last.getEndMark());
-      if (map.getFlowStyle() == DumperOptions.FlowStyle.FLOW) {
-        entries.forEach((key, value) -> text.append(", ").append(key).append(": ").append(plainOrQuoted(value)));
-      } else {
-        byte[] bytes = document.bytes();
-        while (position < bytes.length && bytes[position] != '\n' && bytes[position] != '\r') {
-          position++;
+    private final class Plan {
+        private final YamlDocument document;
+        private final Map<Node, NodePath> paths;
+        private final ImageReference target;
+        private final PinStyle pin;
+        private final List<Splice> splices = new ArrayList<>();
+        private final List<Change> changes = new ArrayList<>();
+
+        Plan(
+                YamlDocument document,
+                Map<Node, NodePath> paths,
+                ImageReference target,
+                PinStyle pin) {
+            this.document = document;
+            this.paths = paths;
+            this.target = target;
+            this.pin = pin;
         }
-        String indent = " ".repeat(tuples.get(0).getKeyNode().getStartMark().getColumn());
-        String lineBreak = document.lineBreak();
-        entries.forEach((key, value) ->
-            text.append(lineBreak).append(indent).append(key).append(": ").append(plainOrQuoted(value)));
-      }
-      entries.forEach((key, value) -> expected.put(mapPath.child(key), value));
-      splices.add(new Splice(position, position, utf8(text.toString()), expected, line));
-    }
 
-    /** Start of the scalar itself, after any {@code &anchor} or {@code !tag} in front of it. */
-    private int skipProperties(int start, int end) {
-      byte[] bytes = document.bytes();
-      int position = start;
-      while (position < end && (bytes[position] == '&' || bytes[position] == '!')) {
-        while (position < end && !isBlank(bytes[position])) {
-          position++;
+        void add(Site site) {
+            int line = site.site().line();
+            if (site instanceof Site.ImageString image) {
+                addImageString(image, line);
+            } else if (site instanceof Site.HelmMap helm) {
+                addHelmMap(helm, line);
+            } else if (site instanceof Site.KustomizeEntry entry) {
+                addKustomizeEntry(entry, line);
+            }
         }
-        while (position < end && isBlank(bytes[position])) {
-          position++;
+
+        private void addImageString(Site.ImageString image, int line) {
+            String newValue = image.name() + pin.suffix(target);
+            setScalar(image.node(), newValue, line);
+            change(line, image.node().getValue(), newValue);
         }
-      }
-      return position;
+
+        /**
+         * Without a digest key the digest rides in the tag ({@code tag@digest}), which charts
+         * render after ':'.
+         */
+        private void addHelmMap(Site.HelmMap helm, int line) {
+            String digest = helm.digest() != null ? keptDigest(helm.digest()) : null;
+            String tag;
+            if (target.tag() != null) {
+                tag =
+                        helm.digest() != null || pin == PinStyle.TAG
+                                ? target.tag()
+                                : target.tag() + "@" + target.digest();
+            } else if (helm.digest() != null) {
+                tag = null;
+            } else {
+                throw NixshipException.usage(
+                        document.file()
+                                + ":"
+                                + line
+                                + ": this Helm image map has no digest key, so "
+                                + "the image cannot be pinned by digest alone; give --image with a tag as well");
+            }
+            Map<String, String> missing = new LinkedHashMap<>();
+            if (tag != null) {
+                setOrAdd(helm.tag(), "tag", tag, missing, line);
+            }
+            if (digest != null) {
+                setScalar(helm.digest(), digest, line);
+            }
+            addKeys(helm.map(), missing, line);
+            change(
+                    line,
+                    spell(helm.name(), value(helm.tag()), value(helm.digest())),
+                    spell(
+                            helm.name(),
+                            tag != null ? tag : value(helm.tag()),
+                            digest != null ? digest : value(helm.digest())));
+        }
+
+        private void addKustomizeEntry(Site.KustomizeEntry entry, int line) {
+            Map<String, String> missing = new LinkedHashMap<>();
+            // Under digest pinning an entry without newTag gets none; a tagless target leaves
+            // newTag as it is.
+            String tag = entry.newTag() != null || pin != PinStyle.DIGEST ? target.tag() : null;
+            String digest =
+                    entry.digest() != null
+                            ? keptDigest(entry.digest())
+                            : pin != PinStyle.TAG ? target.digest() : null;
+            if (tag != null) {
+                setOrAdd(entry.newTag(), "newTag", tag, missing, line);
+            }
+            if (digest != null) {
+                setOrAdd(entry.digest(), "digest", digest, missing, line);
+            }
+            addKeys(entry.map(), missing, line);
+            change(
+                    line,
+                    spell(entry.name(), value(entry.newTag()), value(entry.digest())),
+                    spell(
+                            entry.name(),
+                            tag != null ? tag : value(entry.newTag()),
+                            digest != null ? digest : value(entry.digest())));
+        }
+
+        /**
+         * The value for an existing digest key, or null to leave it: a set digest always follows
+         * the new image (a stale one would pin the old build), an empty one stays empty under tag
+         * pinning.
+         */
+        private String keptDigest(ScalarNode digest) {
+            if (pin == PinStyle.TAG && value(digest).isEmpty()) {
+                return null;
+            }
+            return target.digest() == null ? "" : target.digest();
+        }
+
+        private void setOrAdd(
+                ScalarNode node, String key, String value, Map<String, String> missing, int line) {
+            if (node == null) {
+                missing.put(key, value);
+            } else {
+                setScalar(node, value, line);
+            }
+        }
+
+        private void change(int line, String oldReference, String newReference) {
+            if (!oldReference.equals(newReference)) {
+                changes.add(new Change(line, oldReference, newReference));
+            }
+        }
+
+        private void setScalar(ScalarNode node, String value, int line) {
+            if (value == null || (value.equals(node.getValue()) && node.getTag().equals(Tag.STR))) {
+                return;
+            }
+            int start =
+                    skipProperties(
+                            document.byteOffset(node.getStartMark()),
+                            document.byteOffset(node.getEndMark()));
+            int end = document.byteOffset(node.getEndMark());
+            String raw = document.text(start, end);
+            String old = node.getValue();
+            String replacement;
+            switch (node.getScalarStyle()) {
+                case PLAIN -> {
+                    if (raw.isEmpty()) {
+                        replacement = " " + plainOrQuoted(value);
+                    } else {
+                        requireVerbatim(raw.equals(old), line);
+                        replacement = plainOrQuoted(value);
+                    }
+                }
+                case SINGLE_QUOTED -> {
+                    requireVerbatim(raw.equals("'" + old.replace("'", "''") + "'"), line);
+                    replacement = "'" + value + "'";
+                }
+                case DOUBLE_QUOTED -> {
+                    requireVerbatim(raw.equals("\"" + old + "\""), line);
+                    replacement = "\"" + value + "\"";
+                }
+                default ->
+                        throw NixshipException.failure(
+                                document.file()
+                                        + ":"
+                                        + line
+                                        + ": the image is written as a block scalar (| or >); write it on one line to let nixship bump it");
+            }
+            splices.add(
+                    new Splice(
+                            start, end, utf8(replacement), Map.of(paths.get(node), value), line));
+        }
+
+        private void addKeys(MappingNode map, Map<String, String> entries, int line) {
+            if (entries.isEmpty()) {
+                return;
+            }
+            List<NodeTuple> tuples = map.getValue();
+            Node last = tuples.get(tuples.size() - 1).getValueNode();
+            if (!(last instanceof ScalarNode lastScalar)
+                    || lastScalar.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL
+                    || lastScalar.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
+                throw NixshipException.failure(
+                        document.file()
+                                + ":"
+                                + line
+                                + ": cannot add "
+                                + String.join(", ", entries.keySet())
+                                + " after a nested value; add the key(s) by hand once and nixship keeps them up to date");
+            }
+            NodePath mapPath = paths.get(map);
+            Map<NodePath, String> expected = new LinkedHashMap<>();
+            StringBuilder text = new StringBuilder();
+            int position = document.byteOffset(last.getEndMark());
+            if (map.getFlowStyle() == DumperOptions.FlowStyle.FLOW) {
+                entries.forEach(
+                        (key, value) ->
+                                text.append(", ")
+                                        .append(key)
+                                        .append(": ")
+                                        .append(plainOrQuoted(value)));
+            } else {
+                byte[] bytes = document.bytes();
+                while (position < bytes.length
+                        && bytes[position] != '\n'
+                        && bytes[position] != '\r') {
+                    position++;
+                }
+                String indent = " ".repeat(tuples.get(0).getKeyNode().getStartMark().getColumn());
+                String lineBreak = document.lineBreak();
+                entries.forEach(
+                        (key, value) ->
+                                text.append(lineBreak)
+                                        .append(indent)
+                                        .append(key)
+                                        .append(": ")
+                                        .append(plainOrQuoted(value)));
+            }
+            entries.forEach((key, value) -> expected.put(mapPath.child(key), value));
+            splices.add(new Splice(position, position, utf8(text.toString()), expected, line));
+        }
+
+        /** Start of the scalar itself, after any {@code &anchor} or {@code !tag} in front of it. */
+        private int skipProperties(int start, int end) {
+            byte[] bytes = document.bytes();
+            int position = start;
+            while (position < end && (bytes[position] == '&' || bytes[position] == '!')) {
+                while (position < end && !isBlank(bytes[position])) {
+                    position++;
+                }
+                while (position < end && isBlank(bytes[position])) {
+                    position++;
+                }
+            }
+            return position;
+        }
+
+        private void requireVerbatim(boolean verbatim, int line) {
+            if (!verbatim) {
+                throw NixshipException.failure(
+                        document.file()
+                                + ":"
+                                + line
+                                + ": the image is written with escapes or across lines; write it on one line to let nixship bump it");
+            }
+        }
+
+        private String plainOrQuoted(String value) {
+            boolean plain =
+                    PLAIN_SAFE.matcher(value).matches()
+                            && !value.endsWith(":")
+                            && resolver.resolve(NodeId.scalar, value, true).equals(Tag.STR);
+            return plain ? value : "\"" + value + "\"";
+        }
     }
 
-    private void requireVerbatim(boolean verbatim, int line) {
-      if (!verbatim) {
-        throw NixshipException.failure(document.file() + ":" + line
-            + ": the image is written with escapes or across lines; write it on one line to let nixship bump it");
-      }
+    private static boolean isBlank(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
-    private String plainOrQuoted(String value) {
-      boolean plain = PLAIN_SAFE.matcher(value).matches() && !value.endsWith(":")
-          && resolver.resolve(NodeId.scalar, value, true).equals(Tag.STR);
-      return plain ? value : "\"" + value + "\"";
+    private static String value(ScalarNode node) {
+        return node == null || node.getTag().equals(Tag.NULL) ? "" : node.getValue();
     }
-  }
 
-  private static boolean isBlank(byte b) {
-    return b == ' ' || b == '\t' || b == '\n' || b == '\r';
-  }
+    private static String spell(String name, String tag, String digest) {
+        return name
+                + (tag == null || tag.isEmpty() ? "" : ":" + tag)
+                + (digest == null || digest.isEmpty() ? "" : "@" + digest);
+    }
 
-  private static String value(ScalarNode node) {
-    return node == null || node.getTag().equals(Tag.NULL) ? "" : node.getValue();
-  }
-
-  private static String spell(String name, String tag, String digest) {
-    return name + (tag == null || tag.isEmpty() ? "" : ":" + tag) + (digest == null || digest.isEmpty() ? "" : "@" + digest);
-  }
-
-  private static byte[] utf8(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
 }

@@ -5,16 +5,17 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** A located image, with the nodes an edit touches. Null nodes are keys the entry does not have. */
 sealed interface Site {
-  ImageSite site();
+    ImageSite site();
 
-  /** A scalar holding a whole reference; {@code name} is its text before the tag or digest. */
-  record ImageString(ImageSite site, ScalarNode node, String name) implements Site {}
+    /** A scalar holding a whole reference; {@code name} is its text before the tag or digest. */
+    record ImageString(ImageSite site, ScalarNode node, String name) implements Site {}
 
-  /** A Helm image map; {@code name} is registry/repository as written. */
-  record HelmMap(ImageSite site, MappingNode map, String name, ScalarNode tag, ScalarNode digest)
-      implements Site {}
+    /** A Helm image map; {@code name} is registry/repository as written. */
+    record HelmMap(ImageSite site, MappingNode map, String name, ScalarNode tag, ScalarNode digest)
+            implements Site {}
 
-  /** A kustomization images entry; {@code name} is newName, else name. */
-  record KustomizeEntry(ImageSite site, MappingNode map, String name, ScalarNode newTag, ScalarNode digest)
-      implements Site {}
+    /** A kustomization images entry; {@code name} is newName, else name. */
+    record KustomizeEntry(
+            ImageSite site, MappingNode map, String name, ScalarNode newTag, ScalarNode digest)
+            implements Site {}
 }

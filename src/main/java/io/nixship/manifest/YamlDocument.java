@@ -27,173 +27,202 @@ import org.yaml.snakeyaml.nodes.Tag;
 /**
  * The bytes of one YAML file and its composed node trees, loaded safely: only standard tags, few
  * aliases, bounded depth and size, no duplicate keys. Nodes are composed, never constructed into
- * objects, so no type from the file is ever instantiated. Parser marks count code points; this class
- * maps them back to byte offsets in the original UTF-8 so edits can splice bytes.
+ * objects, so no type from the file is ever instantiated. Parser marks count code points; this
+ * class maps them back to byte offsets in the original UTF-8 so edits can splice bytes.
  */
 final class YamlDocument {
-  static final int MAX_ALIASES = 50;
-  static final int MAX_DEPTH = 64;
-  static final int MAX_CODE_POINTS = 4 * 1024 * 1024;
-  private static final Set<Tag> STANDARD_TAGS =
-      Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.MAP, Tag.SEQ, Tag.TIMESTAMP,
-          Tag.BINARY, Tag.MERGE, Tag.SET, Tag.OMAP, Tag.PAIRS);
+    static final int MAX_ALIASES = 50;
+    static final int MAX_DEPTH = 64;
+    static final int MAX_CODE_POINTS = 4 * 1024 * 1024;
+    private static final Set<Tag> STANDARD_TAGS =
+            Set.of(
+                    Tag.STR,
+                    Tag.INT,
+                    Tag.FLOAT,
+                    Tag.BOOL,
+                    Tag.NULL,
+                    Tag.MAP,
+                    Tag.SEQ,
+                    Tag.TIMESTAMP,
+                    Tag.BINARY,
+                    Tag.MERGE,
+                    Tag.SET,
+                    Tag.OMAP,
+                    Tag.PAIRS);
 
-  private final String file;
-  private final byte[] bytes;
-  private final int[] byteOffsets;
-  private final List<Node> documents;
+    private final String file;
+    private final byte[] bytes;
+    private final int[] byteOffsets;
+    private final List<Node> documents;
 
-  private YamlDocument(String file, byte[] bytes, int[] byteOffsets, List<Node> documents) {
-    this.file = file;
-    this.bytes = bytes;
-    this.byteOffsets = byteOffsets;
-    this.documents = documents;
-  }
-
-  static YamlDocument parse(String file, byte[] bytes) {
-    // A UTF-8 code point takes at most 4 bytes: refuse what is surely too large before decoding it.
-    if (bytes.length > 4L * MAX_CODE_POINTS) {
-      throw tooLarge(file);
+    private YamlDocument(String file, byte[] bytes, int[] byteOffsets, List<Node> documents) {
+        this.file = file;
+        this.bytes = bytes;
+        this.byteOffsets = byteOffsets;
+        this.documents = documents;
     }
-    String text = decodeUtf8(file, bytes);
-    int[] offsets = codePointByteOffsets(text);
-    if (offsets.length - 1 > MAX_CODE_POINTS) {
-      throw tooLarge(file);
-    }
-    List<Node> documents = new ArrayList<>();
-    try {
-      for (Node document : new Yaml(loaderOptions()).composeAll(new StringReader(text))) {
-        if (document != null) {
-          documents.add(document);
+
+    static YamlDocument parse(String file, byte[] bytes) {
+        // A UTF-8 code point takes at most 4 bytes: refuse what is surely too large before decoding
+        // it.
+        if (bytes.length > 4L * MAX_CODE_POINTS) {
+            throw tooLarge(file);
         }
-      }
-    } catch (MarkedYAMLException e) {
-      throw NixshipException.failure(file + ":" + line(e) + ": invalid YAML: " + oneLine(e.getProblem()));
-    } catch (YAMLException e) {
-      throw NixshipException.failure(file + ": invalid YAML: " + oneLine(e.getMessage()));
-    }
-    YamlDocument document = new YamlDocument(file, bytes, offsets, List.copyOf(documents));
-    document.rejectUnsafeContent();
-    return document;
-  }
-
-  String file() {
-    return file;
-  }
-
-  byte[] bytes() {
-    return bytes;
-  }
-
-  List<Node> documents() {
-    return documents;
-  }
-
-  int byteOffset(Mark mark) {
-    return byteOffsets[mark.getIndex()];
-  }
-
-  /** 1-based line of a mark. */
-  static int line(Mark mark) {
-    return mark.getLine() + 1;
-  }
-
-  /** The file's line break: CRLF when its first line ends so, LF otherwise. */
-  String lineBreak() {
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] == '\n') {
-        return i > 0 && bytes[i - 1] == '\r' ? "\r\n" : "\n";
-      }
-    }
-    return "\n";
-  }
-
-  String text(int fromByte, int toByte) {
-    return new String(bytes, fromByte, toByte - fromByte, StandardCharsets.UTF_8);
-  }
-
-  static LoaderOptions loaderOptions() {
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
-    options.setMaxAliasesForCollections(MAX_ALIASES);
-    options.setAllowRecursiveKeys(false);
-    options.setNestingDepthLimit(MAX_DEPTH);
-    options.setCodePointLimit(MAX_CODE_POINTS);
-    options.setTagInspector(tag -> false);
-    return options;
-  }
-
-  /**
-   * Composing neither checks duplicate keys nor local tags (those are checked when constructing
-   * objects, which this never does), so walk every node once and check them here.
-   */
-  private void rejectUnsafeContent() {
-    Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    List<Node> pending = new ArrayList<>(documents);
-    while (!pending.isEmpty()) {
-      Node node = pending.remove(pending.size() - 1);
-      if (!seen.add(node)) {
-        continue;
-      }
-      if (!STANDARD_TAGS.contains(node.getTag())) {
-        throw NixshipException.failure(file + ":" + line(node.getStartMark()) + ": YAML tag '"
-            + node.getTag().getValue() + "' is not allowed; only standard YAML types are");
-      }
-      if (node instanceof MappingNode mapping) {
-        Set<String> keys = new HashSet<>();
-        for (NodeTuple tuple : mapping.getValue()) {
-          if (tuple.getKeyNode() instanceof ScalarNode key && !key.getTag().equals(Tag.MERGE)
-              && !keys.add(key.getValue())) {
-            throw NixshipException.failure(file + ":" + line(key.getStartMark()) + ": duplicate key '"
-                + key.getValue() + "'");
-          }
-          pending.add(tuple.getKeyNode());
-          pending.add(tuple.getValueNode());
+        String text = decodeUtf8(file, bytes);
+        int[] offsets = codePointByteOffsets(text);
+        if (offsets.length - 1 > MAX_CODE_POINTS) {
+            throw tooLarge(file);
         }
-      } else if (node instanceof SequenceNode sequence) {
-        pending.addAll(sequence.getValue());
-      }
+        List<Node> documents = new ArrayList<>();
+        try {
+            for (Node document : new Yaml(loaderOptions()).composeAll(new StringReader(text))) {
+                if (document != null) {
+                    documents.add(document);
+                }
+            }
+        } catch (MarkedYAMLException e) {
+            throw NixshipException.failure(
+                    file + ":" + line(e) + ": invalid YAML: " + oneLine(e.getProblem()));
+        } catch (YAMLException e) {
+            throw NixshipException.failure(file + ": invalid YAML: " + oneLine(e.getMessage()));
+        }
+        YamlDocument document = new YamlDocument(file, bytes, offsets, List.copyOf(documents));
+        document.rejectUnsafeContent();
+        return document;
     }
-  }
 
-  private static NixshipException tooLarge(String file) {
-    return NixshipException.failure(file + ": YAML file is larger than " + MAX_CODE_POINTS + " characters");
-  }
-
-  private static String decodeUtf8(String file, byte[] bytes) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw NixshipException.failure(file + ": not valid UTF-8; manifests must be UTF-8 encoded");
+    String file() {
+        return file;
     }
-  }
 
-  /** offsets[i] is the byte offset of code point i; the last entry is the total length. */
-  private static int[] codePointByteOffsets(String text) {
-    int count = text.codePointCount(0, text.length());
-    int[] offsets = new int[count + 1];
-    int bytePosition = 0;
-    int index = 0;
-    for (int i = 0; i < text.length(); ) {
-      int codePoint = text.codePointAt(i);
-      offsets[index++] = bytePosition;
-      bytePosition += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
-      i += Character.charCount(codePoint);
+    byte[] bytes() {
+        return bytes;
     }
-    offsets[index] = bytePosition;
-    return offsets;
-  }
 
-  private static int line(MarkedYAMLException e) {
-    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-    return mark == null ? 1 : line(mark);
-  }
+    List<Node> documents() {
+        return documents;
+    }
 
-  private static String oneLine(String message) {
-    return message == null ? "unknown problem" : message.replaceAll("\\s+", " ").trim();
-  }
+    int byteOffset(Mark mark) {
+        return byteOffsets[mark.getIndex()];
+    }
+
+    /** 1-based line of a mark. */
+    static int line(Mark mark) {
+        return mark.getLine() + 1;
+    }
+
+    /** The file's line break: CRLF when its first line ends so, LF otherwise. */
+    String lineBreak() {
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                return i > 0 && bytes[i - 1] == '\r' ? "\r\n" : "\n";
+            }
+        }
+        return "\n";
+    }
+
+    String text(int fromByte, int toByte) {
+        return new String(bytes, fromByte, toByte - fromByte, StandardCharsets.UTF_8);
+    }
+
+    static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(MAX_ALIASES);
+        options.setAllowRecursiveKeys(false);
+        options.setNestingDepthLimit(MAX_DEPTH);
+        options.setCodePointLimit(MAX_CODE_POINTS);
+        options.setTagInspector(tag -> false);
+        return options;
+    }
+
+    /**
+     * Composing neither checks duplicate keys nor local tags (those are checked when constructing
+     * objects, which this never does), so walk every node once and check them here.
+     */
+    private void rejectUnsafeContent() {
+        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Node> pending = new ArrayList<>(documents);
+        while (!pending.isEmpty()) {
+            Node node = pending.remove(pending.size() - 1);
+            if (!seen.add(node)) {
+                continue;
+            }
+            if (!STANDARD_TAGS.contains(node.getTag())) {
+                throw NixshipException.failure(
+                        file
+                                + ":"
+                                + line(node.getStartMark())
+                                + ": YAML tag '"
+                                + node.getTag().getValue()
+                                + "' is not allowed; only standard YAML types are");
+            }
+            if (node instanceof MappingNode mapping) {
+                Set<String> keys = new HashSet<>();
+                for (NodeTuple tuple : mapping.getValue()) {
+                    if (tuple.getKeyNode() instanceof ScalarNode key
+                            && !key.getTag().equals(Tag.MERGE)
+                            && !keys.add(key.getValue())) {
+                        throw NixshipException.failure(
+                                file
+                                        + ":"
+                                        + line(key.getStartMark())
+                                        + ": duplicate key '"
+                                        + key.getValue()
+                                        + "'");
+                    }
+                    pending.add(tuple.getKeyNode());
+                    pending.add(tuple.getValueNode());
+                }
+            } else if (node instanceof SequenceNode sequence) {
+                pending.addAll(sequence.getValue());
+            }
+        }
+    }
+
+    private static NixshipException tooLarge(String file) {
+        return NixshipException.failure(
+                file + ": YAML file is larger than " + MAX_CODE_POINTS + " characters");
+    }
+
+    private static String decodeUtf8(String file, byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw NixshipException.failure(
+                    file + ": not valid UTF-8; manifests must be UTF-8 encoded");
+        }
+    }
+
+    /** offsets[i] is the byte offset of code point i; the last entry is the total length. */
+    private static int[] codePointByteOffsets(String text) {
+        int count = text.codePointCount(0, text.length());
+        int[] offsets = new int[count + 1];
+        int bytePosition = 0;
+        int index = 0;
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            offsets[index++] = bytePosition;
+            bytePosition +=
+                    codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+            i += Character.charCount(codePoint);
+        }
+        offsets[index] = bytePosition;
+        return offsets;
+    }
+
+    private static int line(MarkedYAMLException e) {
+        Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+        return mark == null ? 1 : line(mark);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "unknown problem" : message.replaceAll("\\s+", " ").trim();
+    }
 }

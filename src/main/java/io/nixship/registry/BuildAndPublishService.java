@@ -23,112 +23,145 @@ import java.util.function.Supplier;
  * compressed, and the image's earlier version lends its unchanged layers.
  */
 public final class BuildAndPublishService {
-  /** Runs one stage of the work under a title (a collapsible group in GitHub Actions). */
-  public interface Stages {
-    <T> T run(String title, Supplier<T> work);
-  }
-
-  /**
-   * {@code to} is {@code --to} (empty: the configured image); {@code workingDirectory} resolves a
-   * relative layout or archive path; {@code jobs} layers compress at once; {@code extraTags} are set on
-   * the image too; {@code rebuild} builds even when the registry holds an image of the same inputs.
-   */
-  public record Request(
-      Path projectDirectory,
-      String commit,
-      Optional<String> to,
-      Path workingDirectory,
-      OptionalInt maxLayers,
-      Path cacheDirectory,
-      LayerCompressor compressor,
-      int jobs,
-      List<String> extraTags,
-      boolean rebuild) {
-    public Request {
-      extraTags = List.copyOf(extraTags);
+    /** Runs one stage of the work under a title (a collapsible group in GitHub Actions). */
+    public interface Stages {
+        <T> T run(String title, Supplier<T> work);
     }
-  }
 
-  /** What the run did: found the image already there, or built and wrote or pushed it. */
-  public sealed interface Outcome {
-    Published published();
-  }
-
-  /** The registry already held the image of these inputs; only tags were set. */
-  public record UpToDate(Published published) implements Outcome {}
-
-  /** The image was built and written or pushed. */
-  public record Built(BuiltImage image, Published published) implements Outcome {}
-
-  private final ImageBuildService builder;
-  private final ImagePublisher publisher;
-  private final Stages stages;
-  private final PushListener progress;
-
-  public BuildAndPublishService(ImageBuildService builder, ImagePublisher publisher, Stages stages, PushListener progress) {
-    this.builder = builder;
-    this.publisher = publisher;
-    this.stages = stages;
-    this.progress = progress;
-  }
-
-  public Outcome run(Request request) {
-    Optional<ImageDestination> given = request.to().map(to -> publisher.destination(to, request.workingDirectory()));
-    // The registry check (client, credentials, one request) overlaps reading the commit.
-    Optional<CompletableFuture<Void>> access =
-        given.map(destination -> CompletableFuture.runAsync(() -> publisher.checkAccess(destination)));
-    ImageInputs inputs = builder.inputs(buildRequest(request, PreviousImageLookup.NONE, LayerListener.NONE));
-    // Without --to the destination is the configured image at the commit.
-    ImageDestination destination = given.orElseGet(
-        () -> publisher.destination(inputs.config().requireImage(), request.workingDirectory()));
-    access.ifPresentOrElse(BuildAndPublishService::await, () -> publisher.checkAccess(destination));
-    PreviousImageLookup reuse;
-    if (request.rebuild()) {
-      reuse = publisher.previousImage(destination, request.extraTags());
-    } else {
-      ImagePublisher.Existing existing = publisher.existing(destination, inputs, request.extraTags());
-      if (existing.upToDate().isPresent()) {
-        return new UpToDate(existing.upToDate().get());
-      }
-      // The build's tag is inputs.tag(): the tags just read answer its lookup, with no second read.
-      reuse = tag -> existing.previous();
+    /**
+     * {@code to} is {@code --to} (empty: the configured image); {@code workingDirectory} resolves a
+     * relative layout or archive path; {@code jobs} layers compress at once; {@code extraTags} are
+     * set on the image too; {@code rebuild} builds even when the registry holds an image of the
+     * same inputs.
+     */
+    public record Request(
+            Path projectDirectory,
+            String commit,
+            Optional<String> to,
+            Path workingDirectory,
+            OptionalInt maxLayers,
+            Path cacheDirectory,
+            LayerCompressor compressor,
+            int jobs,
+            List<String> extraTags,
+            boolean rebuild) {
+        public Request {
+            extraTags = List.copyOf(extraTags);
+        }
     }
-    Optional<LayerUploads> uploads = publisher.startUploads(destination, progress);
-    try {
-      BuiltImage built = stages.run("nixship build", () -> builder.build(buildRequest(
-          request,
-          reuse,
-          uploads.<LayerListener>map(started -> started).orElse(LayerListener.NONE))));
-      Published published = stages.run("nixship publish", () -> publisher.publish(
-          built.image(), destination, built.tag(), request.extraTags(), built.config().image(), progress, uploads));
-      return new Built(built, published);
-    } finally {
-      uploads.ifPresent(LayerUploads::close);
-    }
-  }
 
-  private static ImageBuildService.Request buildRequest(
-      Request request, PreviousImageLookup previousImage, LayerListener layerReady) {
-    return new ImageBuildService.Request(
-        request.projectDirectory(),
-        request.commit(),
-        request.maxLayers(),
-        request.cacheDirectory(),
-        request.compressor(),
-        request.jobs(),
-        previousImage,
-        layerReady,
-        Optional.empty());
-  }
-
-  private static void await(CompletableFuture<Void> access) {
-    try {
-      access.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
+    /** What the run did: found the image already there, or built and wrote or pushed it. */
+    public sealed interface Outcome {
+        Published published();
     }
-  }
+
+    /** The registry already held the image of these inputs; only tags were set. */
+    public record UpToDate(Published published) implements Outcome {}
+
+    /** The image was built and written or pushed. */
+    public record Built(BuiltImage image, Published published) implements Outcome {}
+
+    private final ImageBuildService builder;
+    private final ImagePublisher publisher;
+    private final Stages stages;
+    private final PushListener progress;
+
+    public BuildAndPublishService(
+            ImageBuildService builder,
+            ImagePublisher publisher,
+            Stages stages,
+            PushListener progress) {
+        this.builder = builder;
+        this.publisher = publisher;
+        this.stages = stages;
+        this.progress = progress;
+    }
+
+    public Outcome run(Request request) {
+        Optional<ImageDestination> given =
+                request.to().map(to -> publisher.destination(to, request.workingDirectory()));
+        // The registry check (client, credentials, one request) overlaps reading the commit.
+        Optional<CompletableFuture<Void>> access =
+                given.map(
+                        destination ->
+                                CompletableFuture.runAsync(
+                                        () -> publisher.checkAccess(destination)));
+        ImageInputs inputs =
+                builder.inputs(buildRequest(request, PreviousImageLookup.NONE, LayerListener.NONE));
+        // Without --to the destination is the configured image at the commit.
+        ImageDestination destination =
+                given.orElseGet(
+                        () ->
+                                publisher.destination(
+                                        inputs.config().requireImage(),
+                                        request.workingDirectory()));
+        access.ifPresentOrElse(
+                BuildAndPublishService::await, () -> publisher.checkAccess(destination));
+        PreviousImageLookup reuse;
+        if (request.rebuild()) {
+            reuse = publisher.previousImage(destination, request.extraTags());
+        } else {
+            ImagePublisher.Existing existing =
+                    publisher.existing(destination, inputs, request.extraTags());
+            if (existing.upToDate().isPresent()) {
+                return new UpToDate(existing.upToDate().get());
+            }
+            // The build's tag is inputs.tag(): the tags just read answer its lookup, with no second
+            // read.
+            reuse = tag -> existing.previous();
+        }
+        Optional<LayerUploads> uploads = publisher.startUploads(destination, progress);
+        try {
+            BuiltImage built =
+                    stages.run(
+                            "nixship build",
+                            () ->
+                                    builder.build(
+                                            buildRequest(
+                                                    request,
+                                                    reuse,
+                                                    uploads.<LayerListener>map(started -> started)
+                                                            .orElse(LayerListener.NONE))));
+            Published published =
+                    stages.run(
+                            "nixship publish",
+                            () ->
+                                    publisher.publish(
+                                            built.image(),
+                                            destination,
+                                            built.tag(),
+                                            request.extraTags(),
+                                            built.config().image(),
+                                            progress,
+                                            uploads));
+            return new Built(built, published);
+        } finally {
+            uploads.ifPresent(LayerUploads::close);
+        }
+    }
+
+    private static ImageBuildService.Request buildRequest(
+            Request request, PreviousImageLookup previousImage, LayerListener layerReady) {
+        return new ImageBuildService.Request(
+                request.projectDirectory(),
+                request.commit(),
+                request.maxLayers(),
+                request.cacheDirectory(),
+                request.compressor(),
+                request.jobs(),
+                previousImage,
+                layerReady,
+                Optional.empty());
+    }
+
+    private static void await(CompletableFuture<Void> access) {
+        try {
+            access.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
 }

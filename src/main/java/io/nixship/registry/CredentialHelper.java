@@ -5,5 +5,5 @@ import java.util.Optional;
 /** The {@code docker-credential-NAME get} protocol: server URL in, username and secret out. */
 @FunctionalInterface
 public interface CredentialHelper {
-  Optional<RegistryCredentials> get(String helperName, String serverUrl);
+    Optional<RegistryCredentials> get(String helperName, String serverUrl);
 }

@@ -12,116 +12,140 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds the credentials for a registry host, first match wins: explicit ones (the CLI's
- * {@code --registry-username}/{@code --registry-password-stdin}); the docker config
- * ({@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}): {@code credHelpers} for the
+ * Finds the credentials for a registry host, first match wins: explicit ones (the CLI's {@code
+ * --registry-username}/{@code --registry-password-stdin}); the docker config ({@code
+ * $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}): {@code credHelpers} for the
  * host, then {@code auths}, then {@code credsStore}; for {@code ghcr.io}, {@code GITHUB_TOKEN}.
  */
 public final class DockerCredentials {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 
-  private final Map<String, String> env;
-  private final Path home;
-  private final CredentialHelper helper;
+    private final Map<String, String> env;
+    private final Path home;
+    private final CredentialHelper helper;
 
-  public DockerCredentials(Map<String, String> env, Path home, CredentialHelper helper) {
-    this.env = Map.copyOf(env);
-    this.home = home;
-    this.helper = helper;
-  }
+    public DockerCredentials(Map<String, String> env, Path home, CredentialHelper helper) {
+        this.env = Map.copyOf(env);
+        this.home = home;
+        this.helper = helper;
+    }
 
-  /** Uses the real {@code docker-credential-*} programs found on {@code env}'s PATH. */
-  public DockerCredentials(Map<String, String> env, Path home) {
-    this(env, home, new ProcessCredentialHelper(env));
-  }
+    /** Uses the real {@code docker-credential-*} programs found on {@code env}'s PATH. */
+    public DockerCredentials(Map<String, String> env, Path home) {
+        this(env, home, new ProcessCredentialHelper(env));
+    }
 
-  /** @param host the registry host as the user wrote it ({@code docker.io}, {@code ghcr.io}, {@code host:port}) */
-  public Optional<RegistryCredentials> resolve(String host, Optional<RegistryCredentials> explicit) {
-    if (explicit.isPresent()) {
-      return explicit;
+    /**
+     * @param host the registry host as the user wrote it ({@code docker.io}, {@code ghcr.io},
+     *     {@code host:port})
+     */
+    public Optional<RegistryCredentials> resolve(
+            String host, Optional<RegistryCredentials> explicit) {
+        if (explicit.isPresent()) {
+            return explicit;
+        }
+        Optional<RegistryCredentials> fromDocker = fromDockerConfig(host);
+        if (fromDocker.isPresent()) {
+            return fromDocker;
+        }
+        String token = env.get("GITHUB_TOKEN");
+        if (host.equals("ghcr.io") && token != null && !token.isBlank()) {
+            String actor = env.getOrDefault("GITHUB_ACTOR", "");
+            return Optional.of(
+                    new RegistryCredentials(
+                            actor.isBlank() ? "x-access-token" : actor, token.strip()));
+        }
+        return Optional.empty();
     }
-    Optional<RegistryCredentials> fromDocker = fromDockerConfig(host);
-    if (fromDocker.isPresent()) {
-      return fromDocker;
-    }
-    String token = env.get("GITHUB_TOKEN");
-    if (host.equals("ghcr.io") && token != null && !token.isBlank()) {
-      String actor = env.getOrDefault("GITHUB_ACTOR", "");
-      return Optional.of(new RegistryCredentials(actor.isBlank() ? "x-access-token" : actor, token.strip()));
-    }
-    return Optional.empty();
-  }
 
-  Path configFile() {
-    String dir = env.get("DOCKER_CONFIG");
-    return (dir != null && !dir.isBlank() ? Path.of(dir) : home.resolve(".docker")).resolve("config.json");
-  }
+    Path configFile() {
+        String dir = env.get("DOCKER_CONFIG");
+        return (dir != null && !dir.isBlank() ? Path.of(dir) : home.resolve(".docker"))
+                .resolve("config.json");
+    }
 
-  private Optional<RegistryCredentials> fromDockerConfig(String host) {
-    Path file = configFile();
-    if (!Files.isRegularFile(file)) {
-      return Optional.empty();
+    private Optional<RegistryCredentials> fromDockerConfig(String host) {
+        Path file = configFile();
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        JsonNode config;
+        try {
+            config = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw NixshipException.usage(
+                    file + " is not valid JSON; fix it or run docker login again");
+        }
+        String serverUrl = host.equals("docker.io") ? DOCKER_HUB_KEY : host;
+        String helperName = config.path("credHelpers").path(host).asText("");
+        if (!helperName.isEmpty()) {
+            return helper.get(helperName, serverUrl);
+        }
+        Optional<RegistryCredentials> inline = fromAuths(file, config.path("auths"), host);
+        if (inline.isPresent()) {
+            return inline;
+        }
+        String store = config.path("credsStore").asText("");
+        return store.isEmpty() ? Optional.empty() : helper.get(store, serverUrl);
     }
-    JsonNode config;
-    try {
-      config = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw NixshipException.usage(file + " is not valid JSON; fix it or run docker login again");
-    }
-    String serverUrl = host.equals("docker.io") ? DOCKER_HUB_KEY : host;
-    String helperName = config.path("credHelpers").path(host).asText("");
-    if (!helperName.isEmpty()) {
-      return helper.get(helperName, serverUrl);
-    }
-    Optional<RegistryCredentials> inline = fromAuths(file, config.path("auths"), host);
-    if (inline.isPresent()) {
-      return inline;
-    }
-    String store = config.path("credsStore").asText("");
-    return store.isEmpty() ? Optional.empty() : helper.get(store, serverUrl);
-  }
 
-  private static Optional<RegistryCredentials> fromAuths(Path file, JsonNode auths, String host) {
-    for (Map.Entry<String, JsonNode> entry : auths.properties()) {
-      if (!normalise(entry.getKey()).equals(normalise(host))) {
-        continue;
-      }
-      String auth = entry.getValue().path("auth").asText("");
-      if (auth.isEmpty()) {
-        String username = entry.getValue().path("username").asText("");
-        String password = entry.getValue().path("password").asText("");
-        return username.isEmpty() || password.isEmpty()
-            ? Optional.empty()
-            : Optional.of(new RegistryCredentials(username, password));
-      }
-      String decoded;
-      try {
-        decoded = new String(Base64.getDecoder().decode(auth.strip()), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw NixshipException.usage(file + ": auths." + entry.getKey() + ".auth is not base64; run docker login again");
-      }
-      int colon = decoded.indexOf(':');
-      if (colon <= 0 || colon == decoded.length() - 1) {
-        throw NixshipException.usage(
-            file + ": auths." + entry.getKey() + ".auth is not base64 of USER:PASSWORD; run docker login again");
-      }
-      return Optional.of(new RegistryCredentials(decoded.substring(0, colon), decoded.substring(colon + 1)));
+    private static Optional<RegistryCredentials> fromAuths(Path file, JsonNode auths, String host) {
+        for (Map.Entry<String, JsonNode> entry : auths.properties()) {
+            if (!normalise(entry.getKey()).equals(normalise(host))) {
+                continue;
+            }
+            String auth = entry.getValue().path("auth").asText("");
+            if (auth.isEmpty()) {
+                String username = entry.getValue().path("username").asText("");
+                String password = entry.getValue().path("password").asText("");
+                return username.isEmpty() || password.isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(new RegistryCredentials(username, password));
+            }
+            String decoded;
+            try {
+                decoded =
+                        new String(
+                                Base64.getDecoder().decode(auth.strip()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw NixshipException.usage(
+                        file
+                                + ": auths."
+                                + entry.getKey()
+                                + ".auth is not base64; run docker login again");
+            }
+            int colon = decoded.indexOf(':');
+            if (colon <= 0 || colon == decoded.length() - 1) {
+                throw NixshipException.usage(
+                        file
+                                + ": auths."
+                                + entry.getKey()
+                                + ".auth is not base64 of USER:PASSWORD; run docker login again");
+            }
+            return Optional.of(
+                    new RegistryCredentials(
+                            decoded.substring(0, colon), decoded.substring(colon + 1)));
+        }
+        return Optional.empty();
     }
-    return Optional.empty();
-  }
 
-  /** {@code https://index.docker.io/v1/}, {@code docker.io} and {@code https://host/} name the same thing. */
-  static String normalise(String key) {
-    String host = key.replaceFirst("^[a-zA-Z]+://", "");
-    int slash = host.indexOf('/');
-    if (slash >= 0) {
-      host = host.substring(0, slash);
+    /**
+     * {@code https://index.docker.io/v1/}, {@code docker.io} and {@code https://host/} name the
+     * same thing.
+     */
+    static String normalise(String key) {
+        String host = key.replaceFirst("^[a-zA-Z]+://", "");
+        int slash = host.indexOf('/');
+        if (slash >= 0) {
+            host = host.substring(0, slash);
+        }
+        host = host.toLowerCase(java.util.Locale.ROOT);
+        if (host.equals("index.docker.io")
+                || host.equals("registry-1.docker.io")
+                || host.equals("registry.hub.docker.com")) {
+            return "docker.io";
+        }
+        return host;
     }
-    host = host.toLowerCase(java.util.Locale.ROOT);
-    if (host.equals("index.docker.io") || host.equals("registry-1.docker.io") || host.equals("registry.hub.docker.com")) {
-      return "docker.io";
-    }
-    return host;
-  }
 }

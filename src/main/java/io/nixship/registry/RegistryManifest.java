@@ -5,12 +5,12 @@ package io.nixship.registry;
  * and the digest of those bytes.
  */
 public record RegistryManifest(String mediaType, String digest, byte[] bytes) {
-  public RegistryManifest {
-    bytes = bytes.clone();
-  }
+    public RegistryManifest {
+        bytes = bytes.clone();
+    }
 
-  @Override
-  public byte[] bytes() {
-    return bytes.clone();
-  }
+    @Override
+    public byte[] bytes() {
+        return bytes.clone();
+    }
 }

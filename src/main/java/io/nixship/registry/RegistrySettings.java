@@ -8,43 +8,48 @@ import java.util.function.Consumer;
  * How to talk to registries.
  *
  * @param jobs how many blobs upload at once
- * @param insecureRegistries hosts ({@code host} or {@code host:port}) reached over plain HTTP; loopback
- *     always is
- * @param secretSeen hears every secret the client derives (bearer tokens) before any use, so the CLI
- *     can mask it in CI logs
+ * @param insecureRegistries hosts ({@code host} or {@code host:port}) reached over plain HTTP;
+ *     loopback always is
+ * @param secretSeen hears every secret the client derives (bearer tokens) before any use, so the
+ *     CLI can mask it in CI logs
  */
 public record RegistrySettings(
-    int jobs, Set<String> insecureRegistries, RetryPolicy retry, Clock clock, Consumer<String> secretSeen) {
-  public static final int DEFAULT_JOBS = 4;
+        int jobs,
+        Set<String> insecureRegistries,
+        RetryPolicy retry,
+        Clock clock,
+        Consumer<String> secretSeen) {
+    public static final int DEFAULT_JOBS = 4;
 
-  public RegistrySettings {
-    if (jobs < 1) {
-      throw new IllegalArgumentException("jobs must be at least 1");
+    public RegistrySettings {
+        if (jobs < 1) {
+            throw new IllegalArgumentException("jobs must be at least 1");
+        }
+        insecureRegistries = Set.copyOf(insecureRegistries);
     }
-    insecureRegistries = Set.copyOf(insecureRegistries);
-  }
 
-  public static RegistrySettings defaults() {
-    return new RegistrySettings(DEFAULT_JOBS, Set.of(), RetryPolicy.standard(), Clock.systemUTC(), secret -> {});
-  }
+    public static RegistrySettings defaults() {
+        return new RegistrySettings(
+                DEFAULT_JOBS, Set.of(), RetryPolicy.standard(), Clock.systemUTC(), secret -> {});
+    }
 
-  public RegistrySettings withJobs(int otherJobs) {
-    return new RegistrySettings(otherJobs, insecureRegistries, retry, clock, secretSeen);
-  }
+    public RegistrySettings withJobs(int otherJobs) {
+        return new RegistrySettings(otherJobs, insecureRegistries, retry, clock, secretSeen);
+    }
 
-  public RegistrySettings withInsecureRegistries(Set<String> hosts) {
-    return new RegistrySettings(jobs, hosts, retry, clock, secretSeen);
-  }
+    public RegistrySettings withInsecureRegistries(Set<String> hosts) {
+        return new RegistrySettings(jobs, hosts, retry, clock, secretSeen);
+    }
 
-  public RegistrySettings withRetry(RetryPolicy otherRetry) {
-    return new RegistrySettings(jobs, insecureRegistries, otherRetry, clock, secretSeen);
-  }
+    public RegistrySettings withRetry(RetryPolicy otherRetry) {
+        return new RegistrySettings(jobs, insecureRegistries, otherRetry, clock, secretSeen);
+    }
 
-  public RegistrySettings withClock(Clock otherClock) {
-    return new RegistrySettings(jobs, insecureRegistries, retry, otherClock, secretSeen);
-  }
+    public RegistrySettings withClock(Clock otherClock) {
+        return new RegistrySettings(jobs, insecureRegistries, retry, otherClock, secretSeen);
+    }
 
-  public RegistrySettings withSecretSeen(Consumer<String> listener) {
-    return new RegistrySettings(jobs, insecureRegistries, retry, clock, listener);
-  }
+    public RegistrySettings withSecretSeen(Consumer<String> listener) {
+        return new RegistrySettings(jobs, insecureRegistries, retry, clock, listener);
+    }
 }

@@ -5,9 +5,9 @@ import java.time.Duration;
 /** Waits between retries; tests pass one that records instead of waiting. */
 @FunctionalInterface
 public interface Sleeper {
-  void sleep(Duration duration) throws InterruptedException;
+    void sleep(Duration duration) throws InterruptedException;
 
-  static Sleeper real() {
-    return duration -> Thread.sleep(duration.toMillis());
-  }
+    static Sleeper real() {
+        return duration -> Thread.sleep(duration.toMillis());
+    }
 }

@@ -19,90 +19,116 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** docker/entrypoint.sh run by bash with a stub {@code java} on PATH that records its argv. */
 class EntrypointTest {
-  private static final Path ENTRYPOINT = Path.of("docker/entrypoint.sh").toAbsolutePath();
+    private static final Path ENTRYPOINT = Path.of("docker/entrypoint.sh").toAbsolutePath();
 
-  @TempDir Path tmp;
-  private Path argvFile;
-  private Path canary;
+    @TempDir Path tmp;
+    private Path argvFile;
+    private Path canary;
 
-  record Run(int exitCode, String stderr, List<String> javaArgv) {}
+    record Run(int exitCode, String stderr, List<String> javaArgv) {}
 
-  @BeforeEach
-  void stubJava() throws IOException {
-    Path bin = Files.createDirectories(tmp.resolve("bin"));
-    Path java = bin.resolve("java");
-    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$ARGV_FILE\"\n");
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    argvFile = tmp.resolve("argv");
-    canary = tmp.resolve("pwned");
-  }
+    @BeforeEach
+    void stubJava() throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"$ARGV_FILE\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        argvFile = tmp.resolve("argv");
+        canary = tmp.resolve("pwned");
+    }
 
-  private Run run(Map<String, String> inputs, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("bash", ENTRYPOINT.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile());
-    Map<String, String> env = builder.environment();
-    env.clear();
-    env.put("PATH", tmp.resolve("bin") + ":/usr/bin:/bin");
-    env.put("ARGV_FILE", argvFile.toString());
-    env.putAll(inputs);
-    Process process = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    int exit = process.waitFor();
-    List<String> argv = Files.exists(argvFile) ? Files.readAllLines(argvFile) : List.of();
-    return new Run(exit, stderr, argv);
-  }
+    private Run run(Map<String, String> inputs, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", ENTRYPOINT.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile());
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.put("PATH", tmp.resolve("bin") + ":/usr/bin:/bin");
+        env.put("ARGV_FILE", argvFile.toString());
+        env.putAll(inputs);
+        Process process = builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        int exit = process.waitFor();
+        List<String> argv = Files.exists(argvFile) ? Files.readAllLines(argvFile) : List.of();
+        return new Run(exit, stderr, argv);
+    }
 
-  @ParameterizedTest
-  @ValueSource(strings = {"release", "build", "comment", "update-channel", "diff", "verify"})
-  void anAllowedCommandIsPassedAsOneArgumentToTheJar(String name) throws Exception {
-    Run run = run(Map.of("INPUT_COMMAND", name, "INPUT_IMAGE", "ghcr.io/acme/shop"));
+    @ParameterizedTest
+    @ValueSource(strings = {"release", "build", "comment", "update-channel", "diff", "verify"})
+    void anAllowedCommandIsPassedAsOneArgumentToTheJar(String name) throws Exception {
+        Run run = run(Map.of("INPUT_COMMAND", name, "INPUT_IMAGE", "ghcr.io/acme/shop"));
 
-    assertThat(run.exitCode()).as(run.stderr()).isZero();
-    assertThat(run.javaArgv()).containsExactly(
-        "-Xlog:disable", "-Xlog:all=warning:stderr", "-Xshare:auto", "-XX:+UseSerialGC",
-        "-XX:CompileThresholdScaling=10", "-jar", "/opt/nixship/nixship.jar", name);
-  }
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.javaArgv())
+                .containsExactly(
+                        "-Xlog:disable",
+                        "-Xlog:all=warning:stderr",
+                        "-Xshare:auto",
+                        "-XX:+UseSerialGC",
+                        "-XX:CompileThresholdScaling=10",
+                        "-jar",
+                        "/opt/nixship/nixship.jar",
+                        name);
+    }
 
-  @Test
-  void noCommandInputMeansReleaseAndTheCdsArchiveIsUsedWhenPresent() throws Exception {
-    Path archive = Files.writeString(tmp.resolve("nixship.jsa"), "archive");
+    @Test
+    void noCommandInputMeansReleaseAndTheCdsArchiveIsUsedWhenPresent() throws Exception {
+        Path archive = Files.writeString(tmp.resolve("nixship.jsa"), "archive");
 
-    Run run = run(Map.of("NIXSHIP_CDS_ARCHIVE", archive.toString(), "NIXSHIP_JAR", "/x/nixship.jar"));
+        Run run =
+                run(
+                        Map.of(
+                                "NIXSHIP_CDS_ARCHIVE",
+                                archive.toString(),
+                                "NIXSHIP_JAR",
+                                "/x/nixship.jar"));
 
-    assertThat(run.exitCode()).isZero();
-    assertThat(run.javaArgv())
-        .containsExactly("-Xlog:disable", "-Xlog:all=warning:stderr", "-Xshare:auto", "-XX:+UseSerialGC",
-            "-XX:CompileThresholdScaling=10", "-XX:SharedArchiveFile=" + archive, "-jar", "/x/nixship.jar", "release");
-  }
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.javaArgv())
+                .containsExactly(
+                        "-Xlog:disable",
+                        "-Xlog:all=warning:stderr",
+                        "-Xshare:auto",
+                        "-XX:+UseSerialGC",
+                        "-XX:CompileThresholdScaling=10",
+                        "-XX:SharedArchiveFile=" + archive,
+                        "-jar",
+                        "/x/nixship.jar",
+                        "release");
+    }
 
-  @ParameterizedTest
-  @ValueSource(strings = {
-      "build; rm -rf /",
-      "build --to evil",
-      "$(touch pwned)",
-      "`touch pwned`",
-      "build\n::add-mask::x",
-      "-jar",
-      "Build",
-      "bump",
-      "freeze"})
-  void anyOtherCommandIsRefusedWithExitTwoWithoutRunningOrEchoingIt(String hostile) throws Exception {
-    Run run = run(Map.of("INPUT_COMMAND", hostile));
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "build; rm -rf /",
+                "build --to evil",
+                "$(touch pwned)",
+                "`touch pwned`",
+                "build\n::add-mask::x",
+                "-jar",
+                "Build",
+                "bump",
+                "freeze"
+            })
+    void anyOtherCommandIsRefusedWithExitTwoWithoutRunningOrEchoingIt(String hostile)
+            throws Exception {
+        Run run = run(Map.of("INPUT_COMMAND", hostile));
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.javaArgv()).isEmpty();
-    assertThat(canary).doesNotExist();
-    assertThat(run.stderr())
-        .isEqualTo("nixship: the command input must be one of: release, build, comment, update-channel, diff, verify\n");
-  }
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.javaArgv()).isEmpty();
+        assertThat(canary).doesNotExist();
+        assertThat(run.stderr())
+                .isEqualTo(
+                        "nixship: the command input must be one of: release, build, comment, update-channel, diff, verify\n");
+    }
 
-  @Test
-  void argumentsAreRefusedSoTheCommandInputCannotBeBypassed() throws Exception {
-    Run run = run(new HashMap<>(Map.of("INPUT_COMMAND", "build")), "freeze", "--image", "x");
+    @Test
+    void argumentsAreRefusedSoTheCommandInputCannotBeBypassed() throws Exception {
+        Run run = run(new HashMap<>(Map.of("INPUT_COMMAND", "build")), "freeze", "--image", "x");
 
-    assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.javaArgv()).isEmpty();
-    assertThat(run.stderr()).startsWith("nixship: the action takes no arguments");
-  }
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.javaArgv()).isEmpty();
+        assertThat(run.stderr()).startsWith("nixship: the action takes no arguments");
+    }
 }

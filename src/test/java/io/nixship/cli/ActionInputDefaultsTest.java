@@ -20,159 +20,247 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 class ActionInputDefaultsTest {
-  /** A command shaped like the ones that push: no --image, a required --to. */
-  @Command(name = "push")
-  static final class PushLike implements Runnable {
-    @Option(names = "--to", required = true) String to;
-    @Option(names = "--dir") Path dir;
-    @Option(names = "--max-layers") Integer maxLayers;
-    @Option(names = "--dry-run") boolean dryRun;
-    @Option(names = "--manifests", split = ",") List<String> manifests = List.of();
-    @Option(names = "--registry-username") String username;
-    @Option(names = "--json") boolean json;
+    /** A command shaped like the ones that push: no --image, a required --to. */
+    @Command(name = "push")
+    static final class PushLike implements Runnable {
+        @Option(names = "--to", required = true)
+        String to;
 
-    @Override
-    public void run() {}
-  }
+        @Option(names = "--dir")
+        Path dir;
 
-  /** A command shaped like verify: it names the image --image. */
-  @Command(name = "check")
-  static final class CheckLike implements Runnable {
-    @Option(names = "--image") String image;
-    @Option(names = "--to") String to;
-    @Option(names = "--channel", defaultValue = "nixos-unstable") String channel;
+        @Option(names = "--max-layers")
+        Integer maxLayers;
 
-    @Override
-    public void run() {}
-  }
+        @Option(names = "--dry-run")
+        boolean dryRun;
 
-  private static <T> T parse(T command, Map<String, String> env, String... args) {
-    CommandLine commandLine = new CommandLine(command);
-    commandLine.setDefaultValueProvider(new ActionInputDefaults(env));
-    commandLine.parseArgs(args);
-    return command;
-  }
+        @Option(names = "--manifests", split = ",")
+        List<String> manifests = List.of();
 
-  private static CliContext context(Map<String, String> env) {
-    return new CliContext(
-        new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), new ByteArrayInputStream(new byte[0]),
-        env, Path.of("."), false);
-  }
+        @Option(names = "--registry-username")
+        String username;
 
-  @Test
-  void inputsWithHyphenatedUpperCaseNamesBecomeDefaultsOfTheSameNamedOptions() {
-    PushLike push = parse(new PushLike(), Map.of(
-        "INPUT_IMAGE", "ghcr.io/acme/shop",
-        "INPUT_MAX-LAYERS", "10",
-        "INPUT_DRY-RUN", "true",
-        "INPUT_MANIFESTS", "k8s/,deploy/app.yaml",
-        "INPUT_REGISTRY-USERNAME", "robot"));
+        @Option(names = "--json")
+        boolean json;
 
-    assertThat(push.to).isEqualTo("ghcr.io/acme/shop");
-    assertThat(push.maxLayers).isEqualTo(10);
-    assertThat(push.dryRun).isTrue();
-    assertThat(push.manifests).containsExactly("k8s/", "deploy/app.yaml");
-    assertThat(push.username).isEqualTo("robot");
-  }
+        @Override
+        public void run() {}
+    }
 
-  @Test
-  void emptyInputsAreUnsetAndTheCommandLineWins() {
-    PushLike push = parse(new PushLike(),
-        Map.of("INPUT_IMAGE", "ghcr.io/acme/shop", "INPUT_MAX-LAYERS", "", "INPUT_DRY-RUN", "false"),
-        "--to", "oci:out");
+    /** A command shaped like verify: it names the image --image. */
+    @Command(name = "check")
+    static final class CheckLike implements Runnable {
+        @Option(names = "--image")
+        String image;
 
-    assertThat(push.to).isEqualTo("oci:out");
-    assertThat(push.maxLayers).isNull();
-    assertThat(push.dryRun).isFalse();
-  }
+        @Option(names = "--to")
+        String to;
 
-  @Test
-  void onlyActionInputsAreRead() {
-    PushLike push = parse(new PushLike(), Map.of("INPUT_JSON", "true", "INPUT_TO", "elsewhere"), "--to", "oci:out");
+        @Option(names = "--channel", defaultValue = "nixos-unstable")
+        String channel;
 
-    assertThat(push.json).isFalse();
-    assertThat(push.to).isEqualTo("oci:out");
-  }
+        @Override
+        public void run() {}
+    }
 
-  @Test
-  void theImageInputGoesToImageWhenTheCommandHasItAndAnnotatedDefaultsYieldToInputs() {
-    CheckLike check = parse(new CheckLike(), Map.of("INPUT_IMAGE", "ghcr.io/acme/shop", "INPUT_CHANNEL", "nixos-24.11"));
+    private static <T> T parse(T command, Map<String, String> env, String... args) {
+        CommandLine commandLine = new CommandLine(command);
+        commandLine.setDefaultValueProvider(new ActionInputDefaults(env));
+        commandLine.parseArgs(args);
+        return command;
+    }
 
-    assertThat(check.image).isEqualTo("ghcr.io/acme/shop");
-    assertThat(check.to).isNull();
-    assertThat(check.channel).isEqualTo("nixos-24.11");
-  }
+    private static CliContext context(Map<String, String> env) {
+        return new CliContext(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
+                new ByteArrayInputStream(new byte[0]),
+                env,
+                Path.of("."),
+                false);
+    }
 
-  @Test
-  void theRegistryInputPrefixesAnImageWithoutAHostOnly() {
-    assertThat(parse(new PushLike(), Map.of("INPUT_IMAGE", "acme/shop", "INPUT_REGISTRY", "ghcr.io")).to)
-        .isEqualTo("ghcr.io/acme/shop");
-    assertThat(parse(new PushLike(), Map.of("INPUT_IMAGE", "registry.example.com:5000/shop", "INPUT_REGISTRY", "ghcr.io")).to)
-        .isEqualTo("registry.example.com:5000/shop");
-    assertThat(parse(new PushLike(), Map.of("INPUT_IMAGE", "localhost/shop", "INPUT_REGISTRY", "ghcr.io")).to)
-        .isEqualTo("localhost/shop");
-  }
+    @Test
+    void inputsWithHyphenatedUpperCaseNamesBecomeDefaultsOfTheSameNamedOptions() {
+        PushLike push =
+                parse(
+                        new PushLike(),
+                        Map.of(
+                                "INPUT_IMAGE", "ghcr.io/acme/shop",
+                                "INPUT_MAX-LAYERS", "10",
+                                "INPUT_DRY-RUN", "true",
+                                "INPUT_MANIFESTS", "k8s/,deploy/app.yaml",
+                                "INPUT_REGISTRY-USERNAME", "robot"));
 
-  @Test
-  void theConfigInputNamesTheProjectDirectory() {
-    assertThat(parse(new PushLike(), Map.of("INPUT_CONFIG", "services/api/.nixship.yaml"), "--to", "x").dir)
-        .isEqualTo(Path.of("services/api"));
-    assertThat(parse(new PushLike(), Map.of("INPUT_CONFIG", ".nixship.yaml"), "--to", "x").dir)
-        .isEqualTo(Path.of("."));
-  }
+        assertThat(push.to).isEqualTo("ghcr.io/acme/shop");
+        assertThat(push.maxLayers).isEqualTo(10);
+        assertThat(push.dryRun).isTrue();
+        assertThat(push.manifests).containsExactly("k8s/", "deploy/app.yaml");
+        assertThat(push.username).isEqualTo("robot");
+    }
 
-  @Test
-  void aConfigInputThatIsNotANixshipYamlIsAUsageErrorNamingTheValue() {
-    StringWriter err = new StringWriter();
-    CliContext context = new CliContext(
-        new PrintWriter(new StringWriter()), new PrintWriter(err), new ByteArrayInputStream(new byte[0]),
-        Map.of("INPUT_CONFIG", "services/api/nixship.yml"), Path.of("/nonexistent"), false);
+    @Test
+    void emptyInputsAreUnsetAndTheCommandLineWins() {
+        PushLike push =
+                parse(
+                        new PushLike(),
+                        Map.of(
+                                "INPUT_IMAGE",
+                                "ghcr.io/acme/shop",
+                                "INPUT_MAX-LAYERS",
+                                "",
+                                "INPUT_DRY-RUN",
+                                "false"),
+                        "--to",
+                        "oci:out");
 
-    int exit = NixshipCli.commandLine(context).execute("build");
+        assertThat(push.to).isEqualTo("oci:out");
+        assertThat(push.maxLayers).isNull();
+        assertThat(push.dryRun).isFalse();
+    }
 
-    assertThat(exit).isEqualTo(2);
-    assertThat(err.toString())
-        .startsWith("nixship: the config input 'services/api/nixship.yml' does not name a .nixship.yaml file;");
-  }
+    @Test
+    void onlyActionInputsAreRead() {
+        PushLike push =
+                parse(
+                        new PushLike(),
+                        Map.of("INPUT_JSON", "true", "INPUT_TO", "elsewhere"),
+                        "--to",
+                        "oci:out");
 
-  @Test
-  void theGitHubTokenInputBecomesGitHubTokenAndWinsOverTheVariable() {
-    CliContext withInput = context(Map.of("INPUT_GITHUB-TOKEN", "ghs_input", "GITHUB_TOKEN", "ghs_workflow"));
-    CliContext emptyInput = context(Map.of("INPUT_GITHUB-TOKEN", "", "GITHUB_TOKEN", "ghs_workflow"));
+        assertThat(push.json).isFalse();
+        assertThat(push.to).isEqualTo("oci:out");
+    }
 
-    assertThat(ActionInputDefaults.withGitHubTokenInput(withInput).env("GITHUB_TOKEN")).isEqualTo("ghs_input");
-    assertThat(ActionInputDefaults.withGitHubTokenInput(emptyInput).env("GITHUB_TOKEN")).isEqualTo("ghs_workflow");
-  }
+    @Test
+    void theImageInputGoesToImageWhenTheCommandHasItAndAnnotatedDefaultsYieldToInputs() {
+        CheckLike check =
+                parse(
+                        new CheckLike(),
+                        Map.of("INPUT_IMAGE", "ghcr.io/acme/shop", "INPUT_CHANNEL", "nixos-24.11"));
 
-  @Test
-  void everySubcommandGetsTheInputDefaults() {
-    CommandLine commandLine = NixshipCli.commandLine(context(Map.of()));
+        assertThat(check.image).isEqualTo("ghcr.io/acme/shop");
+        assertThat(check.to).isNull();
+        assertThat(check.channel).isEqualTo("nixos-24.11");
+    }
 
-    List<String> without = new ArrayList<>();
-    commandLine.getSubcommands().forEach((name, sub) -> {
-      if (!(sub.getDefaultValueProvider() instanceof ActionInputDefaults)) {
-        without.add(name);
-      }
-    });
-    assertThat(commandLine.getSubcommands()).isNotEmpty();
-    assertThat(without).as("subcommands added after setDefaultValueProvider").isEmpty();
-  }
+    @Test
+    void theRegistryInputPrefixesAnImageWithoutAHostOnly() {
+        assertThat(
+                        parse(
+                                        new PushLike(),
+                                        Map.of(
+                                                "INPUT_IMAGE",
+                                                "acme/shop",
+                                                "INPUT_REGISTRY",
+                                                "ghcr.io"))
+                                .to)
+                .isEqualTo("ghcr.io/acme/shop");
+        assertThat(
+                        parse(
+                                        new PushLike(),
+                                        Map.of(
+                                                "INPUT_IMAGE",
+                                                "registry.example.com:5000/shop",
+                                                "INPUT_REGISTRY",
+                                                "ghcr.io"))
+                                .to)
+                .isEqualTo("registry.example.com:5000/shop");
+        assertThat(
+                        parse(
+                                        new PushLike(),
+                                        Map.of(
+                                                "INPUT_IMAGE",
+                                                "localhost/shop",
+                                                "INPUT_REGISTRY",
+                                                "ghcr.io"))
+                                .to)
+                .isEqualTo("localhost/shop");
+    }
 
-  @Test
-  void theInputListIsExactlyActionYmlsInputs() throws IOException {
-    JsonNode action = new YAMLMapper().readTree(Files.readString(Path.of("action.yml")));
-    List<String> declared = new ArrayList<>();
-    action.get("inputs").fieldNames().forEachRemaining(declared::add);
+    @Test
+    void theConfigInputNamesTheProjectDirectory() {
+        assertThat(
+                        parse(
+                                        new PushLike(),
+                                        Map.of("INPUT_CONFIG", "services/api/.nixship.yaml"),
+                                        "--to",
+                                        "x")
+                                .dir)
+                .isEqualTo(Path.of("services/api"));
+        assertThat(parse(new PushLike(), Map.of("INPUT_CONFIG", ".nixship.yaml"), "--to", "x").dir)
+                .isEqualTo(Path.of("."));
+    }
 
-    assertThat(ActionInputDefaults.ALL_INPUTS).containsExactlyElementsOf(declared);
-    assertThat(declared).containsAll(ActionInputDefaults.OPTION_INPUTS);
-  }
+    @Test
+    void aConfigInputThatIsNotANixshipYamlIsAUsageErrorNamingTheValue() {
+        StringWriter err = new StringWriter();
+        CliContext context =
+                new CliContext(
+                        new PrintWriter(new StringWriter()),
+                        new PrintWriter(err),
+                        new ByteArrayInputStream(new byte[0]),
+                        Map.of("INPUT_CONFIG", "services/api/nixship.yml"),
+                        Path.of("/nonexistent"),
+                        false);
 
-  @Test
-  void secretsAreNeverOptionDefaults() {
-    assertThat(ActionInputDefaults.OPTION_INPUTS)
-        .doesNotContain(ActionInputDefaults.REGISTRY_PASSWORD, ActionInputDefaults.GITHUB_TOKEN);
-    assertThat(ActionInputDefaults.input(Map.of("INPUT_REGISTRY-PASSWORD", "  "), "registry-password"))
-        .isEqualTo(Optional.empty());
-  }
+        int exit = NixshipCli.commandLine(context).execute("build");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString())
+                .startsWith(
+                        "nixship: the config input 'services/api/nixship.yml' does not name a .nixship.yaml file;");
+    }
+
+    @Test
+    void theGitHubTokenInputBecomesGitHubTokenAndWinsOverTheVariable() {
+        CliContext withInput =
+                context(Map.of("INPUT_GITHUB-TOKEN", "ghs_input", "GITHUB_TOKEN", "ghs_workflow"));
+        CliContext emptyInput =
+                context(Map.of("INPUT_GITHUB-TOKEN", "", "GITHUB_TOKEN", "ghs_workflow"));
+
+        assertThat(ActionInputDefaults.withGitHubTokenInput(withInput).env("GITHUB_TOKEN"))
+                .isEqualTo("ghs_input");
+        assertThat(ActionInputDefaults.withGitHubTokenInput(emptyInput).env("GITHUB_TOKEN"))
+                .isEqualTo("ghs_workflow");
+    }
+
+    @Test
+    void everySubcommandGetsTheInputDefaults() {
+        CommandLine commandLine = NixshipCli.commandLine(context(Map.of()));
+
+        List<String> without = new ArrayList<>();
+        commandLine
+                .getSubcommands()
+                .forEach(
+                        (name, sub) -> {
+                            if (!(sub.getDefaultValueProvider() instanceof ActionInputDefaults)) {
+                                without.add(name);
+                            }
+                        });
+        assertThat(commandLine.getSubcommands()).isNotEmpty();
+        assertThat(without).as("subcommands added after setDefaultValueProvider").isEmpty();
+    }
+
+    @Test
+    void theInputListIsExactlyActionYmlsInputs() throws IOException {
+        JsonNode action = new YAMLMapper().readTree(Files.readString(Path.of("action.yml")));
+        List<String> declared = new ArrayList<>();
+        action.get("inputs").fieldNames().forEachRemaining(declared::add);
+
+        assertThat(ActionInputDefaults.ALL_INPUTS).containsExactlyElementsOf(declared);
+        assertThat(declared).containsAll(ActionInputDefaults.OPTION_INPUTS);
+    }
+
+    @Test
+    void secretsAreNeverOptionDefaults() {
+        assertThat(ActionInputDefaults.OPTION_INPUTS)
+                .doesNotContain(
+                        ActionInputDefaults.REGISTRY_PASSWORD, ActionInputDefaults.GITHUB_TOKEN);
+        assertThat(
+                        ActionInputDefaults.input(
+                                Map.of("INPUT_REGISTRY-PASSWORD", "  "), "registry-password"))
+                .isEqualTo(Optional.empty());
+    }
 }

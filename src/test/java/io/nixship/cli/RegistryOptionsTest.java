@@ -17,52 +17,75 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RegistryOptionsTest {
-  private final List<String> masked = new ArrayList<>();
+    private final List<String> masked = new ArrayList<>();
 
-  private static CliContext context(Map<String, String> env, String stdin) {
-    return new CliContext(
-        new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
-        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env, Path.of("."), false);
-  }
+    private static CliContext context(Map<String, String> env, String stdin) {
+        return new CliContext(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                env,
+                Path.of("."),
+                false);
+    }
 
-  private static RegistryOptions options(String username, boolean passwordStdin) {
-    RegistryOptions options = new RegistryOptions();
-    options.username = username;
-    options.passwordStdin = passwordStdin;
-    return options;
-  }
+    private static RegistryOptions options(String username, boolean passwordStdin) {
+        RegistryOptions options = new RegistryOptions();
+        options.username = username;
+        options.passwordStdin = passwordStdin;
+        return options;
+    }
 
-  @Test
-  void thePasswordInputIsUsedAndMaskedWhenNoPasswordComesOnStandardInput() {
-    Optional<RegistryCredentials> credentials = options("robot", false)
-        .credentials(context(Map.of("INPUT_REGISTRY-PASSWORD", "s3cret"), ""), masked::add);
+    @Test
+    void thePasswordInputIsUsedAndMaskedWhenNoPasswordComesOnStandardInput() {
+        Optional<RegistryCredentials> credentials =
+                options("robot", false)
+                        .credentials(
+                                context(Map.of("INPUT_REGISTRY-PASSWORD", "s3cret"), ""),
+                                masked::add);
 
-    assertThat(credentials).contains(new RegistryCredentials("robot", "s3cret"));
-    assertThat(masked).containsExactly("s3cret");
-  }
+        assertThat(credentials).contains(new RegistryCredentials("robot", "s3cret"));
+        assertThat(masked).containsExactly("s3cret");
+    }
 
-  @Test
-  void standardInputWinsOverTheInputAndBothAreMasked() {
-    Optional<RegistryCredentials> credentials = options("robot", true)
-        .credentials(context(Map.of("INPUT_REGISTRY-PASSWORD", "from-input"), "from-stdin\n"), masked::add);
+    @Test
+    void standardInputWinsOverTheInputAndBothAreMasked() {
+        Optional<RegistryCredentials> credentials =
+                options("robot", true)
+                        .credentials(
+                                context(
+                                        Map.of("INPUT_REGISTRY-PASSWORD", "from-input"),
+                                        "from-stdin\n"),
+                                masked::add);
 
-    assertThat(credentials).contains(new RegistryCredentials("robot", "from-stdin"));
-    assertThat(masked).containsExactly("from-input", "from-stdin");
-  }
+        assertThat(credentials).contains(new RegistryCredentials("robot", "from-stdin"));
+        assertThat(masked).containsExactly("from-input", "from-stdin");
+    }
 
-  @Test
-  void thePasswordInputWithoutAUserNameIsAUsageErrorThatDoesNotShowIt() {
-    assertThatThrownBy(() -> options(null, false)
-            .credentials(context(Map.of("INPUT_REGISTRY-PASSWORD", "s3cret"), ""), masked::add))
-        .isInstanceOf(NixshipException.class)
-        .hasMessage("the registry-password action input needs registry-username too")
-        .matches(e -> ((NixshipException) e).exitCode() == NixshipException.USAGE);
-    assertThat(masked).containsExactly("s3cret");
-  }
+    @Test
+    void thePasswordInputWithoutAUserNameIsAUsageErrorThatDoesNotShowIt() {
+        assertThatThrownBy(
+                        () ->
+                                options(null, false)
+                                        .credentials(
+                                                context(
+                                                        Map.of("INPUT_REGISTRY-PASSWORD", "s3cret"),
+                                                        ""),
+                                                masked::add))
+                .isInstanceOf(NixshipException.class)
+                .hasMessage("the registry-password action input needs registry-username too")
+                .matches(e -> ((NixshipException) e).exitCode() == NixshipException.USAGE);
+        assertThat(masked).containsExactly("s3cret");
+    }
 
-  @Test
-  void withoutAnyPasswordThereAreNoExplicitCredentials() {
-    assertThat(options(null, false).credentials(context(Map.of("INPUT_REGISTRY-PASSWORD", ""), ""), masked::add)).isEmpty();
-    assertThat(masked).isEmpty();
-  }
+    @Test
+    void withoutAnyPasswordThereAreNoExplicitCredentials() {
+        assertThat(
+                        options(null, false)
+                                .credentials(
+                                        context(Map.of("INPUT_REGISTRY-PASSWORD", ""), ""),
+                                        masked::add))
+                .isEmpty();
+        assertThat(masked).isEmpty();
+    }
 }

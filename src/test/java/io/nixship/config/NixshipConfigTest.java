@@ -12,56 +12,58 @@ import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class NixshipConfigTest {
-  private static NixshipConfig parse(String yaml) {
-    return NixshipConfig.parse(yaml.getBytes(StandardCharsets.UTF_8), ".nixship.yaml", Map.of());
-  }
-
-  private static String errorOf(String yaml) {
-    try {
-      parse(yaml);
-    } catch (NixshipException e) {
-      assertThat(e.exitCode()).isEqualTo(NixshipException.USAGE);
-      return e.getMessage();
+    private static NixshipConfig parse(String yaml) {
+        return NixshipConfig.parse(
+                yaml.getBytes(StandardCharsets.UTF_8), ".nixship.yaml", Map.of());
     }
-    throw new AssertionError("expected a usage error for:\n" + yaml);
-  }
 
-  @Test
-  void emptyFileGivesEveryDefault() {
-    NixshipConfig config = parse("");
-    assertThat(config.image()).isEmpty();
-    assertThat(config.tag()).isEqualTo("git-{sha7}");
-    assertThat(config.maxLayers()).isEqualTo(100);
-    assertThat(config.nix().file()).isEqualTo("default.nix");
-    assertThat(config.nix().env()).containsExactly(Map.entry("BUILD", "1"));
-    assertThat(config.nix().channel()).isEmpty();
-    assertThat(config.app().workdir()).isEqualTo("/opt");
-    assertThat(config.app().copy()).isEmpty();
-    assertThat(config.manifests()).isEmpty();
-    assertThat(config).isEqualTo(NixshipConfig.defaults(Map.of()));
-  }
+    private static String errorOf(String yaml) {
+        try {
+            parse(yaml);
+        } catch (NixshipException e) {
+            assertThat(e.exitCode()).isEqualTo(NixshipException.USAGE);
+            return e.getMessage();
+        }
+        throw new AssertionError("expected a usage error for:\n" + yaml);
+    }
 
-  @Test
-  void imageDefaultsToGhcrOfTheLowercasedGithubRepository() {
-    NixshipConfig config =
-        NixshipConfig.parse(new byte[0], ".nixship.yaml", Map.of("GITHUB_REPOSITORY", "Acme/ImgProxy"));
-    assertThat(config.requireImage()).isEqualTo("ghcr.io/acme/imgproxy");
-  }
+    @Test
+    void emptyFileGivesEveryDefault() {
+        NixshipConfig config = parse("");
+        assertThat(config.image()).isEmpty();
+        assertThat(config.tag()).isEqualTo("git-{sha7}");
+        assertThat(config.maxLayers()).isEqualTo(100);
+        assertThat(config.nix().file()).isEqualTo("default.nix");
+        assertThat(config.nix().env()).containsExactly(Map.entry("BUILD", "1"));
+        assertThat(config.nix().channel()).isEmpty();
+        assertThat(config.app().workdir()).isEqualTo("/opt");
+        assertThat(config.app().copy()).isEmpty();
+        assertThat(config.manifests()).isEmpty();
+        assertThat(config).isEqualTo(NixshipConfig.defaults(Map.of()));
+    }
 
-  @Test
-  void missingImageFailsOnlyWhenAsked() {
-    NixshipConfig config = parse("app:\n  copy: [app.py]\n");
-    assertThatThrownBy(config::requireImage)
-        .isInstanceOf(NixshipException.class)
-        .hasMessageContaining("image")
-        .hasMessageContaining("GITHUB_REPOSITORY");
-  }
+    @Test
+    void imageDefaultsToGhcrOfTheLowercasedGithubRepository() {
+        NixshipConfig config =
+                NixshipConfig.parse(
+                        new byte[0], ".nixship.yaml", Map.of("GITHUB_REPOSITORY", "Acme/ImgProxy"));
+        assertThat(config.requireImage()).isEqualTo("ghcr.io/acme/imgproxy");
+    }
 
-  @Test
-  void readsEveryFieldAndNormalisesPorts() {
-    NixshipConfig config =
-        parse(
-            """
+    @Test
+    void missingImageFailsOnlyWhenAsked() {
+        NixshipConfig config = parse("app:\n  copy: [app.py]\n");
+        assertThatThrownBy(config::requireImage)
+                .isInstanceOf(NixshipException.class)
+                .hasMessageContaining("image")
+                .hasMessageContaining("GITHUB_REPOSITORY");
+    }
+
+    @Test
+    void readsEveryFieldAndNormalisesPorts() {
+        NixshipConfig config =
+                parse(
+                        """
             image: ghcr.io/acme/app
             tag: "v-{sha7}"
             maxLayers: 50
@@ -80,106 +82,124 @@ class NixshipConfigTest {
               ports: [8080, 9000/udp]
             manifests: ["k8s/*.yaml"]
             """);
-    assertThat(config.image()).contains("ghcr.io/acme/app");
-    assertThat(config.tag()).isEqualTo("v-{sha7}");
-    assertThat(config.maxLayers()).isEqualTo(50);
-    assertThat(config.nix())
-        .isEqualTo(
-            new NixConfig(
-                "nix/env.nix",
-                Map.of("BUILD", "1", "FLAVOUR", "slim"),
-                Optional.of("nixos-24.05"),
-                OptionalLong.of(2L << 30)));
-    assertThat(config.app().copy()).containsExactly("app.py", "static/**");
-    assertThat(config.app().workdir()).isEqualTo("/srv/app");
-    assertThat(config.app().cmd()).containsExactly("python3", "app.py", "--serve");
-    assertThat(config.app().entrypoint()).containsExactly("/bin/tini", "--");
-    assertThat(config.app().env()).containsExactly(Map.entry("PORT", "8080"));
-    assertThat(config.app().user()).contains("nobody");
-    assertThat(config.app().ports()).containsExactly("8080/tcp", "9000/udp");
-    assertThat(config.manifests()).containsExactly("k8s/*.yaml");
-  }
-
-  @Test
-  void unknownFieldNamesTheDottedFieldTheFileTheLineAndTheKnownFields() {
-    String message = errorOf("image: x\napp:\n  workdir: /opt\n  cpy: [app.py]\n");
-    assertThat(message)
-        .startsWith(".nixship.yaml:4: unknown field 'app.cpy' (known: ")
-        .contains("copy")
-        .contains("workdir");
-  }
-
-  @Test
-  void wrongTypeNamesTheFieldAndLine() {
-    assertThat(errorOf("app:\n  copy: app.py\n"))
-        .isEqualTo(".nixship.yaml:2: field 'app.copy' must be a list");
-    assertThat(errorOf("maxLayers: many\n"))
-        .startsWith(".nixship.yaml:1: field 'maxLayers' has value 'many'");
-    assertThat(errorOf("nix: [a]\n")).startsWith(".nixship.yaml:1: field 'nix' must be a mapping");
-  }
-
-  @Test
-  void duplicateKeysAreRejected() {
-    assertThat(errorOf("image: a\ntag: x\nimage: b\n"))
-        .startsWith(".nixship.yaml:3:")
-        .contains("duplicate key")
-        .contains("image");
-  }
-
-  @Test
-  void typeTagsAnchorsAndAliasesAreRejected() {
-    assertThat(errorOf("image: !!python/object:os.system x\n"))
-        .startsWith(".nixship.yaml:1: YAML tag");
-    assertThat(errorOf("app:\n  cmd: &c [a]\n  entrypoint: *c\n"))
-        .startsWith(".nixship.yaml:2: YAML anchors and aliases are not allowed");
-  }
-
-  @Test
-  void billionLaughsIsRefusedQuickly() {
-    StringBuilder yaml = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
-    for (char c = 'b'; c <= 'j'; c++) {
-      char p = (char) (c - 1);
-      yaml.append(c).append(": &").append(c).append(" [*").append(p).append(", *").append(p)
-          .append(", *").append(p).append(", *").append(p).append("]\n");
+        assertThat(config.image()).contains("ghcr.io/acme/app");
+        assertThat(config.tag()).isEqualTo("v-{sha7}");
+        assertThat(config.maxLayers()).isEqualTo(50);
+        assertThat(config.nix())
+                .isEqualTo(
+                        new NixConfig(
+                                "nix/env.nix",
+                                Map.of("BUILD", "1", "FLAVOUR", "slim"),
+                                Optional.of("nixos-24.05"),
+                                OptionalLong.of(2L << 30)));
+        assertThat(config.app().copy()).containsExactly("app.py", "static/**");
+        assertThat(config.app().workdir()).isEqualTo("/srv/app");
+        assertThat(config.app().cmd()).containsExactly("python3", "app.py", "--serve");
+        assertThat(config.app().entrypoint()).containsExactly("/bin/tini", "--");
+        assertThat(config.app().env()).containsExactly(Map.entry("PORT", "8080"));
+        assertThat(config.app().user()).contains("nobody");
+        assertThat(config.app().ports()).containsExactly("8080/tcp", "9000/udp");
+        assertThat(config.manifests()).containsExactly("k8s/*.yaml");
     }
-    assertThat(errorOf(yaml.toString())).contains("anchors and aliases");
-  }
 
-  @Test
-  void deepNestingAndOversizedFilesAreRefused() {
-    assertThat(errorOf("image: " + "[".repeat(100) + "]".repeat(100) + "\n")).contains("nested deeper");
-    byte[] big = ("# " + "x".repeat(StrictYaml.MAX_BYTES) + "\n").getBytes(StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> NixshipConfig.parse(big, ".nixship.yaml", Map.of()))
-        .hasMessageContaining("larger than");
-  }
+    @Test
+    void unknownFieldNamesTheDottedFieldTheFileTheLineAndTheKnownFields() {
+        String message = errorOf("image: x\napp:\n  workdir: /opt\n  cpy: [app.py]\n");
+        assertThat(message)
+                .startsWith(".nixship.yaml:4: unknown field 'app.cpy' (known: ")
+                .contains("copy")
+                .contains("workdir");
+    }
 
-  @Test
-  void byteOrderMarkAndCrlfAreAccepted() {
-    NixshipConfig config = parse("\uFEFFimage: ghcr.io/a/b\r\napp:\r\n  copy: [app.py]\r\n");
-    assertThat(config.image()).contains("ghcr.io/a/b");
-    assertThat(config.app().copy()).containsExactly("app.py");
-  }
+    @Test
+    void wrongTypeNamesTheFieldAndLine() {
+        assertThat(errorOf("app:\n  copy: app.py\n"))
+                .isEqualTo(".nixship.yaml:2: field 'app.copy' must be a list");
+        assertThat(errorOf("maxLayers: many\n"))
+                .startsWith(".nixship.yaml:1: field 'maxLayers' has value 'many'");
+        assertThat(errorOf("nix: [a]\n"))
+                .startsWith(".nixship.yaml:1: field 'nix' must be a mapping");
+    }
 
-  @Test
-  void invalidValuesNameTheirLine() {
-    assertThat(errorOf("app:\n  ports:\n    - 8080\n    - http\n"))
-        .isEqualTo(".nixship.yaml:4: app.ports[1]: 'http' is not a port like 8080 or 8080/tcp");
-    assertThat(errorOf("app:\n  workdir: opt\n")).startsWith(".nixship.yaml:2: app.workdir must be");
-    assertThat(errorOf("app:\n  copy: [../secret]\n")).startsWith(".nixship.yaml:2: app.copy[0]");
-    assertThat(errorOf("nix:\n  file: /etc/x.nix\n")).startsWith(".nixship.yaml:2: nix.file");
-    assertThat(errorOf("maxLayers: 1\n")).startsWith(".nixship.yaml:1: maxLayers must be between");
-    assertThat(errorOf("nix:\n  env:\n    BAD-NAME: x\n")).startsWith(".nixship.yaml:3: nix.env");
-  }
+    @Test
+    void duplicateKeysAreRejected() {
+        assertThat(errorOf("image: a\ntag: x\nimage: b\n"))
+                .startsWith(".nixship.yaml:3:")
+                .contains("duplicate key")
+                .contains("image");
+    }
 
-  @Test
-  void syntaxErrorsNameTheLine() {
-    assertThat(errorOf("image: a\napp: [\n")).startsWith(".nixship.yaml:");
-  }
+    @Test
+    void typeTagsAnchorsAndAliasesAreRejected() {
+        assertThat(errorOf("image: !!python/object:os.system x\n"))
+                .startsWith(".nixship.yaml:1: YAML tag");
+        assertThat(errorOf("app:\n  cmd: &c [a]\n  entrypoint: *c\n"))
+                .startsWith(".nixship.yaml:2: YAML anchors and aliases are not allowed");
+    }
 
-  @Test
-  void topLevelListOrOutOfRangeNumberIsAUsageError() {
-    assertThat(errorOf("- a\n- b\n")).startsWith(".nixship.yaml:1: the file must be a mapping");
-    assertThat(errorOf("maxLayers: 99999999999\n")).startsWith(".nixship.yaml:1:");
-    assertThat(parse("manifests: []\n").manifests()).isEqualTo(List.of());
-  }
+    @Test
+    void billionLaughsIsRefusedQuickly() {
+        StringBuilder yaml = new StringBuilder("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for (char c = 'b'; c <= 'j'; c++) {
+            char p = (char) (c - 1);
+            yaml.append(c)
+                    .append(": &")
+                    .append(c)
+                    .append(" [*")
+                    .append(p)
+                    .append(", *")
+                    .append(p)
+                    .append(", *")
+                    .append(p)
+                    .append(", *")
+                    .append(p)
+                    .append("]\n");
+        }
+        assertThat(errorOf(yaml.toString())).contains("anchors and aliases");
+    }
+
+    @Test
+    void deepNestingAndOversizedFilesAreRefused() {
+        assertThat(errorOf("image: " + "[".repeat(100) + "]".repeat(100) + "\n"))
+                .contains("nested deeper");
+        byte[] big =
+                ("# " + "x".repeat(StrictYaml.MAX_BYTES) + "\n").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> NixshipConfig.parse(big, ".nixship.yaml", Map.of()))
+                .hasMessageContaining("larger than");
+    }
+
+    @Test
+    void byteOrderMarkAndCrlfAreAccepted() {
+        NixshipConfig config = parse("\uFEFFimage: ghcr.io/a/b\r\napp:\r\n  copy: [app.py]\r\n");
+        assertThat(config.image()).contains("ghcr.io/a/b");
+        assertThat(config.app().copy()).containsExactly("app.py");
+    }
+
+    @Test
+    void invalidValuesNameTheirLine() {
+        assertThat(errorOf("app:\n  ports:\n    - 8080\n    - http\n"))
+                .isEqualTo(
+                        ".nixship.yaml:4: app.ports[1]: 'http' is not a port like 8080 or 8080/tcp");
+        assertThat(errorOf("app:\n  workdir: opt\n"))
+                .startsWith(".nixship.yaml:2: app.workdir must be");
+        assertThat(errorOf("app:\n  copy: [../secret]\n"))
+                .startsWith(".nixship.yaml:2: app.copy[0]");
+        assertThat(errorOf("nix:\n  file: /etc/x.nix\n")).startsWith(".nixship.yaml:2: nix.file");
+        assertThat(errorOf("maxLayers: 1\n"))
+                .startsWith(".nixship.yaml:1: maxLayers must be between");
+        assertThat(errorOf("nix:\n  env:\n    BAD-NAME: x\n"))
+                .startsWith(".nixship.yaml:3: nix.env");
+    }
+
+    @Test
+    void syntaxErrorsNameTheLine() {
+        assertThat(errorOf("image: a\napp: [\n")).startsWith(".nixship.yaml:");
+    }
+
+    @Test
+    void topLevelListOrOutOfRangeNumberIsAUsageError() {
+        assertThat(errorOf("- a\n- b\n")).startsWith(".nixship.yaml:1: the file must be a mapping");
+        assertThat(errorOf("maxLayers: 99999999999\n")).startsWith(".nixship.yaml:1:");
+        assertThat(parse("manifests: []\n").manifests()).isEqualTo(List.of());
+    }
 }

@@ -59,331 +59,521 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @EnabledIfSystemProperty(named = ActionImageIT.IMAGE_PROPERTY, matches = ".+")
 class ActionImageIT {
-  static final String IMAGE_PROPERTY = "nixship.actionImage";
-  static final String TOKEN = "ghs_ACTIONIMAGETOKEN0123456789abcdef";
-  static final String REGISTRY_USER = "nixship-ci";
-  static final String REGISTRY_PASSWORD = "registry-pAssw0rd-0123456789";
+    static final String IMAGE_PROPERTY = "nixship.actionImage";
+    static final String TOKEN = "ghs_ACTIONIMAGETOKEN0123456789abcdef";
+    static final String REGISTRY_USER = "nixship-ci";
+    static final String REGISTRY_PASSWORD = "registry-pAssw0rd-0123456789";
 
-  @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
-  @RegisterExtension static WireMockExtension channelGithub = UpdateChannelHarness.github();
+    @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
+    @RegisterExtension static WireMockExtension channelGithub = UpdateChannelHarness.github();
 
-  @TempDir static Path shared;
-  static RegistryServer registry;
-  static ChannelServer channels;
-  static ActionNixpkgs nixpkgs;
-  /** acme/shop: the rev1 image pushed as acme/app:rev1, which its manifests name. */
-  static ExampleProject shop;
-  static String shopBase;
-  static String shopUpgrade;
-  static String shopSameAsBase;
+    @TempDir static Path shared;
+    static RegistryServer registry;
+    static ChannelServer channels;
+    static ActionNixpkgs nixpkgs;
 
-  @TempDir Path temp;
-  GitHttpServer git;
+    /** acme/shop: the rev1 image pushed as acme/app:rev1, which its manifests name. */
+    static ExampleProject shop;
 
-  @BeforeAll
-  static void startTheServicesAndPushTheShopsDeployedImage() throws IOException {
-    registry = RegistryServer.startWithBasicAuth(REGISTRY_USER, REGISTRY_PASSWORD);
-    channels = ChannelServer.start();
-    nixpkgs = ActionNixpkgs.pack();
-    // Both releases are served; the channel points at rev1 until update-channel's scenario moves it.
-    nixpkgs.publish(channels, Revision.REV2);
-    nixpkgs.publish(channels, Revision.REV1);
-    shop = project(shared.resolve("shop"), "acme/app");
-    shop.write("k8s/deployment.yaml", Files.readString(shop.dir().resolve("k8s/deployment.yaml"))
-        .replace("acme/app:git-0000000", "acme/app:rev1"));
-    shopBase = shop.commitAll("deploy rev1");
-    CliRun.Result pushed = hostCli(shop).run("build", "--to", registry.host() + "/acme/app:rev1");
-    assertThat(pushed.exitCode()).as(pushed.err()).isZero();
-    shop.write("nixship.lock", nixpkgs.lockYaml(channels, Revision.REV2));
-    shopUpgrade = shop.commitAll("nixpkgs rev2");
-    shop.write("nixship.lock", nixpkgs.lockYaml(channels, Revision.REV1));
-    shopSameAsBase = shop.commitAll("back to rev1");
-  }
+    static String shopBase;
+    static String shopUpgrade;
+    static String shopSameAsBase;
 
-  @AfterAll
-  static void stopTheServices() {
-    channels.close();
-    registry.close();
-  }
+    @TempDir Path temp;
+    GitHttpServer git;
 
-  @BeforeEach
-  void startGit() throws IOException {
-    git = GitHttpServer.start(Files.createDirectories(temp.resolve("git")), TOKEN);
-  }
-
-  @AfterEach
-  void stopGit() {
-    git.close();
-  }
-
-  @Test
-  void releaseOpensAPullRequestThenANewerCommitUpdatesIt() throws Exception {
-    ReleaseHarness.stubPullRequestLifecycle(github);
-    ExampleProject project = project(temp.resolve("project"), "acme/imgproxy-lite");
-    String original = Files.readString(project.dir().resolve(ReleaseHarness.DEPLOYMENT));
-    Path remote = publish(project, "acme/imgproxy-lite");
-
-    ActionRunner.Result first = runner("acme/imgproxy-lite", github, project.head())
-        .run(checkout(remote, "first"), "push", "{}", inputs(Map.of()));
-
-    assertSucceeded(first);
-    String sha7 = project.head().substring(0, 7);
-    String image = first.outputs().get("image");
-    assertThat(image).startsWith(registry.host() + "/acme/imgproxy-lite:git-" + sha7 + "@sha256:");
-    assertThat(first.outputs()).containsEntry("tag", "git-" + sha7)
-        .containsEntry("digest", image.substring(image.indexOf('@') + 1))
-        .containsEntry("changed", "true").containsEntry("pr-number", "12")
-        .containsEntry("pr-url", ReleaseHarness.HTML_URL);
-    assertThat(first.summary()).contains("### nixship: pull request created", ReleaseHarness.HTML_URL);
-    assertThat(fileOnBranch(remote, ReleaseHarness.BRANCH, ReleaseHarness.DEPLOYMENT))
-        .isEqualTo(original.replace(registry.host() + "/acme/imgproxy-lite:git-0000000", image));
-    github.verify(1, postRequestedFor(urlPathEqualTo(ReleaseHarness.PULLS))
-        .withRequestBody(matchingJsonPath("$.head", equalTo(ReleaseHarness.BRANCH))));
-
-    project.write("app.py", Files.readString(project.dir().resolve("app.py")) + "\n# v2\n");
-    project.commitAll("app: v2");
-    push(project, remote);
-    ActionRunner.Result second = runner("acme/imgproxy-lite", github, project.head())
-        .run(checkout(remote, "second"), "push", "{}", inputs(Map.of()));
-
-    assertSucceeded(second);
-    String secondImage = second.outputs().get("image");
-    assertThat(secondImage).startsWith(registry.host() + "/acme/imgproxy-lite:git-" + project.head().substring(0, 7))
-        .isNotEqualTo(image);
-    assertThat(second.outputs()).containsEntry("pr-number", "12").containsEntry("changed", "true");
-    assertThat(second.summary()).contains("### nixship: pull request updated");
-    assertThat(fileOnBranch(remote, ReleaseHarness.BRANCH, ReleaseHarness.DEPLOYMENT)).contains(secondImage);
-    github.verify(1, postRequestedFor(urlPathEqualTo(ReleaseHarness.PULLS)));
-    github.verify(patchRequestedFor(urlPathEqualTo(ReleaseHarness.PULLS + "/12"))
-        .withRequestBody(matchingJsonPath("$.body", containing(secondImage))));
-    assertThat(git.requests()).anyMatch(r -> r.method().equals("POST") && r.path().endsWith("/git-receive-pack")
-        && r.status() == 200);
-  }
-
-  @Test
-  void commentPostsTheFreezeDiffOnAPullRequestThenEditsTheSameComment() throws Exception {
-    CommentHarness.stubPullRequest(github);
-    github.stubFor(get(urlPathEqualTo(CommentHarness.COMMENTS)).inScenario("sticky").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(json(200, "[]")));
-    github.stubFor(post(urlPathEqualTo(CommentHarness.COMMENTS)).inScenario("sticky").whenScenarioStateIs(Scenario.STARTED)
-        .willReturn(json(201, CommentHarness.COMMENT_JSON)).willSetStateTo("commented"));
-    github.stubFor(get(urlPathEqualTo(CommentHarness.COMMENTS)).inScenario("sticky").whenScenarioStateIs("commented")
-        .willReturn(json(200, "[" + CommentHarness.COMMENT_JSON.replace("(echo)", CommentHarness.MARKER + "\\nold diff") + "]")));
-    github.stubFor(patch(urlPathEqualTo(CommentHarness.EDITED_COMMENT)).willReturn(json(200, CommentHarness.COMMENT_JSON)));
-    Path remote = publish(shop, "acme/shop");
-    Path workspace = checkout(remote, "first", shopUpgrade);
-
-    ActionRunner.Result posted = runner("acme/shop", github, shopUpgrade)
-        .run(workspace, "pull_request", pullRequestEvent(shopUpgrade), inputs(Map.of("command", "comment")));
-
-    assertSucceeded(posted);
-    github.verify(1, postRequestedFor(urlPathEqualTo(CommentHarness.COMMENTS))
-        .withRequestBody(matchingJsonPath("$.body", containing(CommentHarness.MARKER + "\n### Python packages: 3 upgraded, 1 added, 1 removed")))
-        .withRequestBody(matchingJsonPath("$.body", containing("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |"))));
-    assertThat(posted.outputs()).containsEntry("changed", "true")
-        .containsEntry("comment-url", "https://github.example/acme/shop/pull/7#issuecomment-501");
-    assertThat(posted.summary()).startsWith("### nixship: Python packages of #7 (acme/app)\n\n### Python packages:")
-        .contains("| python-dotenv | — | 0.21.0 | ➕ added |");
-    // What a later step reads: a path relative to the workspace, a file the runner's user can read.
-    Path markdown = Path.of(posted.outputs().get("diff-markdown-file"));
-    assertThat(markdown.isAbsolute()).isFalse();
-    assertThat(markdown.startsWith(".nixship")).isTrue();
-    assertThat(Files.readString(workspace.resolve(markdown))).startsWith("### Python packages: 3 upgraded, 1 added, 1 removed");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(workspace.resolve(markdown))))
-        .isEqualTo("rw-r--r--");
-
-    ActionRunner.Result edited = runner("acme/shop", github, shopSameAsBase)
-        .run(checkout(remote, "second", shopSameAsBase), "pull_request", pullRequestEvent(shopSameAsBase),
-            inputs(Map.of("command", "comment")));
-
-    assertSucceeded(edited);
-    github.verify(1, postRequestedFor(urlPathEqualTo(CommentHarness.COMMENTS)));
-    github.verify(1, patchRequestedFor(urlPathEqualTo(CommentHarness.EDITED_COMMENT))
-        .withRequestBody(matchingJsonPath("$.body", containing(CommentHarness.MARKER + "\n**No Python package changes**"))));
-    assertThat(edited.outputs()).containsEntry("changed", "false");
-  }
-
-  @Test
-  void commentFromAForkWithAReadOnlyTokenWritesTheJobSummaryAndSucceeds() throws Exception {
-    CommentHarness.stubPullRequest(github);
-    github.stubFor(get(urlPathEqualTo(CommentHarness.COMMENTS)).willReturn(json(200, "[]")));
-    github.stubFor(post(urlPathEqualTo(CommentHarness.COMMENTS)).willReturn(json(403,
-        "{\"message\": \"Resource not accessible by integration\", \"status\": \"403\"}")));
-    Path remote = publish(shop, "acme/shop");
-
-    ActionRunner.Result result = runner("acme/shop", github, shopUpgrade)
-        .run(checkout(remote, "fork", shopUpgrade), "pull_request", pullRequestEvent(shopUpgrade),
-            inputs(Map.of("command", "comment")));
-
-    assertSucceeded(result);
-    assertThat(result.err()).contains("403 Resource not accessible by integration").contains("job summary");
-    assertThat(result.summary()).contains("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |")
-        .contains("| olefile | 0.46 | — | ➖ removed |");
-    assertThat(result.outputs()).doesNotContainKey("comment-url");
-  }
-
-  @Test
-  void updateChannelMovesTheLockToTheChannelsNewestReleaseInAPullRequest() throws Exception {
-    UpdateChannelHarness.stubPullRequests(channelGithub);
-    ExampleProject project = project(temp.resolve("project"), "acme/imgproxy-lite");
-    CliRun.Result built = hostCli(project).run("build", "--to", registry.host() + "/acme/imgproxy-lite");
-    assertThat(built.exitCode()).as(built.err()).isZero();
-    project.write(ReleaseHarness.DEPLOYMENT, Files.readString(project.dir().resolve(ReleaseHarness.DEPLOYMENT))
-        .replace(registry.host() + "/acme/imgproxy-lite:git-0000000", built.out().strip()));
-    project.commitAll("deploy the rev1 image");
-    Path remote = publish(project, "acme/imgproxy-lite");
-    String release2 = nixpkgs.publish(channels, Revision.REV2);
-    try {
-      ActionRunner.Result result = runner("acme/imgproxy-lite", channelGithub, project.head())
-          .run(checkout(remote, "workspace"), "schedule", "{}",
-              inputs(Map.of("command", "update-channel", "channel-url", channels.url().toString())));
-
-      assertSucceeded(result);
-      assertThat(result.outputs()).containsEntry("changed", "true").containsEntry("pr-number", "21");
-      assertThat(lock(fileOnBranch(remote, UpdateChannelHarness.BRANCH, NixpkgsLock.FILE_NAME)))
-          .isEqualTo(lock(nixpkgs.lockYaml(channels, Revision.REV2)));
-      assertThat(lock(fileOnBranch(remote, UpdateChannelHarness.BRANCH, NixpkgsLock.FILE_NAME)).release())
-          .contains(release2);
-      channelGithub.verify(1, postRequestedFor(urlPathEqualTo(ReleaseHarness.PULLS))
-          .withRequestBody(matchingJsonPath("$.head", equalTo(UpdateChannelHarness.BRANCH))));
-    } finally {
-      nixpkgs.publish(channels, Revision.REV1);
+    @BeforeAll
+    static void startTheServicesAndPushTheShopsDeployedImage() throws IOException {
+        registry = RegistryServer.startWithBasicAuth(REGISTRY_USER, REGISTRY_PASSWORD);
+        channels = ChannelServer.start();
+        nixpkgs = ActionNixpkgs.pack();
+        // Both releases are served; the channel points at rev1 until update-channel's scenario
+        // moves it.
+        nixpkgs.publish(channels, Revision.REV2);
+        nixpkgs.publish(channels, Revision.REV1);
+        shop = project(shared.resolve("shop"), "acme/app");
+        shop.write(
+                "k8s/deployment.yaml",
+                Files.readString(shop.dir().resolve("k8s/deployment.yaml"))
+                        .replace("acme/app:git-0000000", "acme/app:rev1"));
+        shopBase = shop.commitAll("deploy rev1");
+        CliRun.Result pushed =
+                hostCli(shop).run("build", "--to", registry.host() + "/acme/app:rev1");
+        assertThat(pushed.exitCode()).as(pushed.err()).isZero();
+        shop.write("nixship.lock", nixpkgs.lockYaml(channels, Revision.REV2));
+        shopUpgrade = shop.commitAll("nixpkgs rev2");
+        shop.write("nixship.lock", nixpkgs.lockYaml(channels, Revision.REV1));
+        shopSameAsBase = shop.commitAll("back to rev1");
     }
-  }
 
-  @Test
-  void verifyFindsTheWorkingTreesLockDriftingFromTheDeployedImage() throws Exception {
-    Path remote = publish(shop, "acme/shop");
-    Path workspace = checkout(remote, "workspace", shopBase);
-    Files.writeString(workspace.resolve("nixship.lock"), nixpkgs.lockYaml(channels, Revision.REV2));
-
-    ActionRunner.Result result = runner("acme/shop", github, shopBase)
-        .run(workspace, "push", "{}",
-            inputs(Map.of("command", "verify", "image", "docker://" + registry.host() + "/acme/app:rev1")));
-
-    assertThat(result.exitCode()).as(result.log()).isEqualTo(1);
-    assertNoSecret(result);
-    assertThat(result.out()).as(result.log()).startsWith("drift: ").contains("-requests==2.31.0\n+requests==2.28.1");
-    assertThat(result.summary()).startsWith("### nixship verify: ")
-        .contains("| requests | 2.31.0 | 2.28.1 | ⬇️ downgraded |");
-    assertThat(result.outputs()).containsEntry("changed", "true");
-    assertThat(workspace.resolve(result.outputs().get("diff-markdown-file"))).isRegularFile();
-  }
-
-  /** The example as its own repository, its image in the test registry as {@code repository}, pinned to rev1. */
-  private static ExampleProject project(Path dir, String repository) throws IOException {
-    ExampleProject project = ExampleProject.create(dir, nixpkgs.lockYaml(channels, Revision.REV1), "example");
-    String image = registry.host() + "/" + repository;
-    for (String file : new String[] {".nixship.yaml", ReleaseHarness.DEPLOYMENT}) {
-      project.write(file, Files.readString(project.dir().resolve(file))
-          .replace("registry.example.com/acme/imgproxy-lite", image));
+    @AfterAll
+    static void stopTheServices() {
+        channels.close();
+        registry.close();
     }
-    project.commitAll("example on the test registry");
-    return project;
-  }
 
-  /** The CLI on the host (its own Nix), with the registry's credentials as the action gets them. */
-  private static CliRun hostCli(ExampleProject project) {
-    return CliRun.offline(project.dir(), shared.resolve("home"))
-        .env("INPUT_REGISTRY-USERNAME", REGISTRY_USER)
-        .env("INPUT_REGISTRY-PASSWORD", REGISTRY_PASSWORD);
-  }
-
-  /** A bare {@code <owner>/<name>.git} behind the git server, holding the project's main. */
-  private Path publish(ExampleProject project, String repository) throws Exception {
-    Path remote = temp.resolve("git").resolve(repository + ".git");
-    Git.init().setBare(true).setDirectory(remote.toFile()).setInitialBranch("main").call().close();
-    push(project, remote);
-    return remote;
-  }
-
-  private static void push(ExampleProject project, Path remote) throws Exception {
-    project.git().push().setRemote(remote.toUri().toString())
-        .setRefSpecs(new RefSpec("+refs/heads/main:refs/heads/main")).call();
-  }
-
-  /** What actions/checkout leaves (fetch-depth 0, persist-credentials false): a clone at main's tip. */
-  private Path checkout(Path remote, String name) throws Exception {
-    return checkout(remote, name, null);
-  }
-
-  private Path checkout(Path remote, String name, String commit) throws Exception {
-    Path workspace = temp.resolve("runner").resolve(name).resolve("workspace");
-    try (Git clone = Git.cloneRepository().setURI(remote.toUri().toString()).setDirectory(workspace.toFile()).call()) {
-      if (commit != null) {
-        clone.checkout().setName(commit).call();
-      }
-      var config = clone.getRepository().getConfig();
-      config.setString("remote", "origin", "url", git.url() + "/" + temp.resolve("git").relativize(remote));
-      config.save();
+    @BeforeEach
+    void startGit() throws IOException {
+        git = GitHttpServer.start(Files.createDirectories(temp.resolve("git")), TOKEN);
     }
-    return workspace;
-  }
 
-  /** The runner for one job: its API and server URLs point at the stand-ins, no binary cache. */
-  private ActionRunner runner(String repository, WireMockExtension api, String sha) throws IOException {
-    return new ActionRunner(System.getProperty(IMAGE_PROPERTY),
-        Files.createDirectories(temp.resolve("runner").resolve("dir-" + System.nanoTime())), repository)
-        .env("GITHUB_API_URL", api.baseUrl())
-        .env("GITHUB_SERVER_URL", git.url())
-        .env("GITHUB_SHA", sha)
-        // A step's env: as a workflow without internet access to cache.nixos.org would set it.
-        .env("NIX_CONFIG", "substituters =");
-  }
-
-  /**
-   * Every input action.yml declares with its default, as the runner passes them, {@code github-token}
-   * evaluated to the token, the registry's credentials given, then {@code overrides}.
-   */
-  private static Map<String, String> inputs(Map<String, String> overrides) throws IOException {
-    JsonNode declared = new YAMLMapper().readTree(Path.of("action.yml").toFile()).path("inputs");
-    Map<String, String> inputs = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = declared.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> input = it.next();
-      inputs.put(input.getKey(), input.getValue().path("default").asText(""));
+    @AfterEach
+    void stopGit() {
+        git.close();
     }
-    inputs.put("github-token", TOKEN);
-    inputs.put("registry-username", REGISTRY_USER);
-    inputs.put("registry-password", REGISTRY_PASSWORD);
-    inputs.putAll(overrides);
-    return inputs;
-  }
 
-  private static String pullRequestEvent(String head) {
-    return "{\"action\": \"synchronize\", \"number\": 7, \"pull_request\": {\"number\": 7,"
-        + " \"head\": {\"sha\": \"" + head + "\", \"repo\": {\"full_name\": \"contributor/shop\"}},"
-        + " \"base\": {\"sha\": \"" + shopBase + "\", \"repo\": {\"full_name\": \"acme/shop\"}}}}";
-  }
+    @Test
+    void releaseOpensAPullRequestThenANewerCommitUpdatesIt() throws Exception {
+        ReleaseHarness.stubPullRequestLifecycle(github);
+        ExampleProject project = project(temp.resolve("project"), "acme/imgproxy-lite");
+        String original = Files.readString(project.dir().resolve(ReleaseHarness.DEPLOYMENT));
+        Path remote = publish(project, "acme/imgproxy-lite");
 
-  private static ResponseDefinitionBuilder json(int status, String body) {
-    return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
-  }
+        ActionRunner.Result first =
+                runner("acme/imgproxy-lite", github, project.head())
+                        .run(checkout(remote, "first"), "push", "{}", inputs(Map.of()));
 
-  private static void assertSucceeded(ActionRunner.Result result) {
-    assertThat(result.exitCode()).as(result.log()).isZero();
-    assertNoSecret(result);
-  }
+        assertSucceeded(first);
+        String sha7 = project.head().substring(0, 7);
+        String image = first.outputs().get("image");
+        assertThat(image)
+                .startsWith(registry.host() + "/acme/imgproxy-lite:git-" + sha7 + "@sha256:");
+        assertThat(first.outputs())
+                .containsEntry("tag", "git-" + sha7)
+                .containsEntry("digest", image.substring(image.indexOf('@') + 1))
+                .containsEntry("changed", "true")
+                .containsEntry("pr-number", "12")
+                .containsEntry("pr-url", ReleaseHarness.HTML_URL);
+        assertThat(first.summary())
+                .contains("### nixship: pull request created", ReleaseHarness.HTML_URL);
+        assertThat(fileOnBranch(remote, ReleaseHarness.BRANCH, ReleaseHarness.DEPLOYMENT))
+                .isEqualTo(
+                        original.replace(
+                                registry.host() + "/acme/imgproxy-lite:git-0000000", image));
+        github.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(ReleaseHarness.PULLS))
+                        .withRequestBody(
+                                matchingJsonPath("$.head", equalTo(ReleaseHarness.BRANCH))));
 
-  /** Neither secret reaches the log, the outputs or the summary; the runner consumes the mask commands. */
-  private static void assertNoSecret(ActionRunner.Result result) {
-    String log = result.log().replace("::add-mask::" + TOKEN + "\n", "")
-        .replace("::add-mask::" + REGISTRY_PASSWORD + "\n", "");
-    Map<String, String> everything = new HashMap<>(result.outputs());
-    everything.put("log", log);
-    everything.put("summary", result.summary());
-    everything.forEach((name, text) -> assertThat(text).as(name).doesNotContain(TOKEN).doesNotContain(REGISTRY_PASSWORD));
-  }
+        project.write("app.py", Files.readString(project.dir().resolve("app.py")) + "\n# v2\n");
+        project.commitAll("app: v2");
+        push(project, remote);
+        ActionRunner.Result second =
+                runner("acme/imgproxy-lite", github, project.head())
+                        .run(checkout(remote, "second"), "push", "{}", inputs(Map.of()));
 
-  private static NixpkgsLock lock(String text) {
-    return NixpkgsLock.parse(text.getBytes(StandardCharsets.UTF_8), NixpkgsLock.FILE_NAME);
-  }
-
-  private static String fileOnBranch(Path remote, String branch, String path) throws IOException {
-    try (Repository repository = Git.open(remote.toFile()).getRepository(); RevWalk walk = new RevWalk(repository)) {
-      var commit = walk.parseCommit(repository.resolve("refs/heads/" + branch));
-      try (TreeWalk entry = TreeWalk.forPath(repository, path, commit.getTree())) {
-        return new String(repository.open(entry.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
-      }
+        assertSucceeded(second);
+        String secondImage = second.outputs().get("image");
+        assertThat(secondImage)
+                .startsWith(
+                        registry.host()
+                                + "/acme/imgproxy-lite:git-"
+                                + project.head().substring(0, 7))
+                .isNotEqualTo(image);
+        assertThat(second.outputs())
+                .containsEntry("pr-number", "12")
+                .containsEntry("changed", "true");
+        assertThat(second.summary()).contains("### nixship: pull request updated");
+        assertThat(fileOnBranch(remote, ReleaseHarness.BRANCH, ReleaseHarness.DEPLOYMENT))
+                .contains(secondImage);
+        github.verify(1, postRequestedFor(urlPathEqualTo(ReleaseHarness.PULLS)));
+        github.verify(
+                patchRequestedFor(urlPathEqualTo(ReleaseHarness.PULLS + "/12"))
+                        .withRequestBody(matchingJsonPath("$.body", containing(secondImage))));
+        assertThat(git.requests())
+                .anyMatch(
+                        r ->
+                                r.method().equals("POST")
+                                        && r.path().endsWith("/git-receive-pack")
+                                        && r.status() == 200);
     }
-  }
+
+    @Test
+    void commentPostsTheFreezeDiffOnAPullRequestThenEditsTheSameComment() throws Exception {
+        CommentHarness.stubPullRequest(github);
+        github.stubFor(
+                get(urlPathEqualTo(CommentHarness.COMMENTS))
+                        .inScenario("sticky")
+                        .whenScenarioStateIs(Scenario.STARTED)
+                        .willReturn(json(200, "[]")));
+        github.stubFor(
+                post(urlPathEqualTo(CommentHarness.COMMENTS))
+                        .inScenario("sticky")
+                        .whenScenarioStateIs(Scenario.STARTED)
+                        .willReturn(json(201, CommentHarness.COMMENT_JSON))
+                        .willSetStateTo("commented"));
+        github.stubFor(
+                get(urlPathEqualTo(CommentHarness.COMMENTS))
+                        .inScenario("sticky")
+                        .whenScenarioStateIs("commented")
+                        .willReturn(
+                                json(
+                                        200,
+                                        "["
+                                                + CommentHarness.COMMENT_JSON.replace(
+                                                        "(echo)",
+                                                        CommentHarness.MARKER + "\\nold diff")
+                                                + "]")));
+        github.stubFor(
+                patch(urlPathEqualTo(CommentHarness.EDITED_COMMENT))
+                        .willReturn(json(200, CommentHarness.COMMENT_JSON)));
+        Path remote = publish(shop, "acme/shop");
+        Path workspace = checkout(remote, "first", shopUpgrade);
+
+        ActionRunner.Result posted =
+                runner("acme/shop", github, shopUpgrade)
+                        .run(
+                                workspace,
+                                "pull_request",
+                                pullRequestEvent(shopUpgrade),
+                                inputs(Map.of("command", "comment")));
+
+        assertSucceeded(posted);
+        github.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(CommentHarness.COMMENTS))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.body",
+                                        containing(
+                                                CommentHarness.MARKER
+                                                        + "\n### Python packages: 3 upgraded, 1 added, 1 removed")))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.body",
+                                        containing(
+                                                "| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |"))));
+        assertThat(posted.outputs())
+                .containsEntry("changed", "true")
+                .containsEntry(
+                        "comment-url", "https://github.example/acme/shop/pull/7#issuecomment-501");
+        assertThat(posted.summary())
+                .startsWith("### nixship: Python packages of #7 (acme/app)\n\n### Python packages:")
+                .contains("| python-dotenv | — | 0.21.0 | ➕ added |");
+        // What a later step reads: a path relative to the workspace, a file the runner's user can
+        // read.
+        Path markdown = Path.of(posted.outputs().get("diff-markdown-file"));
+        assertThat(markdown.isAbsolute()).isFalse();
+        assertThat(markdown.startsWith(".nixship")).isTrue();
+        assertThat(Files.readString(workspace.resolve(markdown)))
+                .startsWith("### Python packages: 3 upgraded, 1 added, 1 removed");
+        assertThat(
+                        PosixFilePermissions.toString(
+                                Files.getPosixFilePermissions(workspace.resolve(markdown))))
+                .isEqualTo("rw-r--r--");
+
+        ActionRunner.Result edited =
+                runner("acme/shop", github, shopSameAsBase)
+                        .run(
+                                checkout(remote, "second", shopSameAsBase),
+                                "pull_request",
+                                pullRequestEvent(shopSameAsBase),
+                                inputs(Map.of("command", "comment")));
+
+        assertSucceeded(edited);
+        github.verify(1, postRequestedFor(urlPathEqualTo(CommentHarness.COMMENTS)));
+        github.verify(
+                1,
+                patchRequestedFor(urlPathEqualTo(CommentHarness.EDITED_COMMENT))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.body",
+                                        containing(
+                                                CommentHarness.MARKER
+                                                        + "\n**No Python package changes**"))));
+        assertThat(edited.outputs()).containsEntry("changed", "false");
+    }
+
+    @Test
+    void commentFromAForkWithAReadOnlyTokenWritesTheJobSummaryAndSucceeds() throws Exception {
+        CommentHarness.stubPullRequest(github);
+        github.stubFor(get(urlPathEqualTo(CommentHarness.COMMENTS)).willReturn(json(200, "[]")));
+        github.stubFor(
+                post(urlPathEqualTo(CommentHarness.COMMENTS))
+                        .willReturn(
+                                json(
+                                        403,
+                                        "{\"message\": \"Resource not accessible by integration\", \"status\": \"403\"}")));
+        Path remote = publish(shop, "acme/shop");
+
+        ActionRunner.Result result =
+                runner("acme/shop", github, shopUpgrade)
+                        .run(
+                                checkout(remote, "fork", shopUpgrade),
+                                "pull_request",
+                                pullRequestEvent(shopUpgrade),
+                                inputs(Map.of("command", "comment")));
+
+        assertSucceeded(result);
+        assertThat(result.err())
+                .contains("403 Resource not accessible by integration")
+                .contains("job summary");
+        assertThat(result.summary())
+                .contains("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |")
+                .contains("| olefile | 0.46 | — | ➖ removed |");
+        assertThat(result.outputs()).doesNotContainKey("comment-url");
+    }
+
+    @Test
+    void updateChannelMovesTheLockToTheChannelsNewestReleaseInAPullRequest() throws Exception {
+        UpdateChannelHarness.stubPullRequests(channelGithub);
+        ExampleProject project = project(temp.resolve("project"), "acme/imgproxy-lite");
+        CliRun.Result built =
+                hostCli(project).run("build", "--to", registry.host() + "/acme/imgproxy-lite");
+        assertThat(built.exitCode()).as(built.err()).isZero();
+        project.write(
+                ReleaseHarness.DEPLOYMENT,
+                Files.readString(project.dir().resolve(ReleaseHarness.DEPLOYMENT))
+                        .replace(
+                                registry.host() + "/acme/imgproxy-lite:git-0000000",
+                                built.out().strip()));
+        project.commitAll("deploy the rev1 image");
+        Path remote = publish(project, "acme/imgproxy-lite");
+        String release2 = nixpkgs.publish(channels, Revision.REV2);
+        try {
+            ActionRunner.Result result =
+                    runner("acme/imgproxy-lite", channelGithub, project.head())
+                            .run(
+                                    checkout(remote, "workspace"),
+                                    "schedule",
+                                    "{}",
+                                    inputs(
+                                            Map.of(
+                                                    "command",
+                                                    "update-channel",
+                                                    "channel-url",
+                                                    channels.url().toString())));
+
+            assertSucceeded(result);
+            assertThat(result.outputs())
+                    .containsEntry("changed", "true")
+                    .containsEntry("pr-number", "21");
+            assertThat(
+                            lock(
+                                    fileOnBranch(
+                                            remote,
+                                            UpdateChannelHarness.BRANCH,
+                                            NixpkgsLock.FILE_NAME)))
+                    .isEqualTo(lock(nixpkgs.lockYaml(channels, Revision.REV2)));
+            assertThat(
+                            lock(fileOnBranch(
+                                            remote,
+                                            UpdateChannelHarness.BRANCH,
+                                            NixpkgsLock.FILE_NAME))
+                                    .release())
+                    .contains(release2);
+            channelGithub.verify(
+                    1,
+                    postRequestedFor(urlPathEqualTo(ReleaseHarness.PULLS))
+                            .withRequestBody(
+                                    matchingJsonPath(
+                                            "$.head", equalTo(UpdateChannelHarness.BRANCH))));
+        } finally {
+            nixpkgs.publish(channels, Revision.REV1);
+        }
+    }
+
+    @Test
+    void verifyFindsTheWorkingTreesLockDriftingFromTheDeployedImage() throws Exception {
+        Path remote = publish(shop, "acme/shop");
+        Path workspace = checkout(remote, "workspace", shopBase);
+        Files.writeString(
+                workspace.resolve("nixship.lock"), nixpkgs.lockYaml(channels, Revision.REV2));
+
+        ActionRunner.Result result =
+                runner("acme/shop", github, shopBase)
+                        .run(
+                                workspace,
+                                "push",
+                                "{}",
+                                inputs(
+                                        Map.of(
+                                                "command",
+                                                "verify",
+                                                "image",
+                                                "docker://" + registry.host() + "/acme/app:rev1")));
+
+        assertThat(result.exitCode()).as(result.log()).isEqualTo(1);
+        assertNoSecret(result);
+        assertThat(result.out())
+                .as(result.log())
+                .startsWith("drift: ")
+                .contains("-requests==2.31.0\n+requests==2.28.1");
+        assertThat(result.summary())
+                .startsWith("### nixship verify: ")
+                .contains("| requests | 2.31.0 | 2.28.1 | ⬇️ downgraded |");
+        assertThat(result.outputs()).containsEntry("changed", "true");
+        assertThat(workspace.resolve(result.outputs().get("diff-markdown-file"))).isRegularFile();
+    }
+
+    /**
+     * The example as its own repository, its image in the test registry as {@code repository},
+     * pinned to rev1.
+     */
+    private static ExampleProject project(Path dir, String repository) throws IOException {
+        ExampleProject project =
+                ExampleProject.create(dir, nixpkgs.lockYaml(channels, Revision.REV1), "example");
+        String image = registry.host() + "/" + repository;
+        for (String file : new String[] {".nixship.yaml", ReleaseHarness.DEPLOYMENT}) {
+            project.write(
+                    file,
+                    Files.readString(project.dir().resolve(file))
+                            .replace("registry.example.com/acme/imgproxy-lite", image));
+        }
+        project.commitAll("example on the test registry");
+        return project;
+    }
+
+    /**
+     * The CLI on the host (its own Nix), with the registry's credentials as the action gets them.
+     */
+    private static CliRun hostCli(ExampleProject project) {
+        return CliRun.offline(project.dir(), shared.resolve("home"))
+                .env("INPUT_REGISTRY-USERNAME", REGISTRY_USER)
+                .env("INPUT_REGISTRY-PASSWORD", REGISTRY_PASSWORD);
+    }
+
+    /** A bare {@code <owner>/<name>.git} behind the git server, holding the project's main. */
+    private Path publish(ExampleProject project, String repository) throws Exception {
+        Path remote = temp.resolve("git").resolve(repository + ".git");
+        Git.init()
+                .setBare(true)
+                .setDirectory(remote.toFile())
+                .setInitialBranch("main")
+                .call()
+                .close();
+        push(project, remote);
+        return remote;
+    }
+
+    private static void push(ExampleProject project, Path remote) throws Exception {
+        project.git()
+                .push()
+                .setRemote(remote.toUri().toString())
+                .setRefSpecs(new RefSpec("+refs/heads/main:refs/heads/main"))
+                .call();
+    }
+
+    /**
+     * What actions/checkout leaves (fetch-depth 0, persist-credentials false): a clone at main's
+     * tip.
+     */
+    private Path checkout(Path remote, String name) throws Exception {
+        return checkout(remote, name, null);
+    }
+
+    private Path checkout(Path remote, String name, String commit) throws Exception {
+        Path workspace = temp.resolve("runner").resolve(name).resolve("workspace");
+        try (Git clone =
+                Git.cloneRepository()
+                        .setURI(remote.toUri().toString())
+                        .setDirectory(workspace.toFile())
+                        .call()) {
+            if (commit != null) {
+                clone.checkout().setName(commit).call();
+            }
+            var config = clone.getRepository().getConfig();
+            config.setString(
+                    "remote",
+                    "origin",
+                    "url",
+                    git.url() + "/" + temp.resolve("git").relativize(remote));
+            config.save();
+        }
+        return workspace;
+    }
+
+    /** The runner for one job: its API and server URLs point at the stand-ins, no binary cache. */
+    private ActionRunner runner(String repository, WireMockExtension api, String sha)
+            throws IOException {
+        return new ActionRunner(
+                        System.getProperty(IMAGE_PROPERTY),
+                        Files.createDirectories(
+                                temp.resolve("runner").resolve("dir-" + System.nanoTime())),
+                        repository)
+                .env("GITHUB_API_URL", api.baseUrl())
+                .env("GITHUB_SERVER_URL", git.url())
+                .env("GITHUB_SHA", sha)
+                // A step's env: as a workflow without internet access to cache.nixos.org would set
+                // it.
+                .env("NIX_CONFIG", "substituters =");
+    }
+
+    /**
+     * Every input action.yml declares with its default, as the runner passes them, {@code
+     * github-token} evaluated to the token, the registry's credentials given, then {@code
+     * overrides}.
+     */
+    private static Map<String, String> inputs(Map<String, String> overrides) throws IOException {
+        JsonNode declared =
+                new YAMLMapper().readTree(Path.of("action.yml").toFile()).path("inputs");
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = declared.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> input = it.next();
+            inputs.put(input.getKey(), input.getValue().path("default").asText(""));
+        }
+        inputs.put("github-token", TOKEN);
+        inputs.put("registry-username", REGISTRY_USER);
+        inputs.put("registry-password", REGISTRY_PASSWORD);
+        inputs.putAll(overrides);
+        return inputs;
+    }
+
+    private static String pullRequestEvent(String head) {
+        return "{\"action\": \"synchronize\", \"number\": 7, \"pull_request\": {\"number\": 7,"
+                + " \"head\": {\"sha\": \""
+                + head
+                + "\", \"repo\": {\"full_name\": \"contributor/shop\"}},"
+                + " \"base\": {\"sha\": \""
+                + shopBase
+                + "\", \"repo\": {\"full_name\": \"acme/shop\"}}}}";
+    }
+
+    private static ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(body);
+    }
+
+    private static void assertSucceeded(ActionRunner.Result result) {
+        assertThat(result.exitCode()).as(result.log()).isZero();
+        assertNoSecret(result);
+    }
+
+    /**
+     * Neither secret reaches the log, the outputs or the summary; the runner consumes the mask
+     * commands.
+     */
+    private static void assertNoSecret(ActionRunner.Result result) {
+        String log =
+                result.log()
+                        .replace("::add-mask::" + TOKEN + "\n", "")
+                        .replace("::add-mask::" + REGISTRY_PASSWORD + "\n", "");
+        Map<String, String> everything = new HashMap<>(result.outputs());
+        everything.put("log", log);
+        everything.put("summary", result.summary());
+        everything.forEach(
+                (name, text) ->
+                        assertThat(text)
+                                .as(name)
+                                .doesNotContain(TOKEN)
+                                .doesNotContain(REGISTRY_PASSWORD));
+    }
+
+    private static NixpkgsLock lock(String text) {
+        return NixpkgsLock.parse(text.getBytes(StandardCharsets.UTF_8), NixpkgsLock.FILE_NAME);
+    }
+
+    private static String fileOnBranch(Path remote, String branch, String path) throws IOException {
+        try (Repository repository = Git.open(remote.toFile()).getRepository();
+                RevWalk walk = new RevWalk(repository)) {
+            var commit = walk.parseCommit(repository.resolve("refs/heads/" + branch));
+            try (TreeWalk entry = TreeWalk.forPath(repository, path, commit.getTree())) {
+                return new String(
+                        repository.open(entry.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
+            }
+        }
+    }
 }

@@ -27,37 +27,51 @@ import org.junit.jupiter.api.io.TempDir;
  * run posts the sticky freeze-diff comment, the second edits it, a PATCH.
  */
 class PackagedCommentIT {
-  @RegisterExtension static WireMockExtension github = CommentHarness.github();
-  @RegisterExtension static SharedRegistry registry = new SharedRegistry();
+    @RegisterExtension static WireMockExtension github = CommentHarness.github();
+    @RegisterExtension static SharedRegistry registry = new SharedRegistry();
 
-  @TempDir Path temp;
+    @TempDir Path temp;
 
-  @Test
-  void theFirstRunPostsTheCommentAndALaterPushEditsTheSameOne() throws IOException {
-    CommentHarness harness = CommentHarness.create(temp, registry.server());
-    CommentHarness.stubPullRequest(github);
-    CommentHarness.stubStickyComment(github);
+    @Test
+    void theFirstRunPostsTheCommentAndALaterPushEditsTheSameOne() throws IOException {
+        CommentHarness harness = CommentHarness.create(temp, registry.server());
+        CommentHarness.stubPullRequest(github);
+        CommentHarness.stubStickyComment(github);
 
-    CliRun.Result posted = comment(harness, "first", harness.upgradeCommit);
+        CliRun.Result posted = comment(harness, "first", harness.upgradeCommit);
 
-    PackagedRuns.assertSucceeded(posted);
-    assertThat(posted.out()).isEqualTo(CommentHarness.COMMENT_URL + "\n");
-    github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS))
-        .withRequestBody(matchingJsonPath("$.body", containing("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |"))));
+        PackagedRuns.assertSucceeded(posted);
+        assertThat(posted.out()).isEqualTo(CommentHarness.COMMENT_URL + "\n");
+        github.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(COMMENTS))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.body",
+                                        containing(
+                                                "| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |"))));
 
-    CliRun.Result edited = comment(harness, "second", harness.sameAsBaseCommit);
+        CliRun.Result edited = comment(harness, "second", harness.sameAsBaseCommit);
 
-    PackagedRuns.assertSucceeded(edited);
-    assertThat(edited.out()).isEqualTo(CommentHarness.COMMENT_URL + "\n");
-    github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS)));
-    github.verify(1, patchRequestedFor(urlPathEqualTo(CommentHarness.EDITED_COMMENT))
-        .withRequestBody(matchingJsonPath("$.body", equalTo(
-            MARKER + "\n**No Python package changes** (17 packages, same closure).\n"))));
-    assertThat(Files.readString(temp.resolve("second/output"))).contains("\nfalse\n");
-    assertThat((posted.all() + edited.all()).replace("::add-mask::" + TOKEN, "")).doesNotContain(TOKEN);
-  }
+        PackagedRuns.assertSucceeded(edited);
+        assertThat(edited.out()).isEqualTo(CommentHarness.COMMENT_URL + "\n");
+        github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS)));
+        github.verify(
+                1,
+                patchRequestedFor(urlPathEqualTo(CommentHarness.EDITED_COMMENT))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.body",
+                                        equalTo(
+                                                MARKER
+                                                        + "\n**No Python package changes** (17 packages, same closure).\n"))));
+        assertThat(Files.readString(temp.resolve("second/output"))).contains("\nfalse\n");
+        assertThat((posted.all() + edited.all()).replace("::add-mask::" + TOKEN, ""))
+                .doesNotContain(TOKEN);
+    }
 
-  private CliRun.Result comment(CommentHarness harness, String name, String head) throws IOException {
-    return new LauncherRun(harness.actions(name, head, github.baseUrl())).run("comment");
-  }
+    private CliRun.Result comment(CommentHarness harness, String name, String head)
+            throws IOException {
+        return new LauncherRun(harness.actions(name, head, github.baseUrl())).run("comment");
+    }
 }

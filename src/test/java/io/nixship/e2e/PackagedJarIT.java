@@ -10,21 +10,26 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The packaged jar and the class-data sharing archive {@code mvn package} dumps from it, as the launcher starts them. */
+/**
+ * The packaged jar and the class-data sharing archive {@code mvn package} dumps from it, as the
+ * launcher starts them.
+ */
 class PackagedJarIT {
-  @TempDir Path temp;
+    @TempDir Path temp;
 
-  @Test
-  void theLauncherLoadsNixshipsClassesFromTheArchiveDumpedForThisJar() throws IOException {
-    Path classLog = temp.resolve("classes.log");
-    CliRun settings = CliRun.offline(temp, temp.resolve("home"))
-        .env("NIXSHIP_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog);
+    @Test
+    void theLauncherLoadsNixshipsClassesFromTheArchiveDumpedForThisJar() throws IOException {
+        Path classLog = temp.resolve("classes.log");
+        CliRun settings =
+                CliRun.offline(temp, temp.resolve("home"))
+                        .env("NIXSHIP_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog);
 
-    CliRun.Result version = new LauncherRun(settings).run("--version");
+        CliRun.Result version = new LauncherRun(settings).run("--version");
 
-    PackagedRuns.assertSucceeded(version);
-    assertThat(version.out()).startsWith("nixship ");
-    assertThat(Files.readAllLines(classLog))
-        .anyMatch(line -> line.contains(" io.nixship.cli.Main source: shared objects file"));
-  }
+        PackagedRuns.assertSucceeded(version);
+        assertThat(version.out()).startsWith("nixship ");
+        assertThat(Files.readAllLines(classLog))
+                .anyMatch(
+                        line -> line.contains(" io.nixship.cli.Main source: shared objects file"));
+    }
 }

@@ -26,45 +26,59 @@ import org.junit.jupiter.api.io.TempDir;
  * first opened, a PATCH, which the jar's HTTP connector must be able to send.
  */
 class PackagedReleaseIT {
-  @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
-  @RegisterExtension static SharedRegistry registry = new SharedRegistry();
+    @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
+    @RegisterExtension static SharedRegistry registry = new SharedRegistry();
 
-  @TempDir Path dir;
-  @TempDir Path home;
+    @TempDir Path dir;
+    @TempDir Path home;
 
-  @Test
-  void theFirstReleaseOpensThePullRequestAndTheNextAfterANewCommitUpdatesIt() throws Exception {
-    ReleaseHarness harness = ReleaseHarness.create(dir, home, registry.server());
-    ReleaseHarness.stubPullRequestLifecycle(github);
+    @Test
+    void theFirstReleaseOpensThePullRequestAndTheNextAfterANewCommitUpdatesIt() throws Exception {
+        ReleaseHarness harness = ReleaseHarness.create(dir, home, registry.server());
+        ReleaseHarness.stubPullRequestLifecycle(github);
 
-    CliRun.Result first = release(harness);
+        CliRun.Result first = release(harness);
 
-    PackagedRuns.assertSucceeded(first);
-    JsonNode opened = ReleaseHarness.json(first);
-    assertThat(opened.path("operation").asText()).isEqualTo("created");
-    assertThat(opened.path("number").asInt()).isEqualTo(12);
-    assertThat(harness.remoteBranch(BRANCH)).isPresent();
+        PackagedRuns.assertSucceeded(first);
+        JsonNode opened = ReleaseHarness.json(first);
+        assertThat(opened.path("operation").asText()).isEqualTo("created");
+        assertThat(opened.path("number").asInt()).isEqualTo(12);
+        assertThat(harness.remoteBranch(BRANCH)).isPresent();
 
-    harness.project.write("app.py", Files.readString(harness.project.dir().resolve("app.py")) + "\n# v2\n");
-    String secondCommit = harness.commitAndPush("app: v2");
-    CliRun.Result second = release(harness);
+        harness.project.write(
+                "app.py", Files.readString(harness.project.dir().resolve("app.py")) + "\n# v2\n");
+        String secondCommit = harness.commitAndPush("app: v2");
+        CliRun.Result second = release(harness);
 
-    PackagedRuns.assertSucceeded(second);
-    JsonNode updated = ReleaseHarness.json(second);
-    assertThat(updated.path("operation").asText()).isEqualTo("updated");
-    assertThat(updated.path("number").asInt()).isEqualTo(opened.path("number").asInt());
-    assertThat(updated.path("image").asText()).contains(":git-" + secondCommit.substring(0, 7) + "@sha256:");
-    assertThat(harness.remoteCommit(BRANCH).getParent(0).getName()).isEqualTo(secondCommit);
-    github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
-    // github-api edits one field per request.
-    github.verify(1, patchRequestedFor(urlPathEqualTo(PULLS + "/12")).withRequestBody(matchingJsonPath("$.title",
-        equalTo("nixship: update acme/imgproxy-lite to imgproxy-lite:git-" + secondCommit.substring(0, 7)))));
-    github.verify(1, patchRequestedFor(urlPathEqualTo(PULLS + "/12"))
-        .withRequestBody(matchingJsonPath("$.body", containing(updated.path("image").asText()))));
-    assertThat(first.all() + second.all()).doesNotContain(ReleaseHarness.TOKEN);
-  }
+        PackagedRuns.assertSucceeded(second);
+        JsonNode updated = ReleaseHarness.json(second);
+        assertThat(updated.path("operation").asText()).isEqualTo("updated");
+        assertThat(updated.path("number").asInt()).isEqualTo(opened.path("number").asInt());
+        assertThat(updated.path("image").asText())
+                .contains(":git-" + secondCommit.substring(0, 7) + "@sha256:");
+        assertThat(harness.remoteCommit(BRANCH).getParent(0).getName()).isEqualTo(secondCommit);
+        github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
+        // github-api edits one field per request.
+        github.verify(
+                1,
+                patchRequestedFor(urlPathEqualTo(PULLS + "/12"))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.title",
+                                        equalTo(
+                                                "nixship: update acme/imgproxy-lite to imgproxy-lite:git-"
+                                                        + secondCommit.substring(0, 7)))));
+        github.verify(
+                1,
+                patchRequestedFor(urlPathEqualTo(PULLS + "/12"))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.body", containing(updated.path("image").asText()))));
+        assertThat(first.all() + second.all()).doesNotContain(ReleaseHarness.TOKEN);
+    }
 
-  private CliRun.Result release(ReleaseHarness harness) {
-    return new LauncherRun(harness.cli(github.baseUrl())).run("release", "--remote", harness.remoteUrl(), "--json");
-  }
+    private CliRun.Result release(ReleaseHarness harness) {
+        return new LauncherRun(harness.cli(github.baseUrl()))
+                .run("release", "--remote", harness.remoteUrl(), "--json");
+    }
 }

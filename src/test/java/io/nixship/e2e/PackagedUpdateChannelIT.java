@@ -28,46 +28,61 @@ import org.junit.jupiter.api.io.TempDir;
  * request, and a later move updates it (a PATCH).
  */
 class PackagedUpdateChannelIT {
-  @RegisterExtension static WireMockExtension github = UpdateChannelHarness.github();
-  @RegisterExtension static SharedRegistry registry = new SharedRegistry();
+    @RegisterExtension static WireMockExtension github = UpdateChannelHarness.github();
+    @RegisterExtension static SharedRegistry registry = new SharedRegistry();
 
-  @TempDir Path dir;
-  @TempDir Path home;
+    @TempDir Path dir;
+    @TempDir Path home;
 
-  @Test
-  void aMovedChannelIsProposedAndALaterMoveUpdatesTheSamePullRequest() throws Exception {
-    try (ChannelServer channels = ChannelServer.start()) {
-      UpdateChannelHarness harness = UpdateChannelHarness.create(dir, home, registry.server(), channels);
-      UpdateChannelHarness.stubPullRequests(github);
-      channels.publish(CHANNEL, Revision.REV2);
+    @Test
+    void aMovedChannelIsProposedAndALaterMoveUpdatesTheSamePullRequest() throws Exception {
+        try (ChannelServer channels = ChannelServer.start()) {
+            UpdateChannelHarness harness =
+                    UpdateChannelHarness.create(dir, home, registry.server(), channels);
+            UpdateChannelHarness.stubPullRequests(github);
+            channels.publish(CHANNEL, Revision.REV2);
 
-      CliRun.Result proposed = updateChannel(harness, channels);
+            CliRun.Result proposed = updateChannel(harness, channels);
 
-      PackagedRuns.assertSucceeded(proposed);
-      JsonNode created = ReleaseHarness.json(proposed).path("channel");
-      assertThat(created.path("status").asText()).isEqualTo("proposed");
-      assertThat(created.path("operation").asText()).isEqualTo("created");
-      assertThat(created.path("number").asInt()).isEqualTo(21);
-      assertThat(harness.lockOnBranch(BRANCH).revision()).contains(Revision.REV2.gitRevision());
+            PackagedRuns.assertSucceeded(proposed);
+            JsonNode created = ReleaseHarness.json(proposed).path("channel");
+            assertThat(created.path("status").asText()).isEqualTo("proposed");
+            assertThat(created.path("operation").asText()).isEqualTo("created");
+            assertThat(created.path("number").asInt()).isEqualTo(21);
+            assertThat(harness.lockOnBranch(BRANCH).revision())
+                    .contains(Revision.REV2.gitRevision());
 
-      String thirdRevision = "0123456789abcdef0123456789abcdef01234567";
-      channels.publish(CHANNEL, CHANNEL + ".1003.0123456789ab", thirdRevision, TestNixpkgs.get().tarball(Revision.REV2));
-      CliRun.Result movedAgain = updateChannel(harness, channels);
+            String thirdRevision = "0123456789abcdef0123456789abcdef01234567";
+            channels.publish(
+                    CHANNEL,
+                    CHANNEL + ".1003.0123456789ab",
+                    thirdRevision,
+                    TestNixpkgs.get().tarball(Revision.REV2));
+            CliRun.Result movedAgain = updateChannel(harness, channels);
 
-      PackagedRuns.assertSucceeded(movedAgain);
-      JsonNode updated = ReleaseHarness.json(movedAgain).path("channel");
-      assertThat(updated.path("operation").asText()).isEqualTo("updated");
-      assertThat(updated.path("number").asInt()).isEqualTo(21);
-      assertThat(harness.lockOnBranch(BRANCH).revision()).contains(thirdRevision);
-      github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
-      github.verify(patchRequestedFor(urlPathEqualTo(PULLS + "/21"))
-          .withRequestBody(matchingJsonPath("$.title", equalTo("nixpkgs nixos-24.05: e8f1c4a -> 0123456"))));
+            PackagedRuns.assertSucceeded(movedAgain);
+            JsonNode updated = ReleaseHarness.json(movedAgain).path("channel");
+            assertThat(updated.path("operation").asText()).isEqualTo("updated");
+            assertThat(updated.path("number").asInt()).isEqualTo(21);
+            assertThat(harness.lockOnBranch(BRANCH).revision()).contains(thirdRevision);
+            github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
+            github.verify(
+                    patchRequestedFor(urlPathEqualTo(PULLS + "/21"))
+                            .withRequestBody(
+                                    matchingJsonPath(
+                                            "$.title",
+                                            equalTo("nixpkgs nixos-24.05: e8f1c4a -> 0123456"))));
+        }
     }
-  }
 
-  private CliRun.Result updateChannel(UpdateChannelHarness harness, ChannelServer channels) {
-    return new LauncherRun(harness.release.cli(github.baseUrl())).run("update-channel",
-        "--remote", harness.release.remoteUrl(), "--channel-url=" + channels.url(),
-        "--github-url=" + channels.url(), "--json");
-  }
+    private CliRun.Result updateChannel(UpdateChannelHarness harness, ChannelServer channels) {
+        return new LauncherRun(harness.release.cli(github.baseUrl()))
+                .run(
+                        "update-channel",
+                        "--remote",
+                        harness.release.remoteUrl(),
+                        "--channel-url=" + channels.url(),
+                        "--github-url=" + channels.url(),
+                        "--json");
+    }
 }

@@ -42,163 +42,229 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The service with its build and push edges replaced: a commit whose manifests already name the very
- * image the build produced (a byte-identical rebuild) needs no pull request, and an open one is stale;
- * the push is opened before the build (naming the image the manifests hold) and closed in any case.
+ * The service with its build and push edges replaced: a commit whose manifests already name the
+ * very image the build produced (a byte-identical rebuild) needs no pull request, and an open one
+ * is stale; the push is opened before the build (naming the image the manifests hold) and closed in
+ * any case.
  */
 @Tag("nix")
 class ReleaseServiceTest {
-  @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
+    @RegisterExtension static WireMockExtension github = ReleaseHarness.github();
 
-  @TempDir static Path home;
-  @RegisterExtension static SharedRegistry registry = new SharedRegistry();
+    @TempDir static Path home;
+    @RegisterExtension static SharedRegistry registry = new SharedRegistry();
 
-  @TempDir Path dir;
-  private ReleaseHarness harness;
-  private BuiltImage rebuilt;
-  private String deployedReference;
-  /** What the service did to the build and the push, in order. */
-  private final List<String> events = new ArrayList<>();
-  private final PreviousImageLookup pushLookup = tag -> PreviousLayers.none();
-  private final LayerListener pushUploads = layer -> { };
+    @TempDir Path dir;
+    private ReleaseHarness harness;
+    private BuiltImage rebuilt;
+    private String deployedReference;
 
-  @BeforeEach
-  void setUp() throws Exception {
-    harness = ReleaseHarness.create(dir, home, registry.server());
-    ReleaseHarness.stubPullRequestLifecycle(github);
-    BuiltImage built = new ImageBuildService(
-            new SystemProcessRunner(), CliRun.offline(harness.project.dir(), home).environment(), line -> { })
-        .build(new ImageBuildService.Request(
-            harness.project.dir(), "HEAD", OptionalInt.empty(), home.resolve("layers")));
-    deployedReference = harness.image() + ":" + built.tag() + "@" + built.image().manifestDigest();
-    harness.project.write(DEPLOYMENT,
-        harness.deployment().replace(harness.image() + ":git-0000000", deployedReference));
-    String merged = harness.commitAndPush("manifests name the image");
-    // The same image, as a reproducible rebuild at the merge commit gives when nothing it holds changed.
-    rebuilt = new BuiltImage(merged, built.projectDirectory(), built.config(), built.lock(), built.closure(),
-        built.freeze(), built.tag(), built.assembled());
-  }
+    /** What the service did to the build and the push, in order. */
+    private final List<String> events = new ArrayList<>();
 
-  @Test
-  void manifestsThatAlreadyNameTheNewDigestOpenNoPullRequest() throws Exception {
-    ReleaseService.Plan plan = service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST));
-    ReleaseService.Outcome outcome = service().release(plan, forge());
+    private final PreviousImageLookup pushLookup = tag -> PreviousLayers.none();
+    private final LayerListener pushUploads = layer -> {};
 
-    assertThat(plan.alreadyCurrent()).isTrue();
-    assertThat(plan.changesManifests()).isFalse();
-    assertThat(outcome.pullRequest()).isEqualTo(PullRequestResult.none());
-    assertThat(outcome.changed()).isFalse();
-    github.verify(0, postRequestedFor(urlPathEqualTo(PULLS)));
-    assertThat(harness.remoteBranch(BRANCH)).isEmpty();
-  }
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ReleaseHarness.create(dir, home, registry.server());
+        ReleaseHarness.stubPullRequestLifecycle(github);
+        BuiltImage built =
+                new ImageBuildService(
+                                new SystemProcessRunner(),
+                                CliRun.offline(harness.project.dir(), home).environment(),
+                                line -> {})
+                        .build(
+                                new ImageBuildService.Request(
+                                        harness.project.dir(),
+                                        "HEAD",
+                                        OptionalInt.empty(),
+                                        home.resolve("layers")));
+        deployedReference =
+                harness.image() + ":" + built.tag() + "@" + built.image().manifestDigest();
+        harness.project.write(
+                DEPLOYMENT,
+                harness.deployment().replace(harness.image() + ":git-0000000", deployedReference));
+        String merged = harness.commitAndPush("manifests name the image");
+        // The same image, as a reproducible rebuild at the merge commit gives when nothing it holds
+        // changed.
+        rebuilt =
+                new BuiltImage(
+                        merged,
+                        built.projectDirectory(),
+                        built.config(),
+                        built.lock(),
+                        built.closure(),
+                        built.freeze(),
+                        built.tag(),
+                        built.assembled());
+    }
 
-  @Test
-  void anOpenPullRequestForAnImageTheManifestsAlreadyNameIsClosed() {
-    github.setScenarioState("pr", "open");
+    @Test
+    void manifestsThatAlreadyNameTheNewDigestOpenNoPullRequest() throws Exception {
+        ReleaseService.Plan plan =
+                service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST));
+        ReleaseService.Outcome outcome = service().release(plan, forge());
 
-    ReleaseService.Plan plan = service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST));
-    ReleaseService.Outcome outcome = service().release(plan, forge());
+        assertThat(plan.alreadyCurrent()).isTrue();
+        assertThat(plan.changesManifests()).isFalse();
+        assertThat(outcome.pullRequest()).isEqualTo(PullRequestResult.none());
+        assertThat(outcome.changed()).isFalse();
+        github.verify(0, postRequestedFor(urlPathEqualTo(PULLS)));
+        assertThat(harness.remoteBranch(BRANCH)).isEmpty();
+    }
 
-    assertThat(outcome.pullRequest().operation()).isEqualTo(PullRequestResult.Operation.CLOSED);
-    assertThat(outcome.pullRequest().number()).isEqualTo(12);
-    github.verify(0, postRequestedFor(urlPathEqualTo(PULLS)));
-  }
+    @Test
+    void anOpenPullRequestForAnImageTheManifestsAlreadyNameIsClosed() {
+        github.setScenarioState("pr", "open");
 
-  @Test
-  void thePlanIsMadeBeforeTheImageIsPushedSoNothingIsPushedForABrokenManifest() throws Exception {
-    github.resetAll();
-    harness.project.write("k8s/broken.yaml", "kind: [\n");
-    String broken = harness.commitAndPush("broken");
-    rebuilt = new BuiltImage(broken, rebuilt.projectDirectory(), rebuilt.config(), rebuilt.lock(), rebuilt.closure(),
-        rebuilt.freeze(), rebuilt.tag(), rebuilt.assembled());
+        ReleaseService.Plan plan =
+                service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST));
+        ReleaseService.Outcome outcome = service().release(plan, forge());
 
-    assertThatThrownBy(() -> service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST)))
-        .hasMessageStartingWith("k8s/broken.yaml:");
-    assertThat(events).as("nothing opened, built or pushed").isEmpty();
-    github.verify(0, anyRequestedFor(anyUrl()));
-  }
+        assertThat(outcome.pullRequest().operation()).isEqualTo(PullRequestResult.Operation.CLOSED);
+        assertThat(outcome.pullRequest().number()).isEqualTo(12);
+        github.verify(0, postRequestedFor(urlPathEqualTo(PULLS)));
+    }
 
-  @Test
-  void thePushIsOpenedBeforeTheBuildWhichReusesAndUploadsThroughItAndClosedAfterThePublish() {
-    service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST));
+    @Test
+    void thePlanIsMadeBeforeTheImageIsPushedSoNothingIsPushedForABrokenManifest() throws Exception {
+        github.resetAll();
+        harness.project.write("k8s/broken.yaml", "kind: [\n");
+        String broken = harness.commitAndPush("broken");
+        rebuilt =
+                new BuiltImage(
+                        broken,
+                        rebuilt.projectDirectory(),
+                        rebuilt.config(),
+                        rebuilt.lock(),
+                        rebuilt.closure(),
+                        rebuilt.freeze(),
+                        rebuilt.tag(),
+                        rebuilt.assembled());
 
-    assertThat(events).containsExactly(
-        "open " + harness.image() + " deployed " + deployedReference,
-        "build with the push's lookup and uploads",
-        "publish " + harness.image() + ":" + rebuilt.tag() + "@" + rebuilt.image().manifestDigest(),
-        "close");
-  }
+        assertThatThrownBy(
+                        () ->
+                                service()
+                                        .plan(
+                                                new ReleaseService.Request(
+                                                        List.of(), PinStyle.TAG_AT_DIGEST)))
+                .hasMessageStartingWith("k8s/broken.yaml:");
+        assertThat(events).as("nothing opened, built or pushed").isEmpty();
+        github.verify(0, anyRequestedFor(anyUrl()));
+    }
 
-  @Test
-  void aFailingBuildClosesThePushAndPublishesNothing() {
-    ReleaseService failing = service(() -> {
-      throw new IllegalStateException("nix-build failed");
-    });
+    @Test
+    void thePushIsOpenedBeforeTheBuildWhichReusesAndUploadsThroughItAndClosedAfterThePublish() {
+        service().plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST));
 
-    assertThatThrownBy(() -> failing.plan(new ReleaseService.Request(List.of(), PinStyle.TAG_AT_DIGEST)))
-        .hasMessage("nix-build failed");
-    assertThat(events).containsExactly("open " + harness.image() + " deployed " + deployedReference, "close");
-  }
+        assertThat(events)
+                .containsExactly(
+                        "open " + harness.image() + " deployed " + deployedReference,
+                        "build with the push's lookup and uploads",
+                        "publish "
+                                + harness.image()
+                                + ":"
+                                + rebuilt.tag()
+                                + "@"
+                                + rebuilt.image().manifestDigest(),
+                        "close");
+    }
 
-  private ReleaseService service() {
-    return service(() -> rebuilt);
-  }
+    @Test
+    void aFailingBuildClosesThePushAndPublishesNothing() {
+        ReleaseService failing =
+                service(
+                        () -> {
+                            throw new IllegalStateException("nix-build failed");
+                        });
 
-  private ReleaseService service(Supplier<BuiltImage> build) {
-    return new ReleaseService(
-        harness.project.git().getRepository(),
-        new ReleaseService.Commit(rebuilt.commitId(), rebuilt.projectDirectory(), rebuilt.config()),
-        (previousImage, layerReady) -> {
-          BuiltImage built = build.get();
-          events.add(previousImage == pushLookup && layerReady == pushUploads ? "build with the push's lookup and uploads"
-              : "build without them");
-          return built;
-        },
-        new ReleaseService.ImageSink() {
-          @Override
-          public ImageReference repository(NixshipConfig config) {
-            return ImageReference.parse(harness.image());
-          }
+        assertThatThrownBy(
+                        () ->
+                                failing.plan(
+                                        new ReleaseService.Request(
+                                                List.of(), PinStyle.TAG_AT_DIGEST)))
+                .hasMessage("nix-build failed");
+        assertThat(events)
+                .containsExactly(
+                        "open " + harness.image() + " deployed " + deployedReference, "close");
+    }
 
-          @Override
-          public ReleaseService.ImagePush open(ImageReference repository, Optional<ImageReference> deployed) {
-            events.add("open " + repository + " deployed " + deployed.map(ImageReference::toString).orElse("none"));
-            return new ReleaseService.ImagePush() {
-              @Override
-              public Published publish(BuiltImage built, ImageReference target) {
-                events.add("publish " + target);
-                return new Published(target.toString(), target.digest(), target.tag(), Optional.empty());
-              }
+    private ReleaseService service() {
+        return service(() -> rebuilt);
+    }
 
-              @Override
-              public PreviousImageLookup previousImage() {
-                return pushLookup;
-              }
+    private ReleaseService service(Supplier<BuiltImage> build) {
+        return new ReleaseService(
+                harness.project.git().getRepository(),
+                new ReleaseService.Commit(
+                        rebuilt.commitId(), rebuilt.projectDirectory(), rebuilt.config()),
+                (previousImage, layerReady) -> {
+                    BuiltImage built = build.get();
+                    events.add(
+                            previousImage == pushLookup && layerReady == pushUploads
+                                    ? "build with the push's lookup and uploads"
+                                    : "build without them");
+                    return built;
+                },
+                new ReleaseService.ImageSink() {
+                    @Override
+                    public ImageReference repository(NixshipConfig config) {
+                        return ImageReference.parse(harness.image());
+                    }
 
-              @Override
-              public LayerListener layerReady() {
-                return pushUploads;
-              }
+                    @Override
+                    public ReleaseService.ImagePush open(
+                            ImageReference repository, Optional<ImageReference> deployed) {
+                        events.add(
+                                "open "
+                                        + repository
+                                        + " deployed "
+                                        + deployed.map(ImageReference::toString).orElse("none"));
+                        return new ReleaseService.ImagePush() {
+                            @Override
+                            public Published publish(BuiltImage built, ImageReference target) {
+                                events.add("publish " + target);
+                                return new Published(
+                                        target.toString(),
+                                        target.digest(),
+                                        target.tag(),
+                                        Optional.empty());
+                            }
 
-              @Override
-              public void close() {
-                events.add("close");
-              }
-            };
-          }
-        },
-        reference -> Optional.empty(),
-        sha -> null,
-        line -> { });
-  }
+                            @Override
+                            public PreviousImageLookup previousImage() {
+                                return pushLookup;
+                            }
 
-  private ReleaseService.Forge forge() {
-    return new ReleaseService.Forge(
-        ManifestBranchPublisher.withoutCredentials(harness.project.git().getRepository(), harness.remoteUrl()),
-        new PullRequestService(
-            GitHubApi.connect(github.baseUrl(), ReleaseHarness.TOKEN, GitHubRateLimits.standard()),
-            ReleaseHarness.REPOSITORY),
-        "main",
-        List.of("nixship"));
-  }
+                            @Override
+                            public LayerListener layerReady() {
+                                return pushUploads;
+                            }
+
+                            @Override
+                            public void close() {
+                                events.add("close");
+                            }
+                        };
+                    }
+                },
+                reference -> Optional.empty(),
+                sha -> null,
+                line -> {});
+    }
+
+    private ReleaseService.Forge forge() {
+        return new ReleaseService.Forge(
+                ManifestBranchPublisher.withoutCredentials(
+                        harness.project.git().getRepository(), harness.remoteUrl()),
+                new PullRequestService(
+                        GitHubApi.connect(
+                                github.baseUrl(),
+                                ReleaseHarness.TOKEN,
+                                GitHubRateLimits.standard()),
+                        ReleaseHarness.REPOSITORY),
+                "main",
+                List.of("nixship"));
+    }
 }

@@ -19,186 +19,217 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ActionsOutputTest {
-  private static final String TOKEN = "ghs_SECRETtoken0123456789";
+    private static final String TOKEN = "ghs_SECRETtoken0123456789";
 
-  @TempDir Path dir;
-  private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-  private final PrintWriter log = new PrintWriter(new java.io.OutputStreamWriter(logBytes, StandardCharsets.UTF_8), true);
+    @TempDir Path dir;
+    private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+    private final PrintWriter log =
+            new PrintWriter(new java.io.OutputStreamWriter(logBytes, StandardCharsets.UTF_8), true);
 
-  private ActionsOutput actions() {
-    return new ActionsOutput(true, dir.resolve("output"), dir.resolve("summary"), log,
-        new SecretMasker(), () -> UUID.randomUUID().toString());
-  }
-
-  private List<String> logLines() {
-    return logBytes.toString(StandardCharsets.UTF_8).lines().toList();
-  }
-
-  /** Reads a GITHUB_OUTPUT file the way the runner does: name=value or name<<DELIMITER blocks. */
-  private static Map<String, String> parseOutputs(Path file) throws Exception {
-    Map<String, String> outputs = new LinkedHashMap<>();
-    Deque<String> lines = new ArrayDeque<>(Files.readString(file).lines().toList());
-    while (!lines.isEmpty()) {
-      String line = lines.pop();
-      int heredoc = line.indexOf("<<");
-      if (heredoc > 0) {
-        String delimiter = line.substring(heredoc + 2);
-        List<String> value = new ArrayList<>();
-        String next;
-        while (!(next = lines.pop()).equals(delimiter)) {
-          value.add(next);
-        }
-        outputs.put(line.substring(0, heredoc), String.join("\n", value));
-      } else {
-        outputs.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
-      }
+    private ActionsOutput actions() {
+        return new ActionsOutput(
+                true,
+                dir.resolve("output"),
+                dir.resolve("summary"),
+                log,
+                new SecretMasker(),
+                () -> UUID.randomUUID().toString());
     }
-    return outputs;
-  }
 
-  @Test
-  void writesOutputsAsHeredocsWithARandomDelimiter() throws Exception {
-    ActionsOutput actions = actions();
+    private List<String> logLines() {
+        return logBytes.toString(StandardCharsets.UTF_8).lines().toList();
+    }
 
-    actions.setOutput("image", "ghcr.io/acme/shop-api:2.0");
-    actions.setOutput("diff-markdown", "line one\nline two\n");
+    /** Reads a GITHUB_OUTPUT file the way the runner does: name=value or name<<DELIMITER blocks. */
+    private static Map<String, String> parseOutputs(Path file) throws Exception {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        Deque<String> lines = new ArrayDeque<>(Files.readString(file).lines().toList());
+        while (!lines.isEmpty()) {
+            String line = lines.pop();
+            int heredoc = line.indexOf("<<");
+            if (heredoc > 0) {
+                String delimiter = line.substring(heredoc + 2);
+                List<String> value = new ArrayList<>();
+                String next;
+                while (!(next = lines.pop()).equals(delimiter)) {
+                    value.add(next);
+                }
+                outputs.put(line.substring(0, heredoc), String.join("\n", value));
+            } else {
+                outputs.put(
+                        line.substring(0, line.indexOf('=')),
+                        line.substring(line.indexOf('=') + 1));
+            }
+        }
+        return outputs;
+    }
 
-    String file = Files.readString(dir.resolve("output"));
-    assertThat(file).matches("(?s)image<<ghadelimiter_[0-9a-f-]{36}\nghcr.io/acme/shop-api:2.0\n"
-        + "ghadelimiter_[0-9a-f-]{36}\ndiff-markdown<<.*");
-    assertThat(parseOutputs(dir.resolve("output"))).containsExactly(
-        Map.entry("image", "ghcr.io/acme/shop-api:2.0"),
-        Map.entry("diff-markdown", "line one\nline two\n"));
-  }
+    @Test
+    void writesOutputsAsHeredocsWithARandomDelimiter() throws Exception {
+        ActionsOutput actions = actions();
 
-  @Test
-  void aValueCannotEndItsBlockOrInjectAnotherOutput() throws Exception {
-    String hostile = "x\nEOF\nchanged=true\nghadelimiter_\npr-url<<EOF\nevil\nEOF";
-    ActionsOutput actions = actions();
+        actions.setOutput("image", "ghcr.io/acme/shop-api:2.0");
+        actions.setOutput("diff-markdown", "line one\nline two\n");
 
-    actions.setOutput("branch", hostile);
+        String file = Files.readString(dir.resolve("output"));
+        assertThat(file)
+                .matches(
+                        "(?s)image<<ghadelimiter_[0-9a-f-]{36}\nghcr.io/acme/shop-api:2.0\n"
+                                + "ghadelimiter_[0-9a-f-]{36}\ndiff-markdown<<.*");
+        assertThat(parseOutputs(dir.resolve("output")))
+                .containsExactly(
+                        Map.entry("image", "ghcr.io/acme/shop-api:2.0"),
+                        Map.entry("diff-markdown", "line one\nline two\n"));
+    }
 
-    assertThat(parseOutputs(dir.resolve("output"))).containsOnlyKeys("branch")
-        .containsEntry("branch", hostile);
-  }
+    @Test
+    void aValueCannotEndItsBlockOrInjectAnotherOutput() throws Exception {
+        String hostile = "x\nEOF\nchanged=true\nghadelimiter_\npr-url<<EOF\nevil\nEOF";
+        ActionsOutput actions = actions();
 
-  @Test
-  void aDelimiterThatOccursInTheValueIsDrawnAgain() throws Exception {
-    Deque<String> tokens = new ArrayDeque<>(List.of("aaa", "bbb"));
-    ActionsOutput actions = new ActionsOutput(true, dir.resolve("output"), null, log,
-        new SecretMasker(), tokens::pop);
+        actions.setOutput("branch", hostile);
 
-    actions.setOutput("note", "ghadelimiter_aaa");
+        assertThat(parseOutputs(dir.resolve("output")))
+                .containsOnlyKeys("branch")
+                .containsEntry("branch", hostile);
+    }
 
-    assertThat(Files.readString(dir.resolve("output")))
-        .isEqualTo("note<<ghadelimiter_bbb\nghadelimiter_aaa\nghadelimiter_bbb\n");
-  }
+    @Test
+    void aDelimiterThatOccursInTheValueIsDrawnAgain() throws Exception {
+        Deque<String> tokens = new ArrayDeque<>(List.of("aaa", "bbb"));
+        ActionsOutput actions =
+                new ActionsOutput(
+                        true, dir.resolve("output"), null, log, new SecretMasker(), tokens::pop);
 
-  @Test
-  void rejectsOutputNamesThatCouldBreakTheFile() {
-    assertThatThrownBy(() -> actions().setOutput("a<<b", "v"))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> actions().setOutput("a\nb", "v"))
-        .isInstanceOf(IllegalArgumentException.class);
-  }
+        actions.setOutput("note", "ghadelimiter_aaa");
 
-  @Test
-  void appendsMarkdownToTheStepSummary() throws Exception {
-    ActionsOutput actions = actions();
+        assertThat(Files.readString(dir.resolve("output")))
+                .isEqualTo("note<<ghadelimiter_bbb\nghadelimiter_aaa\nghadelimiter_bbb\n");
+    }
 
-    actions.appendSummary("## Image\n\n`ghcr.io/acme/shop-api:2.0`");
-    actions.appendSummary("## Diff\n");
+    @Test
+    void rejectsOutputNamesThatCouldBreakTheFile() {
+        assertThatThrownBy(() -> actions().setOutput("a<<b", "v"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> actions().setOutput("a\nb", "v"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 
-    assertThat(Files.readString(dir.resolve("summary")))
-        .isEqualTo("## Image\n\n`ghcr.io/acme/shop-api:2.0`\n## Diff\n");
-  }
+    @Test
+    void appendsMarkdownToTheStepSummary() throws Exception {
+        ActionsOutput actions = actions();
 
-  @Test
-  void escapesAnnotationPropertiesAndMessage() {
-    actions().error("bad tag 100%\nsecond line", "k8s/a,b:c.yaml", 12);
+        actions.appendSummary("## Image\n\n`ghcr.io/acme/shop-api:2.0`");
+        actions.appendSummary("## Diff\n");
 
-    assertThat(logLines()).containsExactly(
-        "::error file=k8s/a%2Cb%3Ac.yaml,line=12::bad tag 100%25%0Asecond line");
-  }
+        assertThat(Files.readString(dir.resolve("summary")))
+                .isEqualTo("## Image\n\n`ghcr.io/acme/shop-api:2.0`\n## Diff\n");
+    }
 
-  @Test
-  void groupsWrapWorkAndCloseOnFailure() {
-    ActionsOutput actions = actions();
+    @Test
+    void escapesAnnotationPropertiesAndMessage() {
+        actions().error("bad tag 100%\nsecond line", "k8s/a,b:c.yaml", 12);
 
-    assertThatThrownBy(() -> actions.group("build\nimage", () -> {
-      throw new IllegalStateException("boom");
-    })).isInstanceOf(IllegalStateException.class);
+        assertThat(logLines())
+                .containsExactly(
+                        "::error file=k8s/a%2Cb%3Ac.yaml,line=12::bad tag 100%25%0Asecond line");
+    }
 
-    assertThat(logLines()).containsExactly("::group::build image", "::endgroup::");
-  }
+    @Test
+    void groupsWrapWorkAndCloseOnFailure() {
+        ActionsOutput actions = actions();
 
-  @Test
-  void masksTheTokenBeforeAnyOtherLineAndNeverPrintsItAgain() throws Exception {
-    GitHubEnvironment env = GitHubEnvironment.from(Map.of(
-        "GITHUB_ACTIONS", "true", "GITHUB_TOKEN", TOKEN,
-        "GITHUB_OUTPUT", dir.resolve("output").toString(),
-        "GITHUB_STEP_SUMMARY", dir.resolve("summary").toString()));
-    ActionsOutput actions = ActionsOutput.forEnvironment(env, log, new SecretMasker());
+        assertThatThrownBy(
+                        () ->
+                                actions.group(
+                                        "build\nimage",
+                                        () -> {
+                                            throw new IllegalStateException("boom");
+                                        }))
+                .isInstanceOf(IllegalStateException.class);
 
-    actions.log("pushing with " + TOKEN);
-    actions.error("auth failed for " + TOKEN, null, null);
-    actions.setOutput("debug", "token=" + TOKEN);
-    actions.appendSummary("token " + TOKEN);
-    actions.log(env.toString());
+        assertThat(logLines()).containsExactly("::group::build image", "::endgroup::");
+    }
 
-    List<String> lines = logLines();
-    assertThat(lines.get(0)).isEqualTo("::add-mask::" + TOKEN);
-    assertThat(lines.subList(1, lines.size())).allSatisfy(l -> assertThat(l).doesNotContain(TOKEN));
-    assertThat(lines).contains("pushing with ***", "::error::auth failed for ***");
-    assertThat(Files.readString(dir.resolve("output"))).doesNotContain(TOKEN).contains("token=***");
-    assertThat(Files.readString(dir.resolve("summary"))).isEqualTo("token ***\n");
-  }
+    @Test
+    void masksTheTokenBeforeAnyOtherLineAndNeverPrintsItAgain() throws Exception {
+        GitHubEnvironment env =
+                GitHubEnvironment.from(
+                        Map.of(
+                                "GITHUB_ACTIONS",
+                                "true",
+                                "GITHUB_TOKEN",
+                                TOKEN,
+                                "GITHUB_OUTPUT",
+                                dir.resolve("output").toString(),
+                                "GITHUB_STEP_SUMMARY",
+                                dir.resolve("summary").toString()));
+        ActionsOutput actions = ActionsOutput.forEnvironment(env, log, new SecretMasker());
 
-  @Test
-  void masksEachLineOfAMultiLineSecretOnce() {
-    ActionsOutput actions = actions();
+        actions.log("pushing with " + TOKEN);
+        actions.error("auth failed for " + TOKEN, null, null);
+        actions.setOutput("debug", "token=" + TOKEN);
+        actions.appendSummary("token " + TOKEN);
+        actions.log(env.toString());
 
-    actions.addMask("line-one\nline-two");
-    actions.addMask("line-one\nline-two");
+        List<String> lines = logLines();
+        assertThat(lines.get(0)).isEqualTo("::add-mask::" + TOKEN);
+        assertThat(lines.subList(1, lines.size()))
+                .allSatisfy(l -> assertThat(l).doesNotContain(TOKEN));
+        assertThat(lines).contains("pushing with ***", "::error::auth failed for ***");
+        assertThat(Files.readString(dir.resolve("output")))
+                .doesNotContain(TOKEN)
+                .contains("token=***");
+        assertThat(Files.readString(dir.resolve("summary"))).isEqualTo("token ***\n");
+    }
 
-    assertThat(logLines()).containsExactly("::add-mask::line-one", "::add-mask::line-two");
-  }
+    @Test
+    void masksEachLineOfAMultiLineSecretOnce() {
+        ActionsOutput actions = actions();
 
-  @Test
-  void untrustedTextThatLooksLikeACommandIsPrintedBetweenStopCommands() {
-    Deque<String> tokens = new ArrayDeque<>(List.of("tok123"));
-    ActionsOutput actions = new ActionsOutput(true, null, null, log, new SecretMasker(),
-        tokens::pop);
+        actions.addMask("line-one\nline-two");
+        actions.addMask("line-one\nline-two");
 
-    actions.log("PR title: fix\n::set-env name=X::y\r  ::add-mask::z\n##[error]fake");
+        assertThat(logLines()).containsExactly("::add-mask::line-one", "::add-mask::line-two");
+    }
 
-    assertThat(logBytes.toString(StandardCharsets.UTF_8)).isEqualTo(
-        "::stop-commands::tok123\n"
-            + "PR title: fix\n::set-env name=X::y\r  ::add-mask::z\n##[error]fake\n"
-            + "::tok123::\n");
-  }
+    @Test
+    void untrustedTextThatLooksLikeACommandIsPrintedBetweenStopCommands() {
+        Deque<String> tokens = new ArrayDeque<>(List.of("tok123"));
+        ActionsOutput actions =
+                new ActionsOutput(true, null, null, log, new SecretMasker(), tokens::pop);
 
-  @Test
-  void plainTextIsPrintedAsIs() {
-    actions().log("branch nixship/acme/shop-api: 2 files");
+        actions.log("PR title: fix\n::set-env name=X::y\r  ::add-mask::z\n##[error]fake");
 
-    assertThat(logLines()).containsExactly("branch nixship/acme/shop-api: 2 files");
-  }
+        assertThat(logBytes.toString(StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "::stop-commands::tok123\n"
+                                + "PR title: fix\n::set-env name=X::y\r  ::add-mask::z\n##[error]fake\n"
+                                + "::tok123::\n");
+    }
 
-  @Test
-  void outsideActionsNoWorkflowCommandIsWritten() throws Exception {
-    ActionsOutput plain = new ActionsOutput(false, null, null, log, new SecretMasker(),
-        () -> "unused");
+    @Test
+    void plainTextIsPrintedAsIs() {
+        actions().log("branch nixship/acme/shop-api: 2 files");
 
-    plain.addMask(TOKEN);
-    plain.startGroup("build");
-    plain.log("::set-output name=x::" + TOKEN);
-    plain.error("bad", "k8s/a.yaml", 3);
-    plain.endGroup();
-    plain.setOutput("image", "x");
-    plain.appendSummary("x");
+        assertThat(logLines()).containsExactly("branch nixship/acme/shop-api: 2 files");
+    }
 
-    assertThat(logLines()).containsExactly(
-        "== build", "::set-output name=x::***", "error: k8s/a.yaml:3: bad");
-  }
+    @Test
+    void outsideActionsNoWorkflowCommandIsWritten() throws Exception {
+        ActionsOutput plain =
+                new ActionsOutput(false, null, null, log, new SecretMasker(), () -> "unused");
+
+        plain.addMask(TOKEN);
+        plain.startGroup("build");
+        plain.log("::set-output name=x::" + TOKEN);
+        plain.error("bad", "k8s/a.yaml", 3);
+        plain.endGroup();
+        plain.setOutput("image", "x");
+        plain.appendSummary("x");
+
+        assertThat(logLines())
+                .containsExactly(
+                        "== build", "::set-output name=x::***", "error: k8s/a.yaml:3: bad");
+    }
 }

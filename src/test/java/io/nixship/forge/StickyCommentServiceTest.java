@@ -19,95 +19,121 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StickyCommentServiceTest {
-  private static final String COMMENTS = "/repos/acme/shop/issues/7/comments";
-  private static final String MARKER = "<!-- nixship:freeze-diff:shop-api -->";
-  private static final String DIFF = "| package | before | after |\n|---|---|---|\n"
-      + "| requests | 2.31.0 | 2.32.3 |\n";
+    private static final String COMMENTS = "/repos/acme/shop/issues/7/comments";
+    private static final String MARKER = "<!-- nixship:freeze-diff:shop-api -->";
+    private static final String DIFF =
+            "| package | before | after |\n|---|---|---|\n" + "| requests | 2.31.0 | 2.32.3 |\n";
 
-  @RegisterExtension static WireMockExtension github = GitHubStub.extension();
+    @RegisterExtension static WireMockExtension github = GitHubStub.extension();
 
-  private StickyCommentService service() {
-    return new StickyCommentService(
-        GitHubStub.connect(github, new GitHubStub.RecordingSleeper()), "acme/shop");
-  }
+    private StickyCommentService service() {
+        return new StickyCommentService(
+                GitHubStub.connect(github, new GitHubStub.RecordingSleeper()), "acme/shop");
+    }
 
-  private static void stubIssue() {
-    GitHubStub.stubRepository(github);
-    github.stubFor(get(urlPathEqualTo("/repos/acme/shop/issues/7")).willReturn(json("issue-7.json")));
-  }
+    private static void stubIssue() {
+        GitHubStub.stubRepository(github);
+        github.stubFor(
+                get(urlPathEqualTo("/repos/acme/shop/issues/7")).willReturn(json("issue-7.json")));
+    }
 
-  @Test
-  void createsTheCommentWithTheHiddenMarkerThenEditsTheSameOne() {
-    stubIssue();
-    github.stubFor(get(urlPathEqualTo(COMMENTS)).inScenario("sticky")
-        .whenScenarioStateIs(Scenario.STARTED).willReturn(json("comments-unrelated.json")));
-    github.stubFor(post(urlPathEqualTo(COMMENTS)).inScenario("sticky")
-        .whenScenarioStateIs(Scenario.STARTED).willReturn(json(201, "comment-501.json"))
-        .willSetStateTo("commented"));
-    github.stubFor(get(urlPathEqualTo(COMMENTS)).inScenario("sticky")
-        .whenScenarioStateIs("commented").willReturn(json("comments-with-sticky.json")));
-    github.stubFor(patch(urlPathEqualTo("/repos/acme/shop/issues/comments/501"))
-        .willReturn(json("comment-501.json")));
+    @Test
+    void createsTheCommentWithTheHiddenMarkerThenEditsTheSameOne() {
+        stubIssue();
+        github.stubFor(
+                get(urlPathEqualTo(COMMENTS))
+                        .inScenario("sticky")
+                        .whenScenarioStateIs(Scenario.STARTED)
+                        .willReturn(json("comments-unrelated.json")));
+        github.stubFor(
+                post(urlPathEqualTo(COMMENTS))
+                        .inScenario("sticky")
+                        .whenScenarioStateIs(Scenario.STARTED)
+                        .willReturn(json(201, "comment-501.json"))
+                        .willSetStateTo("commented"));
+        github.stubFor(
+                get(urlPathEqualTo(COMMENTS))
+                        .inScenario("sticky")
+                        .whenScenarioStateIs("commented")
+                        .willReturn(json("comments-with-sticky.json")));
+        github.stubFor(
+                patch(urlPathEqualTo("/repos/acme/shop/issues/comments/501"))
+                        .willReturn(json("comment-501.json")));
 
-    CommentResult first = service().upsert(7, "shop-api", DIFF);
-    CommentResult second = service().upsert(7, "shop-api", DIFF.replace("2.32.3", "2.32.4"));
+        CommentResult first = service().upsert(7, "shop-api", DIFF);
+        CommentResult second = service().upsert(7, "shop-api", DIFF.replace("2.32.3", "2.32.4"));
 
-    assertThat(first.operation()).isEqualTo(CommentResult.Operation.CREATED);
-    assertThat(first.commentId()).isEqualTo(501L);
-    assertThat(second.operation()).isEqualTo(CommentResult.Operation.UPDATED);
-    assertThat(second.commentId()).isEqualTo(501L);
-    assertThat(second.url()).isEqualTo("https://github.example/acme/shop/pull/7#issuecomment-501");
-    github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS))
-        .withRequestBody(matchingJsonPath("$.body", equalTo(MARKER + "\n" + DIFF))));
-    github.verify(1, patchRequestedFor(urlPathEqualTo("/repos/acme/shop/issues/comments/501"))
-        .withRequestBody(matchingJsonPath("$.body",
-            equalTo(MARKER + "\n" + DIFF.replace("2.32.3", "2.32.4")))));
-  }
+        assertThat(first.operation()).isEqualTo(CommentResult.Operation.CREATED);
+        assertThat(first.commentId()).isEqualTo(501L);
+        assertThat(second.operation()).isEqualTo(CommentResult.Operation.UPDATED);
+        assertThat(second.commentId()).isEqualTo(501L);
+        assertThat(second.url())
+                .isEqualTo("https://github.example/acme/shop/pull/7#issuecomment-501");
+        github.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(COMMENTS))
+                        .withRequestBody(
+                                matchingJsonPath("$.body", equalTo(MARKER + "\n" + DIFF))));
+        github.verify(
+                1,
+                patchRequestedFor(urlPathEqualTo("/repos/acme/shop/issues/comments/501"))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.body",
+                                        equalTo(
+                                                MARKER
+                                                        + "\n"
+                                                        + DIFF.replace("2.32.3", "2.32.4")))));
+    }
 
-  @Test
-  void leavesAnIdenticalCommentAlone() {
-    stubIssue();
-    github.stubFor(get(urlPathEqualTo(COMMENTS)).willReturn(json("comments-with-sticky.json")));
+    @Test
+    void leavesAnIdenticalCommentAlone() {
+        stubIssue();
+        github.stubFor(get(urlPathEqualTo(COMMENTS)).willReturn(json("comments-with-sticky.json")));
 
-    CommentResult result = service().upsert(7, "shop-api",
-        "| package | before | after |\n|---|---|---|\n| requests | 2.31.0 | 2.32.0 |\n");
+        CommentResult result =
+                service()
+                        .upsert(
+                                7,
+                                "shop-api",
+                                "| package | before | after |\n|---|---|---|\n| requests | 2.31.0 | 2.32.0 |\n");
 
-    assertThat(result.operation()).isEqualTo(CommentResult.Operation.UNCHANGED);
-    github.verify(0, postRequestedFor(urlPathEqualTo(COMMENTS)));
-  }
+        assertThat(result.operation()).isEqualTo(CommentResult.Operation.UNCHANGED);
+        github.verify(0, postRequestedFor(urlPathEqualTo(COMMENTS)));
+    }
 
-  @Test
-  void aForksReadOnlyTokenGivesNoPermissionForTheJobSummaryInstead() {
-    stubIssue();
-    github.stubFor(get(urlPathEqualTo(COMMENTS)).willReturn(json("comments-unrelated.json")));
-    github.stubFor(post(urlPathEqualTo(COMMENTS))
-        .willReturn(json(403, "error-not-accessible.json")));
+    @Test
+    void aForksReadOnlyTokenGivesNoPermissionForTheJobSummaryInstead() {
+        stubIssue();
+        github.stubFor(get(urlPathEqualTo(COMMENTS)).willReturn(json("comments-unrelated.json")));
+        github.stubFor(
+                post(urlPathEqualTo(COMMENTS)).willReturn(json(403, "error-not-accessible.json")));
 
-    CommentResult result = service().upsert(7, "shop-api", DIFF);
+        CommentResult result = service().upsert(7, "shop-api", DIFF);
 
-    assertThat(result.operation()).isEqualTo(CommentResult.Operation.NO_PERMISSION);
-    assertThat(result.posted()).isFalse();
-    assertThat(result.reason())
-        .contains("403 Resource not accessible by integration while commenting on #7")
-        .doesNotContain(GitHubStub.TOKEN);
-  }
+        assertThat(result.operation()).isEqualTo(CommentResult.Operation.NO_PERMISSION);
+        assertThat(result.posted()).isFalse();
+        assertThat(result.reason())
+                .contains("403 Resource not accessible by integration while commenting on #7")
+                .doesNotContain(GitHubStub.TOKEN);
+    }
 
-  @Test
-  void otherFailuresAreStillErrors() {
-    stubIssue();
-    github.stubFor(get(urlPathEqualTo(COMMENTS)).willReturn(json("comments-unrelated.json")));
-    github.stubFor(post(urlPathEqualTo(COMMENTS))
-        .willReturn(json(401, "error-bad-credentials.json")));
+    @Test
+    void otherFailuresAreStillErrors() {
+        stubIssue();
+        github.stubFor(get(urlPathEqualTo(COMMENTS)).willReturn(json("comments-unrelated.json")));
+        github.stubFor(
+                post(urlPathEqualTo(COMMENTS)).willReturn(json(401, "error-bad-credentials.json")));
 
-    assertThatThrownBy(() -> service().upsert(7, "shop-api", DIFF))
-        .isInstanceOf(NixshipException.class)
-        .hasMessageContaining("401 Bad credentials");
-  }
+        assertThatThrownBy(() -> service().upsert(7, "shop-api", DIFF))
+                .isInstanceOf(NixshipException.class)
+                .hasMessageContaining("401 Bad credentials");
+    }
 
-  @Test
-  void keysThatCouldBreakTheMarkerAreRejected() {
-    assertThatThrownBy(() -> StickyCommentService.marker("x --> <script>"))
-        .isInstanceOf(IllegalArgumentException.class);
-    assertThat(StickyCommentService.marker("shop-api")).isEqualTo(MARKER);
-  }
+    @Test
+    void keysThatCouldBreakTheMarkerAreRejected() {
+        assertThatThrownBy(() -> StickyCommentService.marker("x --> <script>"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(StickyCommentService.marker("shop-api")).isEqualTo(MARKER);
+    }
 }

@@ -22,114 +22,133 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code nixship} launcher script, run on a stand-in jar in a copy of the checkout layout. */
 class LauncherTest {
-  @TempDir Path checkout;
+    @TempDir Path checkout;
 
-  private Path jar;
-  private Path archive;
+    private Path jar;
+    private Path archive;
 
-  @BeforeEach
-  void standInJar() throws IOException {
-    Path launcher = checkout.resolve("nixship");
-    Files.copy(Path.of("nixship"), launcher);
-    Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path sources = Files.createDirectories(checkout.resolve("src"));
-    Files.writeString(sources.resolve("Hello.java"),
-        "public class Hello { public static void main(String[] args) {"
-            + " System.out.println(\"hello \" + String.join(\" \", args)); } }");
-    Path classes = Files.createDirectories(checkout.resolve("classes"));
-    int compiled = ToolProvider.getSystemJavaCompiler().run(null, null, null,
-        "-d", classes.toString(), sources.resolve("Hello.java").toString());
-    assertThat(compiled).isZero();
-    jar = Files.createDirectories(checkout.resolve("target")).resolve("nixship.jar");
-    writeJar(List.of());
-    archive = checkout.resolve("target/nixship.jsa");
-  }
-
-  /** The stand-in jar: Hello plus {@code extraEntries} (empty files), so a rebuild can differ. */
-  private void writeJar(List<String> extraEntries) throws IOException {
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Hello");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-      out.putNextEntry(new JarEntry("Hello.class"));
-      out.write(Files.readAllBytes(checkout.resolve("classes/Hello.class")));
-      out.closeEntry();
-      for (String entry : extraEntries) {
-        out.putNextEntry(new JarEntry(entry));
-        out.closeEntry();
-      }
+    @BeforeEach
+    void standInJar() throws IOException {
+        Path launcher = checkout.resolve("nixship");
+        Files.copy(Path.of("nixship"), launcher);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path sources = Files.createDirectories(checkout.resolve("src"));
+        Files.writeString(
+                sources.resolve("Hello.java"),
+                "public class Hello { public static void main(String[] args) {"
+                        + " System.out.println(\"hello \" + String.join(\" \", args)); } }");
+        Path classes = Files.createDirectories(checkout.resolve("classes"));
+        int compiled =
+                ToolProvider.getSystemJavaCompiler()
+                        .run(
+                                null,
+                                null,
+                                null,
+                                "-d",
+                                classes.toString(),
+                                sources.resolve("Hello.java").toString());
+        assertThat(compiled).isZero();
+        jar = Files.createDirectories(checkout.resolve("target")).resolve("nixship.jar");
+        writeJar(List.of());
+        archive = checkout.resolve("target/nixship.jsa");
     }
-  }
 
-  private Run launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder();
-    builder.command().add(checkout.resolve("nixship").toString());
-    builder.command().addAll(List.of(args));
-    builder.environment().remove("NIXSHIP_JAVA_OPTS");
-    builder.environment().putAll(env);
-    Path stderr = checkout.resolve("stderr");
-    builder.redirectError(stderr.toFile());
-    Process process = builder.start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int code = process.waitFor();
-    return new Run(code, out, Files.readString(stderr));
-  }
+    /** The stand-in jar: Hello plus {@code extraEntries} (empty files), so a rebuild can differ. */
+    private void writeJar(List<String> extraEntries) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, "Hello");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry("Hello.class"));
+            out.write(Files.readAllBytes(checkout.resolve("classes/Hello.class")));
+            out.closeEntry();
+            for (String entry : extraEntries) {
+                out.putNextEntry(new JarEntry(entry));
+                out.closeEntry();
+            }
+        }
+    }
 
-  private record Run(int exitCode, String out, String err) {}
+    private Run launch(Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder();
+        builder.command().add(checkout.resolve("nixship").toString());
+        builder.command().addAll(List.of(args));
+        builder.environment().remove("NIXSHIP_JAVA_OPTS");
+        builder.environment().putAll(env);
+        Path stderr = checkout.resolve("stderr");
+        builder.redirectError(stderr.toFile());
+        Process process = builder.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = process.waitFor();
+        return new Run(code, out, Files.readString(stderr));
+    }
 
-  private void createArchive() throws IOException, InterruptedException {
-    Process java = new ProcessBuilder("java", "-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off",
-        "-Xlog:cds+dynamic=off", "-jar", jar.toString(), "training")
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    assertThat(java.waitFor()).isZero();
-    assertThat(archive).exists();
-  }
+    private record Run(int exitCode, String out, String err) {}
 
-  @Test
-  void runsTheJarWithoutAnArchive() throws Exception {
-    Run run = launch(Map.of(), "a", "b");
+    private void createArchive() throws IOException, InterruptedException {
+        Process java =
+                new ProcessBuilder(
+                                "java",
+                                "-XX:ArchiveClassesAtExit=" + archive,
+                                "-Xlog:cds=off",
+                                "-Xlog:cds+dynamic=off",
+                                "-jar",
+                                jar.toString(),
+                                "training")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        assertThat(java.waitFor()).isZero();
+        assertThat(archive).exists();
+    }
 
-    assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).isEqualTo("hello a b\n");
-    assertThat(run.err()).isEmpty();
-  }
+    @Test
+    void runsTheJarWithoutAnArchive() throws Exception {
+        Run run = launch(Map.of(), "a", "b");
 
-  @Test
-  void loadsClassesFromTheArchiveWhenItIsNewerThanTheJar() throws Exception {
-    createArchive();
-    Path classLog = checkout.resolve("classes.log");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("hello a b\n");
+        assertThat(run.err()).isEmpty();
+    }
 
-    Run run = launch(Map.of("NIXSHIP_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "a");
+    @Test
+    void loadsClassesFromTheArchiveWhenItIsNewerThanTheJar() throws Exception {
+        createArchive();
+        Path classLog = checkout.resolve("classes.log");
 
-    assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).isEqualTo("hello a\n");
-    assertThat(run.err()).isEmpty();
-    assertThat(Files.readAllLines(classLog))
-        .anyMatch(line -> line.contains("Hello source: shared objects file (top)"));
-  }
+        Run run =
+                launch(Map.of("NIXSHIP_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "a");
 
-  @Test
-  void ignoresAnArchiveOlderThanTheJarAndPrintsNothingAboutIt() throws Exception {
-    createArchive();
-    Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("hello a\n");
+        assertThat(run.err()).isEmpty();
+        assertThat(Files.readAllLines(classLog))
+                .anyMatch(line -> line.contains("Hello source: shared objects file (top)"));
+    }
 
-    Run run = launch(Map.of(), "a");
+    @Test
+    void ignoresAnArchiveOlderThanTheJarAndPrintsNothingAboutIt() throws Exception {
+        createArchive();
+        Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
 
-    assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).isEqualTo("hello a\n");
-    assertThat(run.err()).isEmpty();
-  }
+        Run run = launch(Map.of(), "a");
 
-  @Test
-  void anArchiveThatDoesNotFitTheJarIsSkippedSilently() throws Exception {
-    createArchive();
-    writeJar(List.of("rebuilt.txt"));
-    Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("hello a\n");
+        assertThat(run.err()).isEmpty();
+    }
 
-    Run run = launch(Map.of(), "a");
+    @Test
+    void anArchiveThatDoesNotFitTheJarIsSkippedSilently() throws Exception {
+        createArchive();
+        writeJar(List.of("rebuilt.txt"));
+        Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
 
-    assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).isEqualTo("hello a\n");
-    assertThat(run.err()).isEmpty();
-  }
+        Run run = launch(Map.of(), "a");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("hello a\n");
+        assertThat(run.err()).isEmpty();
+    }
 }

@@ -9,12 +9,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ImageReferenceTest {
-  private static final String SHA256 = "sha256:" + "0123456789abcdef".repeat(4);
-  private static final String SHA384 = "sha384:" + "0123456789abcdef".repeat(6);
-  private static final String SHA512 = "sha512:" + "0123456789abcdef".repeat(8);
+    private static final String SHA256 = "sha256:" + "0123456789abcdef".repeat(4);
+    private static final String SHA384 = "sha384:" + "0123456789abcdef".repeat(6);
+    private static final String SHA512 = "sha512:" + "0123456789abcdef".repeat(8);
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
       nginx                                  | docker.io/library/nginx                      | nginx
       nginx:1.25                             | docker.io/library/nginx:1.25                 | nginx:1.25
       library/nginx:latest                   | docker.io/library/nginx:latest               | nginx:latest
@@ -42,18 +45,21 @@ class ImageReferenceTest {
       example.com/app:v1@SHA256              | example.com/app:v1@SHA256                    | example.com/app:v1@SHA256
       x:_                                    | docker.io/library/x:_                        | x:_
       """)
-  void parsesValidReferencesAndFormatsThemBack(String input, String canonical, String familiar) {
-    ImageReference reference = ImageReference.parse(digests(input));
+    void parsesValidReferencesAndFormatsThemBack(String input, String canonical, String familiar) {
+        ImageReference reference = ImageReference.parse(digests(input));
 
-    assertThat(reference.canonical()).isEqualTo(digests(canonical));
-    assertThat(reference.familiar()).isEqualTo(digests(familiar));
-    assertThat(reference.toString()).isEqualTo(digests(familiar));
-    assertThat(ImageReference.parse(reference.toString())).isEqualTo(reference);
-    assertThat(ImageReference.parse(reference.canonical())).isEqualTo(reference);
-  }
+        assertThat(reference.canonical()).isEqualTo(digests(canonical));
+        assertThat(reference.familiar()).isEqualTo(digests(familiar));
+        assertThat(reference.toString()).isEqualTo(digests(familiar));
+        assertThat(ImageReference.parse(reference.toString())).isEqualTo(reference);
+        assertThat(ImageReference.parse(reference.canonical())).isEqualTo(reference);
+    }
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
       EMPTY                                  | is empty
       Nginx                                  | must be lowercase
       docker.io/Library/nginx                | must be lowercase
@@ -78,51 +84,64 @@ class ImageReferenceTest {
       ghcr.io/acme/shop:1@sha256:x@y         | not algorithm:hex
       LONGPATH                               | longer than 255
       """)
-  void rejectsInvalidReferencesNamingTheReason(String input, String reason) {
-    String reference = switch (input) {
-      case "EMPTY" -> "";
-      case "HEX64" -> "0123456789abcdef".repeat(4);
-      case "LONGPATH" -> "ghcr.io/" + "a/".repeat(128) + "b";
-      default -> input.replace("TAG129", "t".repeat(129))
-          .replace("HEX63", "0123456789abcdef".repeat(4).substring(1))
-          .replace("UPPER64", "0123456789ABCDEF".repeat(4))
-          .replace("HEX64", "0123456789abcdef".repeat(4));
-    };
+    void rejectsInvalidReferencesNamingTheReason(String input, String reason) {
+        String reference =
+                switch (input) {
+                    case "EMPTY" -> "";
+                    case "HEX64" -> "0123456789abcdef".repeat(4);
+                    case "LONGPATH" -> "ghcr.io/" + "a/".repeat(128) + "b";
+                    default ->
+                            input.replace("TAG129", "t".repeat(129))
+                                    .replace("HEX63", "0123456789abcdef".repeat(4).substring(1))
+                                    .replace("UPPER64", "0123456789ABCDEF".repeat(4))
+                                    .replace("HEX64", "0123456789abcdef".repeat(4));
+                };
 
-    assertThatThrownBy(() -> ImageReference.parse(reference))
-        .isInstanceOfSatisfying(NixshipException.class, e -> assertThat(e.exitCode()).isEqualTo(NixshipException.USAGE))
-        .hasMessageStartingWith("invalid image reference '")
-        .hasMessageContaining(reason);
-  }
+        assertThatThrownBy(() -> ImageReference.parse(reference))
+                .isInstanceOfSatisfying(
+                        NixshipException.class,
+                        e -> assertThat(e.exitCode()).isEqualTo(NixshipException.USAGE))
+                .hasMessageStartingWith("invalid image reference '")
+                .hasMessageContaining(reason);
+    }
 
-  @Test
-  void acceptsTheLongestTagAndRejectsOneLonger() {
-    assertThat(ImageReference.parse("app:" + "t".repeat(128)).tag()).hasSize(128);
-    assertThatThrownBy(() -> ImageReference.parse("app:" + "t".repeat(129))).isInstanceOf(NixshipException.class);
-  }
+    @Test
+    void acceptsTheLongestTagAndRejectsOneLonger() {
+        assertThat(ImageReference.parse("app:" + "t".repeat(128)).tag()).hasSize(128);
+        assertThatThrownBy(() -> ImageReference.parse("app:" + "t".repeat(129)))
+                .isInstanceOf(NixshipException.class);
+    }
 
-  @Test
-  void matchesRepositoriesAcrossFamiliarAndCanonicalSpellings() {
-    ImageReference familiar = ImageReference.parse("nginx:1.25");
+    @Test
+    void matchesRepositoriesAcrossFamiliarAndCanonicalSpellings() {
+        ImageReference familiar = ImageReference.parse("nginx:1.25");
 
-    assertThat(familiar.repository()).isEqualTo("docker.io/library/nginx");
-    assertThat(familiar.sameRepository(ImageReference.parse("docker.io/library/nginx@" + SHA256))).isTrue();
-    assertThat(familiar.sameRepository(ImageReference.parse("ghcr.io/library/nginx:1.25"))).isFalse();
-    assertThat(familiar.sameRepository(ImageReference.parse("nginx-unprivileged:1.25"))).isFalse();
-  }
+        assertThat(familiar.repository()).isEqualTo("docker.io/library/nginx");
+        assertThat(
+                        familiar.sameRepository(
+                                ImageReference.parse("docker.io/library/nginx@" + SHA256)))
+                .isTrue();
+        assertThat(familiar.sameRepository(ImageReference.parse("ghcr.io/library/nginx:1.25")))
+                .isFalse();
+        assertThat(familiar.sameRepository(ImageReference.parse("nginx-unprivileged:1.25")))
+                .isFalse();
+    }
 
-  @Test
-  void withTagAndWithDigestReplaceOnlyThatPartAndValidateIt() {
-    ImageReference reference = ImageReference.parse("ghcr.io/acme/shop:1.0.0");
+    @Test
+    void withTagAndWithDigestReplaceOnlyThatPartAndValidateIt() {
+        ImageReference reference = ImageReference.parse("ghcr.io/acme/shop:1.0.0");
 
-    assertThat(reference.withTag("2.0.0").withDigest(SHA256).familiar())
-        .isEqualTo("ghcr.io/acme/shop:2.0.0@" + SHA256);
-    assertThat(reference.withTag(null).withDigest(SHA256).toString()).isEqualTo("ghcr.io/acme/shop@" + SHA256);
-    assertThatThrownBy(() -> reference.withTag("bad tag")).hasMessageContaining("the tag must match");
-    assertThatThrownBy(() -> reference.withDigest("sha256:1234")).hasMessageContaining("not algorithm:hex");
-  }
+        assertThat(reference.withTag("2.0.0").withDigest(SHA256).familiar())
+                .isEqualTo("ghcr.io/acme/shop:2.0.0@" + SHA256);
+        assertThat(reference.withTag(null).withDigest(SHA256).toString())
+                .isEqualTo("ghcr.io/acme/shop@" + SHA256);
+        assertThatThrownBy(() -> reference.withTag("bad tag"))
+                .hasMessageContaining("the tag must match");
+        assertThatThrownBy(() -> reference.withDigest("sha256:1234"))
+                .hasMessageContaining("not algorithm:hex");
+    }
 
-  private static String digests(String text) {
-    return text.replace("SHA256", SHA256).replace("SHA384", SHA384).replace("SHA512", SHA512);
-  }
+    private static String digests(String text) {
+        return text.replace("SHA256", SHA256).replace("SHA384", SHA384).replace("SHA512", SHA512);
+    }
 }

@@ -27,118 +27,141 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exact bytes expected after the bump) and {@code case.properties} (image, pin, manifests).
  */
 class ManifestCorpusTest {
-  @TempDir Path workspace;
+    @TempDir Path workspace;
 
-  static Stream<String> cases() throws IOException {
-    try (Stream<Path> dirs = Files.list(corpus())) {
-      return dirs.map(dir -> dir.getFileName().toString()).sorted().toList().stream();
-    }
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void bumpProducesExactlyTheExpectedBytes(String name) throws IOException {
-    Path caseDir = corpus().resolve(name);
-    copyTree(caseDir.resolve("in"), workspace);
-    Properties properties = properties(caseDir);
-    ManifestBumper bumper = new ManifestBumper(new LocalManifestFiles(workspace));
-    ImageReference target = ImageReference.parse(properties.getProperty("image"));
-    PinStyle pin = PinStyle.parse(properties.getProperty("pin"));
-    List<ManifestSpec> specs =
-        Arrays.stream(properties.getProperty("manifests").split(",")).map(ManifestSpec::parse).toList();
-
-    List<FileEdit> edits = bumper.plan(target, specs, pin);
-    bumper.apply(edits);
-
-    for (Change change : edits.stream().flatMap(edit -> edit.changes().stream()).toList()) {
-      ImageReference written = ImageReference.parse(change.newReference());
-      assertThat(written.sameRepository(target)).as(change.toString()).isTrue();
-      assertThat(ImageReference.parse(change.oldReference()).sameRepository(target)).as(change.toString()).isTrue();
-      if (pin != PinStyle.TAG) {
-        assertThat(written.digest()).as(change.toString()).isEqualTo(target.digest());
-      }
-      if (pin != PinStyle.DIGEST) {
-        assertThat(written.tag()).as(change.toString()).isEqualTo(target.tag());
-      }
-    }
-
-    for (Path expected : files(caseDir.resolve("out"))) {
-      Path relative = caseDir.resolve("out").relativize(expected);
-      byte[] before = Files.readAllBytes(caseDir.resolve("in").resolve(relative));
-      byte[] after = Files.readAllBytes(workspace.resolve(relative));
-      assertThat(new String(after, StandardCharsets.UTF_8)).as(relative.toString())
-          .isEqualTo(new String(Files.readAllBytes(expected), StandardCharsets.UTF_8));
-      assertThat(after).as(relative.toString()).isEqualTo(Files.readAllBytes(expected));
-      assertOnlyImageBytesDiffer(before, after);
-    }
-    assertThat(ManifestBumper.wouldChange(bumper.plan(target, specs, pin)))
-        .as("a second bump finds nothing to change").isFalse();
-  }
-
-  /** Changed lines differ only in image characters; added lines only add tag or digest keys. */
-  private static void assertOnlyImageBytesDiffer(byte[] before, byte[] after) {
-    RawText a = new RawText(before);
-    RawText b = new RawText(after);
-    for (Edit edit : DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM)
-        .diff(RawTextComparator.DEFAULT, a, b)) {
-      if (edit.getLengthA() == edit.getLengthB()) {
-        for (int i = 0; i < edit.getLengthA(); i++) {
-          String oldLine = a.getString(edit.getBeginA() + i);
-          String newLine = b.getString(edit.getBeginB() + i);
-          String oldSkeleton = skeleton(oldLine);
-          String newSkeleton = skeleton(newLine);
-          // Only runs of image characters change; a flow mapping may gain one ", key: value".
-          assertThat(newSkeleton.equals(oldSkeleton) || newSkeleton.replaceFirst(", X X", "").equals(oldSkeleton))
-              .as("only image text differs between%n%s%n%s", oldLine, newLine).isTrue();
+    static Stream<String> cases() throws IOException {
+        try (Stream<Path> dirs = Files.list(corpus())) {
+            return dirs.map(dir -> dir.getFileName().toString()).sorted().toList().stream();
         }
-      } else if (edit.getLengthA() == 1 && edit.getLengthB() > 1) {
-        assertThat(b.getString(edit.getBeginB())).isEqualTo(a.getString(edit.getBeginA()).replaceAll(
-            "(newTag|tag): \\S+", "$1: " + b.getString(edit.getBeginB()).replaceAll(".*(?:newTag|tag): (\\S+).*", "$1")));
-        for (int i = 1; i < edit.getLengthB(); i++) {
-          assertThat(b.getString(edit.getBeginB() + i)).matches("\\s*(digest|newTag|tag): \\S+\\r?");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void bumpProducesExactlyTheExpectedBytes(String name) throws IOException {
+        Path caseDir = corpus().resolve(name);
+        copyTree(caseDir.resolve("in"), workspace);
+        Properties properties = properties(caseDir);
+        ManifestBumper bumper = new ManifestBumper(new LocalManifestFiles(workspace));
+        ImageReference target = ImageReference.parse(properties.getProperty("image"));
+        PinStyle pin = PinStyle.parse(properties.getProperty("pin"));
+        List<ManifestSpec> specs =
+                Arrays.stream(properties.getProperty("manifests").split(","))
+                        .map(ManifestSpec::parse)
+                        .toList();
+
+        List<FileEdit> edits = bumper.plan(target, specs, pin);
+        bumper.apply(edits);
+
+        for (Change change : edits.stream().flatMap(edit -> edit.changes().stream()).toList()) {
+            ImageReference written = ImageReference.parse(change.newReference());
+            assertThat(written.sameRepository(target)).as(change.toString()).isTrue();
+            assertThat(ImageReference.parse(change.oldReference()).sameRepository(target))
+                    .as(change.toString())
+                    .isTrue();
+            if (pin != PinStyle.TAG) {
+                assertThat(written.digest()).as(change.toString()).isEqualTo(target.digest());
+            }
+            if (pin != PinStyle.DIGEST) {
+                assertThat(written.tag()).as(change.toString()).isEqualTo(target.tag());
+            }
         }
-      } else {
-        throw new AssertionError("unexpected change of lines " + edit);
-      }
+
+        for (Path expected : files(caseDir.resolve("out"))) {
+            Path relative = caseDir.resolve("out").relativize(expected);
+            byte[] before = Files.readAllBytes(caseDir.resolve("in").resolve(relative));
+            byte[] after = Files.readAllBytes(workspace.resolve(relative));
+            assertThat(new String(after, StandardCharsets.UTF_8))
+                    .as(relative.toString())
+                    .isEqualTo(new String(Files.readAllBytes(expected), StandardCharsets.UTF_8));
+            assertThat(after).as(relative.toString()).isEqualTo(Files.readAllBytes(expected));
+            assertOnlyImageBytesDiffer(before, after);
+        }
+        assertThat(ManifestBumper.wouldChange(bumper.plan(target, specs, pin)))
+                .as("a second bump finds nothing to change")
+                .isFalse();
     }
-  }
 
-  private static String skeleton(String line) {
-    return line.replaceAll("[\\w.:/@\"'-]+", "X");
-  }
-
-  static Path corpus() {
-    try {
-      return Path.of(ManifestCorpusTest.class.getResource("/manifest/corpus").toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
+    /** Changed lines differ only in image characters; added lines only add tag or digest keys. */
+    private static void assertOnlyImageBytesDiffer(byte[] before, byte[] after) {
+        RawText a = new RawText(before);
+        RawText b = new RawText(after);
+        for (Edit edit :
+                DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM)
+                        .diff(RawTextComparator.DEFAULT, a, b)) {
+            if (edit.getLengthA() == edit.getLengthB()) {
+                for (int i = 0; i < edit.getLengthA(); i++) {
+                    String oldLine = a.getString(edit.getBeginA() + i);
+                    String newLine = b.getString(edit.getBeginB() + i);
+                    String oldSkeleton = skeleton(oldLine);
+                    String newSkeleton = skeleton(newLine);
+                    // Only runs of image characters change; a flow mapping may gain one ", key:
+                    // value".
+                    assertThat(
+                                    newSkeleton.equals(oldSkeleton)
+                                            || newSkeleton
+                                                    .replaceFirst(", X X", "")
+                                                    .equals(oldSkeleton))
+                            .as("only image text differs between%n%s%n%s", oldLine, newLine)
+                            .isTrue();
+                }
+            } else if (edit.getLengthA() == 1 && edit.getLengthB() > 1) {
+                assertThat(b.getString(edit.getBeginB()))
+                        .isEqualTo(
+                                a.getString(edit.getBeginA())
+                                        .replaceAll(
+                                                "(newTag|tag): \\S+",
+                                                "$1: "
+                                                        + b.getString(edit.getBeginB())
+                                                                .replaceAll(
+                                                                        ".*(?:newTag|tag): (\\S+).*",
+                                                                        "$1")));
+                for (int i = 1; i < edit.getLengthB(); i++) {
+                    assertThat(b.getString(edit.getBeginB() + i))
+                            .matches("\\s*(digest|newTag|tag): \\S+\\r?");
+                }
+            } else {
+                throw new AssertionError("unexpected change of lines " + edit);
+            }
+        }
     }
-  }
 
-  private static Properties properties(Path caseDir) throws IOException {
-    Properties properties = new Properties();
-    try (InputStream in = Files.newInputStream(caseDir.resolve("case.properties"))) {
-      properties.load(in);
+    private static String skeleton(String line) {
+        return line.replaceAll("[\\w.:/@\"'-]+", "X");
     }
-    return properties;
-  }
 
-  static List<Path> files(Path dir) throws IOException {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      return paths.filter(Files::isRegularFile).sorted().toList();
+    static Path corpus() {
+        try {
+            return Path.of(ManifestCorpusTest.class.getResource("/manifest/corpus").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 
-  static void copyTree(Path from, Path to) throws IOException {
-    List<Path> sources = new ArrayList<>(files(from));
-    sources.forEach(source -> {
-      Path target = to.resolve(from.relativize(source).toString());
-      try {
-        Files.createDirectories(target.getParent());
-        Files.copy(source, target);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-  }
+    private static Properties properties(Path caseDir) throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(caseDir.resolve("case.properties"))) {
+            properties.load(in);
+        }
+        return properties;
+    }
+
+    static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            return paths.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        List<Path> sources = new ArrayList<>(files(from));
+        sources.forEach(
+                source -> {
+                    Path target = to.resolve(from.relativize(source).toString());
+                    try {
+                        Files.createDirectories(target.getParent());
+                        Files.copy(source, target);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
 }

@@ -5,6 +5,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Offline settings from this machine's environment, with a log that the test can read. */
 final class NixTestSettings {
-  final List<String> log = new CopyOnWriteArrayList<>();
-  final NixSettings settings = NixSettings.fromHost(System.getenv(), log::add).withOffline(true);
+    final List<String> log = new CopyOnWriteArrayList<>();
+    final NixSettings settings = NixSettings.fromHost(System.getenv(), log::add).withOffline(true);
 }

@@ -16,129 +16,169 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DockerCredentialsTest {
-  @TempDir Path home;
-  @TempDir Path bin;
+    @TempDir Path home;
+    @TempDir Path bin;
 
-  private void dockerConfig(String json) throws IOException {
-    Files.createDirectories(home.resolve(".docker"));
-    Files.writeString(home.resolve(".docker/config.json"), json);
-  }
+    private void dockerConfig(String json) throws IOException {
+        Files.createDirectories(home.resolve(".docker"));
+        Files.writeString(home.resolve(".docker/config.json"), json);
+    }
 
-  private static String auth(String user, String password) {
-    return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-  }
+    private static String auth(String user, String password) {
+        return Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
 
-  /** A docker-credential-NAME script that answers for one server URL read from stdin. */
-  private void helper(String name, String serverUrl, String user, String secret) throws IOException {
-    Path script = bin.resolve("docker-credential-" + name);
-    Files.writeString(script, String.join("\n",
-        "#!/bin/sh",
-        "[ \"$1\" = get ] || exit 3",
-        "read -r server",
-        "if [ \"$server\" = '" + serverUrl + "' ]; then",
-        "  printf '{\"ServerURL\":\"%s\",\"Username\":\"" + user + "\",\"Secret\":\"" + secret + "\"}' \"$server\"",
-        "else",
-        "  echo 'credentials not found in native keychain'; exit 1",
-        "fi",
-        ""));
-    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-  }
+    /** A docker-credential-NAME script that answers for one server URL read from stdin. */
+    private void helper(String name, String serverUrl, String user, String secret)
+            throws IOException {
+        Path script = bin.resolve("docker-credential-" + name);
+        Files.writeString(
+                script,
+                String.join(
+                        "\n",
+                        "#!/bin/sh",
+                        "[ \"$1\" = get ] || exit 3",
+                        "read -r server",
+                        "if [ \"$server\" = '" + serverUrl + "' ]; then",
+                        "  printf '{\"ServerURL\":\"%s\",\"Username\":\""
+                                + user
+                                + "\",\"Secret\":\""
+                                + secret
+                                + "\"}' \"$server\"",
+                        "else",
+                        "  echo 'credentials not found in native keychain'; exit 1",
+                        "fi",
+                        ""));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
 
-  private DockerCredentials credentials(Map<String, String> env) {
-    return new DockerCredentials(env, home);
-  }
+    private DockerCredentials credentials(Map<String, String> env) {
+        return new DockerCredentials(env, home);
+    }
 
-  @Test
-  void readsBase64AuthFromDockerConfigForTheHost() throws IOException {
-    dockerConfig("{\"auths\":{\"https://registry.example.com\":{\"auth\":\"" + auth("alice", "pw:with:colons") + "\"}}}");
+    @Test
+    void readsBase64AuthFromDockerConfigForTheHost() throws IOException {
+        dockerConfig(
+                "{\"auths\":{\"https://registry.example.com\":{\"auth\":\""
+                        + auth("alice", "pw:with:colons")
+                        + "\"}}}");
 
-    Optional<RegistryCredentials> found = credentials(Map.of()).resolve("registry.example.com", Optional.empty());
+        Optional<RegistryCredentials> found =
+                credentials(Map.of()).resolve("registry.example.com", Optional.empty());
 
-    assertThat(found).contains(new RegistryCredentials("alice", "pw:with:colons"));
-  }
+        assertThat(found).contains(new RegistryCredentials("alice", "pw:with:colons"));
+    }
 
-  @Test
-  void dockerHubEntryMatchesDockerIo() throws IOException {
-    dockerConfig("{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + auth("bob", "hub") + "\"}}}");
+    @Test
+    void dockerHubEntryMatchesDockerIo() throws IOException {
+        dockerConfig(
+                "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\""
+                        + auth("bob", "hub")
+                        + "\"}}}");
 
-    assertThat(credentials(Map.of()).resolve("docker.io", Optional.empty())).contains(new RegistryCredentials("bob", "hub"));
-  }
+        assertThat(credentials(Map.of()).resolve("docker.io", Optional.empty()))
+                .contains(new RegistryCredentials("bob", "hub"));
+    }
 
-  @Test
-  void credHelperForTheHostIsAskedWithTheHostOnStdin() throws IOException {
-    helper("fake", "registry.example.com", "helper-user", "helper-secret");
-    dockerConfig("{\"credHelpers\":{\"registry.example.com\":\"fake\"},"
-        + "\"auths\":{\"registry.example.com\":{\"auth\":\"" + auth("inline", "ignored") + "\"}}}");
+    @Test
+    void credHelperForTheHostIsAskedWithTheHostOnStdin() throws IOException {
+        helper("fake", "registry.example.com", "helper-user", "helper-secret");
+        dockerConfig(
+                "{\"credHelpers\":{\"registry.example.com\":\"fake\"},"
+                        + "\"auths\":{\"registry.example.com\":{\"auth\":\""
+                        + auth("inline", "ignored")
+                        + "\"}}}");
 
-    Optional<RegistryCredentials> found =
-        credentials(Map.of("PATH", bin.toString())).resolve("registry.example.com", Optional.empty());
+        Optional<RegistryCredentials> found =
+                credentials(Map.of("PATH", bin.toString()))
+                        .resolve("registry.example.com", Optional.empty());
 
-    assertThat(found).contains(new RegistryCredentials("helper-user", "helper-secret"));
-  }
+        assertThat(found).contains(new RegistryCredentials("helper-user", "helper-secret"));
+    }
 
-  @Test
-  void credsStoreIsTheFallbackAndItsNotFoundMeansAnonymous() throws IOException {
-    helper("store", "known.example.com", "store-user", "store-secret");
-    dockerConfig("{\"credsStore\":\"store\"}");
-    DockerCredentials credentials = credentials(Map.of("PATH", bin.toString()));
+    @Test
+    void credsStoreIsTheFallbackAndItsNotFoundMeansAnonymous() throws IOException {
+        helper("store", "known.example.com", "store-user", "store-secret");
+        dockerConfig("{\"credsStore\":\"store\"}");
+        DockerCredentials credentials = credentials(Map.of("PATH", bin.toString()));
 
-    assertThat(credentials.resolve("known.example.com", Optional.empty()))
-        .contains(new RegistryCredentials("store-user", "store-secret"));
-    assertThat(credentials.resolve("unknown.example.com", Optional.empty())).isEmpty();
-  }
+        assertThat(credentials.resolve("known.example.com", Optional.empty()))
+                .contains(new RegistryCredentials("store-user", "store-secret"));
+        assertThat(credentials.resolve("unknown.example.com", Optional.empty())).isEmpty();
+    }
 
-  @Test
-  void missingHelperProgramIsAUsageErrorNamingIt() throws IOException {
-    dockerConfig("{\"credsStore\":\"nothere\"}");
+    @Test
+    void missingHelperProgramIsAUsageErrorNamingIt() throws IOException {
+        dockerConfig("{\"credsStore\":\"nothere\"}");
 
-    assertThatThrownBy(() -> credentials(Map.of("PATH", bin.toString())).resolve("x.example.com", Optional.empty()))
-        .isInstanceOf(NixshipException.class)
-        .hasMessageContaining("docker-credential-nothere");
-  }
+        assertThatThrownBy(
+                        () ->
+                                credentials(Map.of("PATH", bin.toString()))
+                                        .resolve("x.example.com", Optional.empty()))
+                .isInstanceOf(NixshipException.class)
+                .hasMessageContaining("docker-credential-nothere");
+    }
 
-  @Test
-  void explicitCredentialsWinOverEverything() throws IOException {
-    dockerConfig("{\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("docker", "login") + "\"}}}");
-    RegistryCredentials explicit = new RegistryCredentials("me", "typed");
+    @Test
+    void explicitCredentialsWinOverEverything() throws IOException {
+        dockerConfig("{\"auths\":{\"ghcr.io\":{\"auth\":\"" + auth("docker", "login") + "\"}}}");
+        RegistryCredentials explicit = new RegistryCredentials("me", "typed");
 
-    assertThat(credentials(Map.of("GITHUB_TOKEN", "ghs_x")).resolve("ghcr.io", Optional.of(explicit))).contains(explicit);
-  }
+        assertThat(
+                        credentials(Map.of("GITHUB_TOKEN", "ghs_x"))
+                                .resolve("ghcr.io", Optional.of(explicit)))
+                .contains(explicit);
+    }
 
-  @Test
-  void githubTokenIsUsedForGhcrByDefault() {
-    Optional<RegistryCredentials> found =
-        credentials(Map.of("GITHUB_TOKEN", "ghs_token123", "GITHUB_ACTOR", "octocat")).resolve("ghcr.io", Optional.empty());
+    @Test
+    void githubTokenIsUsedForGhcrByDefault() {
+        Optional<RegistryCredentials> found =
+                credentials(Map.of("GITHUB_TOKEN", "ghs_token123", "GITHUB_ACTOR", "octocat"))
+                        .resolve("ghcr.io", Optional.empty());
 
-    assertThat(found).contains(new RegistryCredentials("octocat", "ghs_token123"));
-    assertThat(credentials(Map.of("GITHUB_TOKEN", "ghs_token123")).resolve("quay.io", Optional.empty())).isEmpty();
-  }
+        assertThat(found).contains(new RegistryCredentials("octocat", "ghs_token123"));
+        assertThat(
+                        credentials(Map.of("GITHUB_TOKEN", "ghs_token123"))
+                                .resolve("quay.io", Optional.empty()))
+                .isEmpty();
+    }
 
-  @Test
-  void dockerConfigEnvironmentVariableMovesTheConfig(@TempDir Path elsewhere) throws IOException {
-    Files.writeString(elsewhere.resolve("config.json"),
-        "{\"auths\":{\"r.example.com\":{\"auth\":\"" + auth("moved", "pw") + "\"}}}");
+    @Test
+    void dockerConfigEnvironmentVariableMovesTheConfig(@TempDir Path elsewhere) throws IOException {
+        Files.writeString(
+                elsewhere.resolve("config.json"),
+                "{\"auths\":{\"r.example.com\":{\"auth\":\"" + auth("moved", "pw") + "\"}}}");
 
-    assertThat(credentials(Map.of("DOCKER_CONFIG", elsewhere.toString())).resolve("r.example.com", Optional.empty()))
-        .contains(new RegistryCredentials("moved", "pw"));
-  }
+        assertThat(
+                        credentials(Map.of("DOCKER_CONFIG", elsewhere.toString()))
+                                .resolve("r.example.com", Optional.empty()))
+                .contains(new RegistryCredentials("moved", "pw"));
+    }
 
-  @Test
-  void brokenAuthEntryIsAUsageErrorThatDoesNotEchoIt() throws IOException {
-    dockerConfig("{\"auths\":{\"r.example.com\":{\"auth\":\"" + Base64.getEncoder().encodeToString("nocolon".getBytes(StandardCharsets.UTF_8)) + "\"}}}");
+    @Test
+    void brokenAuthEntryIsAUsageErrorThatDoesNotEchoIt() throws IOException {
+        dockerConfig(
+                "{\"auths\":{\"r.example.com\":{\"auth\":\""
+                        + Base64.getEncoder()
+                                .encodeToString("nocolon".getBytes(StandardCharsets.UTF_8))
+                        + "\"}}}");
 
-    assertThatThrownBy(() -> credentials(Map.of()).resolve("r.example.com", Optional.empty()))
-        .isInstanceOf(NixshipException.class)
-        .hasMessageContaining("auths.r.example.com.auth")
-        .hasMessageNotContaining("nocolon");
-  }
+        assertThatThrownBy(() -> credentials(Map.of()).resolve("r.example.com", Optional.empty()))
+                .isInstanceOf(NixshipException.class)
+                .hasMessageContaining("auths.r.example.com.auth")
+                .hasMessageNotContaining("nocolon");
+    }
 
-  @Test
-  void noConfigAndNoTokenMeansAnonymous() {
-    assertThat(credentials(Map.of()).resolve("r.example.com", Optional.empty())).isEmpty();
-  }
+    @Test
+    void noConfigAndNoTokenMeansAnonymous() {
+        assertThat(credentials(Map.of()).resolve("r.example.com", Optional.empty())).isEmpty();
+    }
 
-  @Test
-  void credentialsNeverPrintTheirSecret() {
-    assertThat(new RegistryCredentials("u", "hunter2").toString()).doesNotContain("hunter2").contains("u");
-  }
+    @Test
+    void credentialsNeverPrintTheirSecret() {
+        assertThat(new RegistryCredentials("u", "hunter2").toString())
+                .doesNotContain("hunter2")
+                .contains("u");
+    }
 }

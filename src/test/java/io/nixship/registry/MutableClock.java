@@ -8,24 +8,24 @@ import java.time.ZoneOffset;
 
 /** A clock the test moves by hand, to expire tokens without waiting. */
 final class MutableClock extends Clock {
-  private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-  void advance(Duration by) {
-    now = now.plus(by);
-  }
+    void advance(Duration by) {
+        now = now.plus(by);
+    }
 
-  @Override
-  public ZoneId getZone() {
-    return ZoneOffset.UTC;
-  }
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
 
-  @Override
-  public Clock withZone(ZoneId zone) {
-    return this;
-  }
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
 
-  @Override
-  public Instant instant() {
-    return now;
-  }
+    @Override
+    public Instant instant() {
+        return now;
+    }
 }

@@ -4,30 +4,33 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records the waits a retry asked for instead of waiting, and can act on each (e.g. restart a server). */
+/**
+ * Records the waits a retry asked for instead of waiting, and can act on each (e.g. restart a
+ * server).
+ */
 final class RecordingSleeper implements Sleeper {
-  private final List<Duration> waits = new CopyOnWriteArrayList<>();
-  private final Runnable onSleep;
+    private final List<Duration> waits = new CopyOnWriteArrayList<>();
+    private final Runnable onSleep;
 
-  RecordingSleeper() {
-    this(() -> {});
-  }
+    RecordingSleeper() {
+        this(() -> {});
+    }
 
-  RecordingSleeper(Runnable onSleep) {
-    this.onSleep = onSleep;
-  }
+    RecordingSleeper(Runnable onSleep) {
+        this.onSleep = onSleep;
+    }
 
-  @Override
-  public void sleep(Duration duration) {
-    waits.add(duration);
-    onSleep.run();
-  }
+    @Override
+    public void sleep(Duration duration) {
+        waits.add(duration);
+        onSleep.run();
+    }
 
-  List<Duration> waits() {
-    return List.copyOf(waits);
-  }
+    List<Duration> waits() {
+        return List.copyOf(waits);
+    }
 
-  RetryPolicy policy() {
-    return RetryPolicy.standard().withSleeper(this);
-  }
+    RetryPolicy policy() {
+        return RetryPolicy.standard().withSleeper(this);
+    }
 }

@@ -22,94 +22,130 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class RegistryImageReaderTest {
-  private static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
-  private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+    private static final String DOCKER_MANIFEST =
+            "application/vnd.docker.distribution.manifest.v2+json";
+    private static final String OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 
-  @RegisterExtension
-  static WireMockExtension registry =
-      WireMockExtension.newInstance().options(wireMockConfig().dynamicPort()).failOnUnmatchedRequests(true).build();
+    @RegisterExtension
+    static WireMockExtension registry =
+            WireMockExtension.newInstance()
+                    .options(wireMockConfig().dynamicPort())
+                    .failOnUnmatchedRequests(true)
+                    .build();
 
-  @TempDir Path home;
+    @TempDir Path home;
 
-  private RegistryImageReader reader() {
-    return new RegistryImageReader(
-        Map.of("HOME", home.toString(), "XDG_CACHE_HOME", home.resolve("cache").toString()),
-        home, RegistrySettings.defaults(), Optional.empty());
-  }
+    private RegistryImageReader reader() {
+        return new RegistryImageReader(
+                Map.of("HOME", home.toString(), "XDG_CACHE_HOME", home.resolve("cache").toString()),
+                home,
+                RegistrySettings.defaults(),
+                Optional.empty());
+    }
 
-  private String host() {
-    return "127.0.0.1:" + registry.getPort();
-  }
+    private String host() {
+        return "127.0.0.1:" + registry.getPort();
+    }
 
-  private static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
 
-  private void serveManifest(String reference, String mediaType, byte[] body) {
-    registry.stubFor(get(urlPathEqualTo("/v2/acme/app/manifests/" + reference))
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", mediaType).withBody(body)));
-  }
+    private void serveManifest(String reference, String mediaType, byte[] body) {
+        registry.stubFor(
+                get(urlPathEqualTo("/v2/acme/app/manifests/" + reference))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(200)
+                                        .withHeader("Content-Type", mediaType)
+                                        .withBody(body)));
+    }
 
-  private String serveImage(String label) {
-    byte[] config = bytes("{\"config\": {\"Labels\": {\"io.nixship.freeze\": \"" + label + "\"}}}");
-    String configDigest = Digests.sha256(config);
-    registry.stubFor(get(urlPathEqualTo("/v2/acme/app/blobs/" + configDigest))
-        .willReturn(aResponse().withStatus(200).withBody(config)));
-    return "{\"schemaVersion\": 2, \"mediaType\": \"" + DOCKER_MANIFEST + "\", \"config\": {\"digest\": \""
-        + configDigest + "\", \"size\": " + config.length + "}, \"layers\": []}";
-  }
+    private String serveImage(String label) {
+        byte[] config =
+                bytes("{\"config\": {\"Labels\": {\"io.nixship.freeze\": \"" + label + "\"}}}");
+        String configDigest = Digests.sha256(config);
+        registry.stubFor(
+                get(urlPathEqualTo("/v2/acme/app/blobs/" + configDigest))
+                        .willReturn(aResponse().withStatus(200).withBody(config)));
+        return "{\"schemaVersion\": 2, \"mediaType\": \""
+                + DOCKER_MANIFEST
+                + "\", \"config\": {\"digest\": \""
+                + configDigest
+                + "\", \"size\": "
+                + config.length
+                + "}, \"layers\": []}";
+    }
 
-  @Test
-  void readsADockerSchema2ManifestAndItsConfigOnly() {
-    byte[] manifest = bytes(serveImage("requests==2.31.0\\n"));
-    serveManifest("v1", DOCKER_MANIFEST, manifest);
+    @Test
+    void readsADockerSchema2ManifestAndItsConfigOnly() {
+        byte[] manifest = bytes(serveImage("requests==2.31.0\\n"));
+        serveManifest("v1", DOCKER_MANIFEST, manifest);
 
-    RegistryImageReader.RemoteImage image = reader().read(host(), "acme/app", "v1");
+        RegistryImageReader.RemoteImage image = reader().read(host(), "acme/app", "v1");
 
-    assertThat(image.manifestDigest()).isEqualTo(Digests.sha256(manifest));
-    assertThat(image.config().path("config").path("Labels").path("io.nixship.freeze").asText())
-        .isEqualTo("requests==2.31.0\n");
-    registry.verify(getRequestedFor(urlPathEqualTo("/v2/acme/app/manifests/v1"))
-        .withHeader("Accept", containing(DOCKER_MANIFEST))
-        .withHeader("Accept", containing("application/vnd.oci.image.manifest.v1+json")));
-  }
+        assertThat(image.manifestDigest()).isEqualTo(Digests.sha256(manifest));
+        assertThat(image.config().path("config").path("Labels").path("io.nixship.freeze").asText())
+                .isEqualTo("requests==2.31.0\n");
+        registry.verify(
+                getRequestedFor(urlPathEqualTo("/v2/acme/app/manifests/v1"))
+                        .withHeader("Accept", containing(DOCKER_MANIFEST))
+                        .withHeader(
+                                "Accept",
+                                containing("application/vnd.oci.image.manifest.v1+json")));
+    }
 
-  @Test
-  void followsAnIndexToItsLinuxAmd64Image() {
-    byte[] amd64 = bytes(serveImage("flask==3.0.0\\n"));
-    String amd64Digest = Digests.sha256(amd64);
-    serveManifest(amd64Digest, DOCKER_MANIFEST, amd64);
-    String arm64Digest = "sha256:" + "a".repeat(64);
-    byte[] index = bytes("{\"schemaVersion\": 2, \"mediaType\": \"" + OCI_INDEX + "\", \"manifests\": ["
-        + "{\"digest\": \"" + arm64Digest + "\", \"platform\": {\"os\": \"linux\", \"architecture\": \"arm64\"}},"
-        + "{\"digest\": \"" + amd64Digest + "\", \"platform\": {\"os\": \"linux\", \"architecture\": \"amd64\"}}]}");
-    serveManifest("multi", OCI_INDEX, index);
+    @Test
+    void followsAnIndexToItsLinuxAmd64Image() {
+        byte[] amd64 = bytes(serveImage("flask==3.0.0\\n"));
+        String amd64Digest = Digests.sha256(amd64);
+        serveManifest(amd64Digest, DOCKER_MANIFEST, amd64);
+        String arm64Digest = "sha256:" + "a".repeat(64);
+        byte[] index =
+                bytes(
+                        "{\"schemaVersion\": 2, \"mediaType\": \""
+                                + OCI_INDEX
+                                + "\", \"manifests\": ["
+                                + "{\"digest\": \""
+                                + arm64Digest
+                                + "\", \"platform\": {\"os\": \"linux\", \"architecture\": \"arm64\"}},"
+                                + "{\"digest\": \""
+                                + amd64Digest
+                                + "\", \"platform\": {\"os\": \"linux\", \"architecture\": \"amd64\"}}]}");
+        serveManifest("multi", OCI_INDEX, index);
 
-    RegistryImageReader.RemoteImage image = reader().read(host(), "acme/app", "multi");
+        RegistryImageReader.RemoteImage image = reader().read(host(), "acme/app", "multi");
 
-    assertThat(image.manifestDigest()).isEqualTo(amd64Digest);
-    assertThat(image.config().toString()).contains("flask==3.0.0");
-    registry.verify(0, getRequestedFor(urlPathEqualTo("/v2/acme/app/manifests/" + arm64Digest)));
-  }
+        assertThat(image.manifestDigest()).isEqualTo(amd64Digest);
+        assertThat(image.config().toString()).contains("flask==3.0.0");
+        registry.verify(
+                0, getRequestedFor(urlPathEqualTo("/v2/acme/app/manifests/" + arm64Digest)));
+    }
 
-  @Test
-  void aManifestWhoseBytesDoNotMatchTheRequestedDigestIsRefused() {
-    String claimed = "sha256:" + "b".repeat(64);
-    serveManifest(claimed, DOCKER_MANIFEST, bytes(serveImage("x==1\\n")));
+    @Test
+    void aManifestWhoseBytesDoNotMatchTheRequestedDigestIsRefused() {
+        String claimed = "sha256:" + "b".repeat(64);
+        serveManifest(claimed, DOCKER_MANIFEST, bytes(serveImage("x==1\\n")));
 
-    assertThatThrownBy(() -> reader().read(host(), "acme/app", claimed))
-        .isInstanceOf(NixshipException.class)
-        .hasMessageContaining("arrived with digest");
-  }
+        assertThatThrownBy(() -> reader().read(host(), "acme/app", claimed))
+                .isInstanceOf(NixshipException.class)
+                .hasMessageContaining("arrived with digest");
+    }
 
-  @Test
-  void aMissingTagIsAUsageError() {
-    registry.stubFor(get(urlPathMatching("/v2/acme/app/manifests/.*"))
-        .willReturn(aResponse().withStatus(404).withBody("{\"errors\": [{\"code\": \"MANIFEST_UNKNOWN\"}]}")));
+    @Test
+    void aMissingTagIsAUsageError() {
+        registry.stubFor(
+                get(urlPathMatching("/v2/acme/app/manifests/.*"))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(404)
+                                        .withBody(
+                                                "{\"errors\": [{\"code\": \"MANIFEST_UNKNOWN\"}]}")));
 
-    assertThatThrownBy(() -> reader().read(host(), "acme/app", "gone"))
-        .isInstanceOf(NixshipException.class)
-        .hasMessageContaining("has no manifest acme/app:gone")
-        .extracting(e -> ((NixshipException) e).exitCode()).isEqualTo(NixshipException.USAGE);
-  }
+        assertThatThrownBy(() -> reader().read(host(), "acme/app", "gone"))
+                .isInstanceOf(NixshipException.class)
+                .hasMessageContaining("has no manifest acme/app:gone")
+                .extracting(e -> ((NixshipException) e).exitCode())
+                .isEqualTo(NixshipException.USAGE);
+    }
 }

@@ -15,57 +15,66 @@ import java.util.concurrent.TimeUnit;
  * failsafe stage after {@code mvn package}.
  */
 public final class LauncherRun {
-  private static final Path LAUNCHER = Path.of("nixship").toAbsolutePath();
-  /** Far above any single run here; a hung run fails the test instead of the whole build. */
-  private static final long TIMEOUT_MINUTES = 10;
+    private static final Path LAUNCHER = Path.of("nixship").toAbsolutePath();
 
-  private final CliRun settings;
+    /** Far above any single run here; a hung run fails the test instead of the whole build. */
+    private static final long TIMEOUT_MINUTES = 10;
 
-  public LauncherRun(CliRun settings) {
-    this.settings = settings;
-  }
+    private final CliRun settings;
 
-  public CliRun.Result run(String... args) {
-    try {
-      Path out = Files.createTempFile("nixship-launcher", ".out");
-      Path err = Files.createTempFile("nixship-launcher", ".err");
-      try {
-        return run(out, err, args);
-      } finally {
-        Files.delete(out);
-        Files.delete(err);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    public LauncherRun(CliRun settings) {
+        this.settings = settings;
     }
-  }
 
-  private CliRun.Result run(Path out, Path err, String... args) throws IOException {
-    ProcessBuilder builder = new ProcessBuilder();
-    builder.command().add(LAUNCHER.toString());
-    builder.command().addAll(List.of(args));
-    builder.directory(settings.workingDir().toFile());
-    // The run's environment only, as CliRun gives it in-process: nothing of Maven's leaks in.
-    builder.environment().clear();
-    builder.environment().putAll(settings.environment());
-    builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-    builder.redirectOutput(out.toFile());
-    builder.redirectError(err.toFile());
-    Process process = builder.start();
-    try {
-      if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly().waitFor();
-        throw new AssertionError("nixship " + String.join(" ", args) + " still running after " + TIMEOUT_MINUTES
-            + " minutes; stderr so far:\n" + Files.readString(err, StandardCharsets.UTF_8));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
-      throw new IllegalStateException("interrupted while nixship " + String.join(" ", args) + " ran", e);
+    public CliRun.Result run(String... args) {
+        try {
+            Path out = Files.createTempFile("nixship-launcher", ".out");
+            Path err = Files.createTempFile("nixship-launcher", ".err");
+            try {
+                return run(out, err, args);
+            } finally {
+                Files.delete(out);
+                Files.delete(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-    return new CliRun.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
-  }
+
+    private CliRun.Result run(Path out, Path err, String... args) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder();
+        builder.command().add(LAUNCHER.toString());
+        builder.command().addAll(List.of(args));
+        builder.directory(settings.workingDir().toFile());
+        // The run's environment only, as CliRun gives it in-process: nothing of Maven's leaks in.
+        builder.environment().clear();
+        builder.environment().putAll(settings.environment());
+        builder.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.redirectOutput(out.toFile());
+        builder.redirectError(err.toFile());
+        Process process = builder.start();
+        try {
+            if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor();
+                throw new AssertionError(
+                        "nixship "
+                                + String.join(" ", args)
+                                + " still running after "
+                                + TIMEOUT_MINUTES
+                                + " minutes; stderr so far:\n"
+                                + Files.readString(err, StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new IllegalStateException(
+                    "interrupted while nixship " + String.join(" ", args) + " ran", e);
+        }
+        return new CliRun.Result(
+                process.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
 }

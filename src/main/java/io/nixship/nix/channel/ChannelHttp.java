@@ -6,8 +6,8 @@ import java.util.Optional;
 /** The HTTP the channel resolver needs: one GET that never follows redirects. */
 public interface ChannelHttp {
 
-  /** Status, redirect target (as sent) and body (small files only; capped by the edge). */
-  record Response(int status, Optional<String> location, byte[] body) {}
+    /** Status, redirect target (as sent) and body (small files only; capped by the edge). */
+    record Response(int status, Optional<String> location, byte[] body) {}
 
-  Response get(URI uri);
+    Response get(URI uri);
 }

@@ -13,8 +13,8 @@ package io.nixship.nix.channel;
  */
 public record ChannelRelease(String channel, String release, String revision, String tarballUrl) {
 
-  /** True when {@link #revision} is a full commit id that a lock can record. */
-  public boolean hasFullRevision() {
-    return ChannelSpec.FULL_REVISION.matcher(revision).matches();
-  }
+    /** True when {@link #revision} is a full commit id that a lock can record. */
+    public boolean hasFullRevision() {
+        return ChannelSpec.FULL_REVISION.matcher(revision).matches();
+    }
 }

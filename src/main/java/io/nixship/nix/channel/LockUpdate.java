@@ -1,7 +1,7 @@
 package io.nixship.nix.channel;
 
-import io.nixship.nix.PrefetchResult;
 import io.nixship.config.NixpkgsLock;
+import io.nixship.nix.PrefetchResult;
 import java.util.Optional;
 
 /**
@@ -14,7 +14,7 @@ import java.util.Optional;
  *     pinned and nothing was downloaded
  */
 public record LockUpdate(
-    Optional<NixpkgsLock> previous,
-    NixpkgsLock lock,
-    boolean changed,
-    Optional<PrefetchResult> fetched) {}
+        Optional<NixpkgsLock> previous,
+        NixpkgsLock lock,
+        boolean changed,
+        Optional<PrefetchResult> fetched) {}

@@ -10,27 +10,33 @@ import java.util.Map;
 
 /** The real Nix edges, offline, as the channel tests use them. */
 final class TestPrefetcher {
-  private TestPrefetcher() {}
+    private TestPrefetcher() {}
 
-  static Prefetcher offline() {
-    return new NixpkgsFetcher(new SystemProcessRunner(), settings(Map.of()));
-  }
+    static Prefetcher offline() {
+        return new NixpkgsFetcher(new SystemProcessRunner(), settings(Map.of()));
+    }
 
-  /** Downloads with {@link #offline()} and refuses what this machine's Nix is too old for. */
-  static LockUpdater updater() {
-    NixVersionCheck versions = new NixVersionCheck(new SystemProcessRunner(), settings(Map.of()));
-    return new LockUpdater(offline(), versions::require);
-  }
+    /** Downloads with {@link #offline()} and refuses what this machine's Nix is too old for. */
+    static LockUpdater updater() {
+        NixVersionCheck versions =
+                new NixVersionCheck(new SystemProcessRunner(), settings(Map.of()));
+        return new LockUpdater(offline(), versions::require);
+    }
 
-  /** Workstation detection with {@code extra} (e.g. NIX_PATH) on top of this JVM's PATH and HOME. */
-  static WorkstationNixpkgs workstation(Map<String, String> extra) {
-    return new WorkstationNixpkgs(new SystemProcessRunner(), settings(extra), WorkstationNixpkgs.DEFAULT_RELEASES_BASE);
-  }
+    /**
+     * Workstation detection with {@code extra} (e.g. NIX_PATH) on top of this JVM's PATH and HOME.
+     */
+    static WorkstationNixpkgs workstation(Map<String, String> extra) {
+        return new WorkstationNixpkgs(
+                new SystemProcessRunner(),
+                settings(extra),
+                WorkstationNixpkgs.DEFAULT_RELEASES_BASE);
+    }
 
-  private static NixSettings settings(Map<String, String> extra) {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.remove("NIX_PATH");
-    env.putAll(extra);
-    return NixSettings.fromHost(env, line -> {}).withOffline(true);
-  }
+    private static NixSettings settings(Map<String, String> extra) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.remove("NIX_PATH");
+        env.putAll(extra);
+        return NixSettings.fromHost(env, line -> {}).withOffline(true);
+    }
 }
