@@ -1,12 +1,12 @@
 package io.nixship.cli;
 
 import io.nixship.NixshipException;
-import io.nixship.forge.CommentResult;
 import io.nixship.forge.GitHubApi;
 import io.nixship.forge.GitHubRateLimits;
 import io.nixship.forge.StickyCommentService;
 import io.nixship.freeze.PullRequestEvent;
 import io.nixship.freeze.PullRequestFreezeDiff;
+import io.nixship.pipeline.port.CommentResult;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -2,12 +2,12 @@ package io.nixship.cli;
 
 import io.nixship.NixshipException;
 import io.nixship.config.NixshipConfig;
-import io.nixship.forge.ReleaseService;
 import io.nixship.image.ImageBuildService.BuiltImage;
 import io.nixship.image.ImageDestination;
 import io.nixship.image.LayerListener;
 import io.nixship.image.PreviousImageLookup;
 import io.nixship.manifest.ImageReference;
+import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.registry.ImagePublisher;
 import io.nixship.registry.ImagePublisher.Published;
 import io.nixship.registry.LayerUploads;

@@ -7,17 +7,17 @@ import io.nixship.forge.GitHubApi;
 import io.nixship.forge.GitHubEnvironment;
 import io.nixship.forge.GitHubRateLimits;
 import io.nixship.forge.ManifestBranchPublisher;
-import io.nixship.forge.PullRequestResult;
 import io.nixship.forge.PullRequestService;
-import io.nixship.forge.RegistryPreviousImages;
-import io.nixship.forge.ReleaseService;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.LayerBlobStore;
 import io.nixship.image.LayerCompressor;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.PinStyle;
 import io.nixship.nix.SystemProcessRunner;
+import io.nixship.pipeline.port.PullRequestResult;
+import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.registry.RegistryCredentials;
+import io.nixship.registry.RegistryPreviousImages;
 import io.nixship.registry.RegistrySettings;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -193,7 +193,7 @@ final class ReleaseCommand implements Callable<Integer> {
         String repositoryName = github.requireRepository();
         GitHub api = GitHubApi.connect(github, GitHubRateLimits.standard());
         // Read even with --base: it proves the API answers and the token sees the repository.
-        String defaultBranch = ReleaseService.defaultBranch(api, repositoryName);
+        String defaultBranch = GitHubApi.defaultBranch(api, repositoryName);
         String baseBranch = pullRequest.baseBranch(defaultBranch);
         String remoteUrl = pullRequest.remoteUrl(github);
         return new RemoteSide(

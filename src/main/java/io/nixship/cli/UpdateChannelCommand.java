@@ -2,18 +2,11 @@ package io.nixship.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.nixship.forge.ChannelUpdateService;
-import io.nixship.forge.ChannelUpdateService.Report;
-import io.nixship.forge.ChannelUpdateService.Result;
-import io.nixship.forge.ChannelUpdateService.Status;
 import io.nixship.forge.GitHubApi;
 import io.nixship.forge.GitHubEnvironment;
 import io.nixship.forge.GitHubRateLimits;
 import io.nixship.forge.ManifestBranchPublisher;
-import io.nixship.forge.PullRequestResult;
 import io.nixship.forge.PullRequestService;
-import io.nixship.forge.RegistryPreviousImages;
-import io.nixship.forge.ReleaseService;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.LayerBlobStore;
 import io.nixship.image.LayerCompressor;
@@ -26,7 +19,14 @@ import io.nixship.nix.channel.ChannelResolver;
 import io.nixship.nix.channel.ChannelSpec;
 import io.nixship.nix.channel.JdkChannelHttp;
 import io.nixship.nix.channel.LockUpdater;
+import io.nixship.pipeline.channel.ChannelUpdateService;
+import io.nixship.pipeline.channel.ChannelUpdateService.Report;
+import io.nixship.pipeline.channel.ChannelUpdateService.Result;
+import io.nixship.pipeline.channel.ChannelUpdateService.Status;
+import io.nixship.pipeline.port.PullRequestResult;
+import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.registry.RegistryCredentials;
+import io.nixship.registry.RegistryPreviousImages;
 import io.nixship.registry.RegistrySettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -200,7 +200,7 @@ final class UpdateChannelCommand implements Callable<Integer> {
         String token = github.requireToken();
         String repositoryName = github.requireRepository();
         GitHub api = GitHubApi.connect(github, GitHubRateLimits.standard());
-        String defaultBranch = ReleaseService.defaultBranch(api, repositoryName);
+        String defaultBranch = GitHubApi.defaultBranch(api, repositoryName);
         String remoteUrl = pullRequest.remoteUrl(github);
         return new ReleaseService.Forge(
                 ManifestBranchPublisher.withToken(repository, remoteUrl, token),

@@ -32,6 +32,14 @@ public final class GitHubApi {
         return connect(env.apiUrl(), env.requireToken(), limits);
     }
 
+    /**
+     * Reads the repository once before anything is built or pushed, so a token that cannot see it,
+     * or an API that is down, fails the run while nothing is half-done; returns its default branch.
+     */
+    public static String defaultBranch(GitHub github, String repositoryName) {
+        return repository(github, repositoryName).getDefaultBranch();
+    }
+
     static GHRepository repository(GitHub github, String repository) {
         try {
             return github.getRepository(repository);

@@ -1,9 +1,14 @@
 package io.nixship.forge;
 
 import io.nixship.NixshipException;
+import io.nixship.pipeline.port.GitIdentity;
+import io.nixship.pipeline.port.PublishRequest;
+import io.nixship.pipeline.port.PublishResult;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +25,7 @@ import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -330,8 +336,8 @@ public final class ManifestBranchPublisher {
 
     private void requireWrittenByNixship(RevCommit tip, PublishRequest request) {
         boolean ours =
-                request.identity().wrote(tip.getAuthorIdent())
-                        && request.identity().wrote(tip.getCommitterIdent())
+                wrote(request.identity(), tip.getAuthorIdent())
+                        && wrote(request.identity(), tip.getCommitterIdent())
                         && !tip.getFooterLines(IMAGE_TRAILER).isEmpty()
                         && tip.getParentCount() == 1;
         if (!ours) {
@@ -367,10 +373,18 @@ public final class ManifestBranchPublisher {
         CommitBuilder commit = new CommitBuilder();
         commit.setTreeId(tree);
         commit.setParentId(base);
-        commit.setAuthor(request.identity().at(clock.instant()));
-        commit.setCommitter(request.identity().at(clock.instant()));
+        commit.setAuthor(person(request.identity(), clock.instant()));
+        commit.setCommitter(person(request.identity(), clock.instant()));
         commit.setMessage(commitMessage(request));
         return inserter.insert(commit);
+    }
+
+    private static PersonIdent person(GitIdentity identity, Instant when) {
+        return new PersonIdent(identity.name(), identity.email(), when, ZoneOffset.UTC);
+    }
+
+    private static boolean wrote(GitIdentity identity, PersonIdent person) {
+        return person != null && identity.email().equalsIgnoreCase(person.getEmailAddress());
     }
 
     static String commitMessage(PublishRequest request) {

@@ -1,5 +1,7 @@
 package io.nixship.forge;
 
+import io.nixship.pipeline.port.PullRequestResult;
+import io.nixship.pipeline.port.PullRequestSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.nixship.forge;
 
+import io.nixship.pipeline.port.CommentResult;
 import java.io.IOException;
 import java.util.regex.Pattern;
 import org.kohsuke.github.GHIssue;

@@ -2,10 +2,10 @@ package io.nixship.freeze;
 
 import io.nixship.NixshipException;
 import io.nixship.config.NixshipConfig;
-import io.nixship.forge.CommentResult;
 import io.nixship.forge.StickyCommentService;
 import io.nixship.image.ImageBuildService;
 import io.nixship.manifest.ImageReference;
+import io.nixship.pipeline.port.CommentResult;
 import io.nixship.source.CommitSource;
 import io.nixship.source.SourceSnapshot;
 import io.nixship.source.TemporaryDirectory;

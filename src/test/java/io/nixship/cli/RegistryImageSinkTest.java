@@ -2,7 +2,6 @@ package io.nixship.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nixship.forge.ReleaseService;
 import io.nixship.image.Blob;
 import io.nixship.image.Descriptor;
 import io.nixship.image.Digests;
@@ -10,6 +9,7 @@ import io.nixship.image.Layer;
 import io.nixship.image.OciImage;
 import io.nixship.image.PreviousLayers;
 import io.nixship.manifest.ImageReference;
+import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.registry.RegistrySettings;
 import io.nixship.testsupport.RegistryServer;
 import io.nixship.testsupport.SharedRegistry;

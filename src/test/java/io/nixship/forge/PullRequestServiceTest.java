@@ -18,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.nixship.NixshipException;
+import io.nixship.pipeline.port.PullRequestResult;
+import io.nixship.pipeline.port.PullRequestSpec;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;

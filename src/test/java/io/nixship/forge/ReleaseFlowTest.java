@@ -15,6 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.nixship.pipeline.port.BranchNames;
+import io.nixship.pipeline.port.PublishRequest;
+import io.nixship.pipeline.port.PublishResult;
+import io.nixship.pipeline.port.PullRequestResult;
+import io.nixship.pipeline.port.PullRequestSpec;
+import io.nixship.pipeline.release.PullRequestContent;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,13 +1,14 @@
-package io.nixship.forge;
+package io.nixship.pipeline.release;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.nixship.NixshipException;
 import io.nixship.config.NixshipConfig;
+import io.nixship.forge.GitTreeManifestFiles;
+import io.nixship.forge.ManifestBranchPublisher;
+import io.nixship.forge.PullRequestService;
 import io.nixship.freeze.Freeze;
 import io.nixship.freeze.FreezeDiff;
 import io.nixship.freeze.FreezeDiffMarkdown;
 import io.nixship.image.AssembledImage;
-import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageBuildService.BuiltImage;
 import io.nixship.image.LayerListener;
 import io.nixship.image.PreviousImageLookup;
@@ -18,6 +19,12 @@ import io.nixship.manifest.ManifestBumper;
 import io.nixship.manifest.ManifestSpec;
 import io.nixship.manifest.PinStyle;
 import io.nixship.manifest.UnifiedDiff;
+import io.nixship.pipeline.port.BranchNames;
+import io.nixship.pipeline.port.PreviousImage;
+import io.nixship.pipeline.port.PublishRequest;
+import io.nixship.pipeline.port.PublishResult;
+import io.nixship.pipeline.port.PullRequestResult;
+import io.nixship.pipeline.port.PullRequestSpec;
 import io.nixship.registry.ImagePublisher.Published;
 import io.nixship.source.CommitSource;
 import io.nixship.source.ResolvedCommit;
@@ -34,7 +41,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
-import org.kohsuke.github.GitHub;
 import org.kohsuke.github.HttpException;
 
 /**
@@ -129,38 +135,6 @@ public final class ReleaseService {
 
         @Override
         default void close() {}
-    }
-
-    /**
-     * The image a manifest names now, by its config (labels included), when it can be had cheaply.
-     */
-    public record PreviousImage(ImageReference reference, JsonNode config) {
-        /**
-         * The freeze label; empty for an image nixship did not build, or a label that does not
-         * parse.
-         */
-        public Optional<Freeze> freeze() {
-            try {
-                return label(ImageBuildService.FREEZE_LABEL).map(Freeze::parse);
-            } catch (RuntimeException unreadable) {
-                // Someone else's label: the pull request then lists the new freeze on its own.
-                return Optional.empty();
-            }
-        }
-
-        public Optional<String> nixpkgsRevision() {
-            return label(ImageBuildService.NIXPKGS_REVISION_LABEL);
-        }
-
-        /** The commit it was built from. */
-        public Optional<String> sourceRevision() {
-            return label("org.opencontainers.image.revision");
-        }
-
-        private Optional<String> label(String name) {
-            JsonNode label = config.path("config").path("Labels").path(name);
-            return label.isTextual() ? Optional.of(label.asText()) : Optional.empty();
-        }
     }
 
     /** Where the remote side lives: the branch publisher, the pull requests, the base branch. */
@@ -267,14 +241,6 @@ public final class ReleaseService {
         this.previousImages = previousImages;
         this.commitUrls = commitUrls;
         this.log = log;
-    }
-
-    /**
-     * Reads the repository once before anything is built or pushed, so a token that cannot see it,
-     * or an API that is down, fails the run while nothing is half-done; returns its default branch.
-     */
-    public static String defaultBranch(GitHub github, String repositoryName) {
-        return GitHubApi.repository(github, repositoryName).getDefaultBranch();
     }
 
     /**

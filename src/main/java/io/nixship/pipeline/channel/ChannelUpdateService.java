@@ -1,11 +1,11 @@
-package io.nixship.forge;
+package io.nixship.pipeline.channel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.config.NixshipConfig;
-import io.nixship.forge.ReleaseService.PreviousImage;
+import io.nixship.forge.ManifestBranchPublisher;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageBuildService.BuiltImage;
 import io.nixship.image.LayerListener;
@@ -22,6 +22,12 @@ import io.nixship.nix.channel.ChannelSpec;
 import io.nixship.nix.channel.ChannelVersions;
 import io.nixship.nix.channel.LockUpdate;
 import io.nixship.nix.channel.LockUpdater;
+import io.nixship.pipeline.port.BranchNames;
+import io.nixship.pipeline.port.PreviousImage;
+import io.nixship.pipeline.port.PublishRequest;
+import io.nixship.pipeline.port.PullRequestResult;
+import io.nixship.pipeline.release.ImageContent;
+import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.registry.ImagePublisher.Published;
 import io.nixship.source.CommitSource;
 import io.nixship.source.ResolvedCommit;

@@ -1,4 +1,6 @@
-package io.nixship.forge;
+package io.nixship.pipeline.release;
+
+import io.nixship.forge.MarkdownLimit;
 
 /**
  * The title and body of a nixship pull request.

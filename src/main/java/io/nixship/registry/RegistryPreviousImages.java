@@ -1,12 +1,9 @@
-package io.nixship.forge;
+package io.nixship.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.NixshipException;
 import io.nixship.manifest.ImageReference;
-import io.nixship.registry.RegistryClient;
-import io.nixship.registry.RegistryCredentials;
-import io.nixship.registry.RegistrySettings;
-import io.nixship.registry.RegistryTarget;
+import io.nixship.pipeline.port.PreviousImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,7 +18,7 @@ import java.util.function.Function;
  * new freeze instead; it never fails a release.
  */
 public final class RegistryPreviousImages
-        implements Function<ImageReference, Optional<ReleaseService.PreviousImage>> {
+        implements Function<ImageReference, Optional<PreviousImage>> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, String> environment;
@@ -44,7 +41,7 @@ public final class RegistryPreviousImages
     }
 
     @Override
-    public Optional<ReleaseService.PreviousImage> apply(ImageReference reference) {
+    public Optional<PreviousImage> apply(ImageReference reference) {
         String version = reference.digest() != null ? reference.digest() : reference.tag();
         if (version == null) {
             return Optional.empty();
@@ -63,8 +60,7 @@ public final class RegistryPreviousImages
                                 + " is not in the registry; listing the new freeze instead");
                 return Optional.empty();
             }
-            return Optional.of(
-                    new ReleaseService.PreviousImage(reference, JSON.readTree(config.get())));
+            return Optional.of(new PreviousImage(reference, JSON.readTree(config.get())));
         } catch (NixshipException | IOException e) {
             log.accept(
                     "previous image "

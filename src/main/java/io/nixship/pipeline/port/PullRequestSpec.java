@@ -1,4 +1,4 @@
-package io.nixship.forge;
+package io.nixship.pipeline.port;
 
 import java.util.List;
 

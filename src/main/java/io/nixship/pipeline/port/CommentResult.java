@@ -1,4 +1,4 @@
-package io.nixship.forge;
+package io.nixship.pipeline.port;
 
 /**
  * What happened to the sticky comment. For {@link Operation#NO_PERMISSION} the caller writes the

@@ -1,4 +1,4 @@
-package io.nixship.forge;
+package io.nixship.pipeline.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,8 +1,4 @@
-package io.nixship.forge;
-
-import java.time.Instant;
-import java.time.ZoneOffset;
-import org.eclipse.jgit.lib.PersonIdent;
+package io.nixship.pipeline.port;
 
 /** Who nixship commits as; also how it recognises its own commits on a branch. */
 public record GitIdentity(String name, String email) {
@@ -13,13 +9,5 @@ public record GitIdentity(String name, String email) {
         if (name == null || name.isBlank() || email == null || email.isBlank()) {
             throw new IllegalArgumentException("git identity needs a name and an email");
         }
-    }
-
-    PersonIdent at(Instant when) {
-        return new PersonIdent(name, email, when, ZoneOffset.UTC);
-    }
-
-    boolean wrote(PersonIdent person) {
-        return person != null && email.equalsIgnoreCase(person.getEmailAddress());
     }
 }

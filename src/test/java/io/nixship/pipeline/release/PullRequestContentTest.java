@@ -1,7 +1,8 @@
-package io.nixship.forge;
+package io.nixship.pipeline.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nixship.forge.MarkdownLimit;
 import org.junit.jupiter.api.Test;
 
 class PullRequestContentTest {

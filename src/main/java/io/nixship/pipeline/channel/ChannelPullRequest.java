@@ -1,6 +1,7 @@
-package io.nixship.forge;
+package io.nixship.pipeline.channel;
 
 import io.nixship.config.NixpkgsLock;
+import io.nixship.forge.MarkdownLimit;
 import io.nixship.freeze.NixpkgsChange;
 import io.nixship.freeze.Sizes;
 import java.util.List;

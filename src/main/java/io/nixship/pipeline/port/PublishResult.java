@@ -1,4 +1,4 @@
-package io.nixship.forge;
+package io.nixship.pipeline.port;
 
 import org.eclipse.jgit.lib.ObjectId;
 

@@ -1,9 +1,10 @@
-package io.nixship.forge;
+package io.nixship.pipeline.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nixship.config.NixHash;
 import io.nixship.config.NixpkgsLock;
+import io.nixship.forge.MarkdownLimit;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;

@@ -1,0 +1,36 @@
+package io.nixship.pipeline.port;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nixship.freeze.Freeze;
+import io.nixship.image.ImageBuildService;
+import io.nixship.manifest.ImageReference;
+import java.util.Optional;
+
+/** The image a manifest names now, by its config (labels included), when it can be had cheaply. */
+public record PreviousImage(ImageReference reference, JsonNode config) {
+    /**
+     * The freeze label; empty for an image nixship did not build, or a label that does not parse.
+     */
+    public Optional<Freeze> freeze() {
+        try {
+            return label(ImageBuildService.FREEZE_LABEL).map(Freeze::parse);
+        } catch (RuntimeException unreadable) {
+            // Someone else's label: the pull request then lists the new freeze on its own.
+            return Optional.empty();
+        }
+    }
+
+    public Optional<String> nixpkgsRevision() {
+        return label(ImageBuildService.NIXPKGS_REVISION_LABEL);
+    }
+
+    /** The commit it was built from. */
+    public Optional<String> sourceRevision() {
+        return label("org.opencontainers.image.revision");
+    }
+
+    private Optional<String> label(String name) {
+        JsonNode label = config.path("config").path("Labels").path(name);
+        return label.isTextual() ? Optional.of(label.asText()) : Optional.empty();
+    }
+}
