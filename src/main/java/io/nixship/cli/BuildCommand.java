@@ -2,6 +2,7 @@ package io.nixship.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nixship.Json;
 import io.nixship.image.ImageBuildService;
 import io.nixship.image.LayerBlobStore;
 import io.nixship.nix.SystemProcessRunner;
@@ -155,7 +156,7 @@ final class BuildCommand implements Callable<Integer> {
         published.push().ifPresent(push -> session.log(push.summary()));
         ActionsResults.image(session, published);
         if (json) {
-            ObjectNode node = new ObjectMapper().createObjectNode();
+            ObjectNode node = Json.mapper().createObjectNode();
             node.put("reference", published.reference());
             node.put("digest", published.digest());
             node.put("tag", published.tag());
@@ -180,7 +181,7 @@ final class BuildCommand implements Callable<Integer> {
 
     private static String json(
             ImageBuildService.BuiltImage built, ImagePublisher.Published published) {
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = Json.mapper();
         ObjectNode node = mapper.createObjectNode();
         node.put("reference", published.reference());
         node.put("digest", published.digest());

@@ -1,7 +1,7 @@
 package io.nixship.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import io.nixship.forge.GitHubApi;
 import io.nixship.forge.GitHubEnvironment;
@@ -230,7 +230,7 @@ final class ReleaseCommand implements Callable<Integer> {
     }
 
     private static String dryRunJson(ReleaseService.Plan plan) {
-        ObjectNode node = new ObjectMapper().createObjectNode();
+        ObjectNode node = Json.mapper().createObjectNode();
         node.put("dryRun", true);
         node.put("image", plan.target().toString());
         node.put("branch", plan.branch());
@@ -246,7 +246,7 @@ final class ReleaseCommand implements Callable<Integer> {
      * Where each layer came from and what the push did with it, as {@code build --json} reports it.
      */
     private static ObjectNode layers(ReleaseService.Plan plan) {
-        ObjectNode layers = new ObjectMapper().createObjectNode();
+        ObjectNode layers = Json.mapper().createObjectNode();
         layers.put("total", plan.built().image().layers().size());
         layers.put("fromCache", plan.built().assembled().layersFromCache());
         layers.put("reused", plan.built().assembled().layersReused());
@@ -269,7 +269,7 @@ final class ReleaseCommand implements Callable<Integer> {
     }
 
     private static String json(ReleaseService.Outcome outcome) {
-        ObjectNode node = new ObjectMapper().createObjectNode();
+        ObjectNode node = Json.mapper().createObjectNode();
         PullRequestResult pr = outcome.pullRequest();
         node.put("operation", pr.operation().label());
         if (pr.number() != null) {

@@ -2,6 +2,7 @@ package io.nixship.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nixship.Json;
 import io.nixship.forge.GitHubApi;
 import io.nixship.forge.GitHubEnvironment;
 import io.nixship.forge.GitHubRateLimits;
@@ -283,7 +284,7 @@ final class UpdateChannelCommand implements Callable<Integer> {
     }
 
     private String json(Report report) {
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = Json.mapper();
         ObjectNode node = mapper.createObjectNode();
         node.put("dryRun", dryRun);
         node.put("changed", report.results().stream().anyMatch(Result::changed));

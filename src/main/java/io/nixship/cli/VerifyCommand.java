@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.nixship.Json;
 import io.nixship.freeze.DeploymentFreeze;
 import io.nixship.freeze.DiffFormat;
 import io.nixship.freeze.DriftCheck;
@@ -60,7 +61,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Mixin EnvironmentOptions environment;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     VerifyCommand(CliContext context) {
         this.context = context;

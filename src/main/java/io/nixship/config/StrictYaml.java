@@ -5,16 +5,14 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The one way nixship reads YAML it did not write itself: safe (no type tags, no anchors or
@@ -44,25 +41,7 @@ public final class StrictYaml {
 
     /** A fresh mapper configured for strict, safe loading; share it within one run. */
     public static YAMLMapper mapper() {
-        LoaderOptions loader = new LoaderOptions();
-        loader.setAllowDuplicateKeys(false);
-        loader.setMaxAliasesForCollections(0);
-        loader.setNestingDepthLimit(MAX_DEPTH);
-        loader.setCodePointLimit(MAX_BYTES);
-        loader.setAllowRecursiveKeys(false);
-        YAMLFactory factory =
-                YAMLFactory.builder()
-                        .loaderOptions(loader)
-                        .streamReadConstraints(
-                                StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
-                        .build();
-        factory.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        YAMLMapper mapper = new YAMLMapper(factory);
-        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        mapper.disable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
-        return mapper;
+        return Json.strictYaml(MAX_BYTES, MAX_DEPTH);
     }
 
     /**

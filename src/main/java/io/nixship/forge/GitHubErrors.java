@@ -2,6 +2,7 @@ package io.nixship.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NetworkFailureReason;
 import io.nixship.NixshipException;
 import java.io.FileNotFoundException;
@@ -18,7 +19,7 @@ import org.kohsuke.github.HttpException;
 
 /** Turns github-api failures into one-line {@link NixshipException#failure} messages. */
 public final class GitHubErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private GitHubErrors() {}
 

@@ -1,11 +1,11 @@
 package io.nixship.freeze;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nixship.Json;
 import java.util.List;
 
 /**
@@ -15,12 +15,8 @@ import java.util.List;
  * (null when not known), and both freezes as text ({@code freezeBefore}, {@code freezeAfter}).
  */
 public final class FreezeDiffJson {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    // Fixed "\n" line ends so the output is the same on every platform.
-    private static final DefaultPrettyPrinter PRETTY =
-            new DefaultPrettyPrinter()
-                    .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                    .withArrayIndenter(new DefaultIndenter("  ", "\n"));
+    private static final ObjectMapper MAPPER = Json.mapper();
+    private static final ObjectWriter PRETTY = Json.pretty();
 
     private FreezeDiffJson() {}
 
@@ -90,7 +86,7 @@ public final class FreezeDiffJson {
 
     private static String write(ObjectNode tree) {
         try {
-            return MAPPER.writer(PRETTY).writeValueAsString(tree);
+            return PRETTY.writeValueAsString(tree);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serialises", e);
         }

@@ -3,6 +3,7 @@ package io.nixship.freeze;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ import java.util.regex.Pattern;
 public final class FreezeReader {
     private static final Pattern PYTHON_DIR = Pattern.compile("python(3\\.[0-9]+)");
     private static final Pattern HEADER = Pattern.compile("^([\\x21-\\x39\\x3b-\\x7e]*):(.*)$");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final FileTree files;
 

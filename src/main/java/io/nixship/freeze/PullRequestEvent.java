@@ -1,7 +1,7 @@
 package io.nixship.freeze;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ public record PullRequestEvent(int number, String headSha, String baseSha, Strin
     public static PullRequestEvent read(Path eventFile) {
         JsonNode event;
         try {
-            event = new ObjectMapper().readTree(eventFile.toFile());
+            event = Json.mapper().readTree(eventFile.toFile());
         } catch (IOException e) {
             throw NixshipException.usage(
                     "cannot read the GitHub event " + eventFile + ": " + e.getMessage());

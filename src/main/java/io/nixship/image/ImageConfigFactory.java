@@ -2,7 +2,7 @@ package io.nixship.image;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -43,8 +43,7 @@ public final class ImageConfigFactory {
     private static final DateTimeFormatter CREATED =
             DateTimeFormatter.ISO_INSTANT.withZone(ZoneOffset.UTC);
 
-    private final ObjectMapper json =
-            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private final ObjectMapper json = Json.canonical();
 
     /**
      * The config blob: {@code PATH=<environment>/bin:/bin} first in {@code Env}, one history entry

@@ -1,7 +1,7 @@
 package io.nixship.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipVersion;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.config.NixshipConfig;
@@ -73,8 +73,7 @@ public record ImageInputs(String commitId, String tag, String key, NixshipConfig
      */
     public static Optional<String> keyIn(byte[] manifest) {
         try {
-            JsonNode key =
-                    new ObjectMapper().readTree(manifest).path("annotations").path(ANNOTATION);
+            JsonNode key = Json.mapper().readTree(manifest).path("annotations").path(ANNOTATION);
             return key.isTextual() ? Optional.of(key.asText()) : Optional.empty();
         } catch (IOException notJson) {
             return Optional.empty();

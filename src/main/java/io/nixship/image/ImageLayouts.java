@@ -2,7 +2,7 @@ package io.nixship.image;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -25,8 +25,7 @@ final class ImageLayouts {
     static final String INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json";
     static final String REF_NAME_ANNOTATION = "org.opencontainers.image.ref.name";
 
-    private static final ObjectMapper JSON =
-            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private static final ObjectMapper JSON = Json.canonical();
 
     private ImageLayouts() {}
 

@@ -1,7 +1,7 @@
 package io.nixship.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,8 +24,7 @@ import org.apache.commons.io.output.TeeOutputStream;
  */
 public final class LayerBlobStore {
     private final Path directory;
-    private final ObjectMapper json =
-            new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+    private final ObjectMapper json = Json.canonical();
 
     public LayerBlobStore(Path directory) {
         this.directory = directory;

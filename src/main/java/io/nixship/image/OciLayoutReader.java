@@ -2,6 +2,7 @@ package io.nixship.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * touching its layers: what {@code freeze}, {@code diff} and {@code verify} need.
  */
 public final class OciLayoutReader {
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = Json.mapper();
 
     /**
      * The manifest digest and the config JSON of the image tagged {@code refName} (or the only

@@ -1,7 +1,7 @@
 package io.nixship.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ public interface PreviousLayers {
     public static PreviousLayers fromManifest(byte[] manifest, String source) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(manifest);
+            root = Json.mapper().readTree(manifest);
         } catch (IOException e) {
             throw NixshipException.failure(
                     "the manifest of " + source + " is not JSON: " + e.getMessage(), e);

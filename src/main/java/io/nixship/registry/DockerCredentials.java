@@ -2,6 +2,7 @@ package io.nixship.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import java.util.Optional;
  * host, then {@code auths}, then {@code credsStore}; for {@code ghcr.io}, {@code GITHUB_TOKEN}.
  */
 public final class DockerCredentials {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 
     private final Map<String, String> env;

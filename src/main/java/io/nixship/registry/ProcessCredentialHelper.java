@@ -2,6 +2,7 @@ package io.nixship.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.File;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * stderr is discarded unread: helpers may echo what they were given.
  */
 public final class ProcessCredentialHelper implements CredentialHelper {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final long TIMEOUT_SECONDS = 60;
 
     private final List<Path> searchPath;

@@ -2,6 +2,7 @@ package io.nixship.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import io.nixship.image.Blob;
 import io.nixship.image.Digests;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * arrays.
  */
 public final class RegistryClient {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final int MAX_CHECKS_AT_ONCE = 16;
 
     private final RegistryHttp http;

@@ -2,6 +2,7 @@ package io.nixship.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import java.io.IOException;
 import java.net.URI;
 
@@ -10,7 +11,7 @@ import java.net.URI;
  * code.
  */
 final class RegistryErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final int MAX_DETAIL = 200;
 
     private RegistryErrors() {}

@@ -2,6 +2,7 @@ package io.nixship.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -48,7 +49,7 @@ import javax.net.ssl.TrustManager;
  * origin.
  */
 final class RegistryHttp {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final int MAX_REDIRECTS = 5;
     private static final Duration TOKEN_MARGIN = Duration.ofSeconds(10);
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);

@@ -1,6 +1,7 @@
 package io.nixship.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import io.nixship.manifest.ImageReference;
 import io.nixship.pipeline.port.PreviousImage;
@@ -19,7 +20,7 @@ import java.util.function.Function;
  */
 public final class RegistryPreviousImages
         implements Function<ImageReference, Optional<PreviousImage>> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final Map<String, String> environment;
     private final Path home;

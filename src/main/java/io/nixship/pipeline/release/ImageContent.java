@@ -3,6 +3,7 @@ package io.nixship.pipeline.release;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import io.nixship.image.OciImage;
 import java.io.IOException;
@@ -15,7 +16,7 @@ import java.io.InputStream;
  * own manifest bump, a README edit) compares equal, and is not worth a pull request.
  */
 public final class ImageContent {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final String[] PER_BUILD_LABELS = {
         "org.opencontainers.image.revision", "org.opencontainers.image.created"
     };
