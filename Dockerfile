@@ -7,10 +7,11 @@
 # The reproducible way to build the same image is default.nix (`nixship build` on this repository).
 ARG BASE=debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f
 
-# Build stage: the same pinned base, with a JDK and Maven from Debian (the pom compiles for release 17).
+# Build stage: the same pinned base, with a JDK and Maven from Debian (the pom compiles for release 25:
+# Debian 13's main suite has openjdk-25, no backports needed).
 FROM ${BASE} AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-21-jdk-headless maven \
+ && apt-get install -y --no-install-recommends openjdk-25-jdk-headless maven \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pom.xml ./
@@ -23,7 +24,7 @@ FROM ${BASE}
 # expects the man directory that the slim image leaves out.
 RUN mkdir -p /usr/share/man/man1 \
  && apt-get update \
- && apt-get install -y --no-install-recommends nix-bin openjdk-21-jre-headless git ca-certificates \
+ && apt-get install -y --no-install-recommends nix-bin openjdk-25-jre-headless git ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # Containers cannot set up Nix's sandbox, and single-user root builds need no build users. Debian's
 # nix-bin ships no /etc/nix.

@@ -39,11 +39,6 @@ public record RegistryTarget(String host, String repository, String tag) {
     }
 
     /**
-     * Parses {@code host[:port]/path[:tag]}. The first component is the host only when it looks
-     * like one (has a dot or a port, or is localhost), as docker does; otherwise the host is
-     * docker.io.
-     */
-    /**
      * Like {@link #parse}, but a reference without a tag gets {@code defaultTag} instead of latest.
      */
     public static RegistryTarget parseWithDefaultTag(String text, String defaultTag) {
@@ -52,6 +47,11 @@ public record RegistryTarget(String host, String repository, String tag) {
         return last.contains(":") ? parsed : parsed.withTag(defaultTag);
     }
 
+    /**
+     * Parses {@code host[:port]/path[:tag]}. The first component is the host only when it looks
+     * like one (has a dot or a port, or is localhost), as docker does; otherwise the host is
+     * docker.io.
+     */
     public static RegistryTarget parse(String text) {
         String rest = text.strip();
         if (rest.isEmpty() || rest.contains("@")) {

@@ -149,8 +149,8 @@ class DockerfileTest {
         Matcher version = JDK.matcher(jdk);
         assertThat(version.matches()).isTrue();
         assertThat(Integer.parseInt(version.group(1)))
-                .as("the pom compiles for release 17")
-                .isGreaterThanOrEqualTo(17);
+                .as("the pom compiles for release 25")
+                .isGreaterThanOrEqualTo(25);
         assertThat(packages(installs.get(0)))
                 .containsExactlyInAnyOrder(
                         "openjdk-" + version.group(1) + "-jdk-headless", "maven");

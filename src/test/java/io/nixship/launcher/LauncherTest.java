@@ -89,7 +89,7 @@ class LauncherTest {
     private void createArchive() throws IOException, InterruptedException {
         Process java =
                 new ProcessBuilder(
-                                "java",
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                                 "-XX:ArchiveClassesAtExit=" + archive,
                                 "-Xlog:cds=off",
                                 "-Xlog:cds+dynamic=off",
