@@ -2,9 +2,9 @@ package io.nixship.cli;
 
 import io.nixship.freeze.DiffFormat;
 import io.nixship.freeze.Environment;
-import io.nixship.freeze.EnvironmentSources;
 import io.nixship.freeze.FreezeDiff;
 import io.nixship.freeze.FreezeDiffMarkdown;
+import io.nixship.pipeline.freezediff.EnvironmentSources;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,8 +1,8 @@
 package io.nixship.cli;
 
-import io.nixship.freeze.EnvironmentSources;
 import io.nixship.image.LayerBlobStore;
 import io.nixship.nix.SystemProcessRunner;
+import io.nixship.pipeline.freezediff.EnvironmentSources;
 import io.nixship.registry.RegistryImageReader;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;

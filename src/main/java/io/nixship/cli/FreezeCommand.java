@@ -1,9 +1,9 @@
 package io.nixship.cli;
 
 import io.nixship.freeze.Freeze;
-import io.nixship.freeze.FreezeSources;
 import io.nixship.image.OciLayoutReader;
 import io.nixship.nix.SystemProcessRunner;
+import io.nixship.pipeline.freezediff.FreezeSources;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;

@@ -2,11 +2,11 @@ package io.nixship.cli;
 
 import io.nixship.NixshipException;
 import io.nixship.config.NixshipConfig;
-import io.nixship.image.ImageBuildService.BuiltImage;
 import io.nixship.image.ImageDestination;
 import io.nixship.image.LayerListener;
 import io.nixship.image.PreviousImageLookup;
 import io.nixship.manifest.ImageReference;
+import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
 import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.registry.ImagePublisher;
 import io.nixship.registry.ImagePublisher.Published;

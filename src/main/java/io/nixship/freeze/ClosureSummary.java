@@ -1,8 +1,8 @@
 package io.nixship.freeze;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nixship.image.ImageBuildService;
 import io.nixship.image.ImageConfigFactory;
+import io.nixship.image.ImageLabels;
 import io.nixship.nix.Closure;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ public record ClosureSummary(List<ClosureDiff.StorePathSize> paths, long totalNa
      */
     public static Optional<ClosureSummary> fromImage(JsonNode manifest, JsonNode config) {
         JsonNode sizeLabel =
-                config.path("config").path("Labels").path(ImageBuildService.CLOSURE_SIZE_LABEL);
+                config.path("config").path("Labels").path(ImageLabels.CLOSURE_SIZE_LABEL);
         if (!sizeLabel.isTextual() || !sizeLabel.asText().matches("[0-9]{1,18}")) {
             return Optional.empty();
         }

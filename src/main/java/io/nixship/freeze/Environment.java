@@ -1,7 +1,8 @@
 package io.nixship.freeze;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nixship.image.ImageBuildService;
+import io.nixship.NixshipException;
+import io.nixship.image.ImageLabels;
 import java.util.Optional;
 
 /**
@@ -19,21 +20,12 @@ public record Environment(
      */
     public static Environment fromImage(String name, JsonNode manifest, JsonNode config) {
         JsonNode revision =
-                config.path("config").path("Labels").path(ImageBuildService.NIXPKGS_REVISION_LABEL);
+                config.path("config").path("Labels").path(ImageLabels.NIXPKGS_REVISION_LABEL);
         return new Environment(
                 name,
-                FreezeSources.fromImageConfig(config, name),
+                freezeOfImage(config, name),
                 ClosureSummary.fromImage(manifest, config),
                 revision.isTextual() ? Optional.of(revision.asText()) : Optional.empty());
-    }
-
-    /** What a build learnt about its environment. */
-    public static Environment fromBuild(ImageBuildService.BuiltImage built) {
-        return new Environment(
-                built.commitId().substring(0, 12),
-                built.freeze(),
-                Optional.of(ClosureSummary.of(built.closure())),
-                built.lock().revision());
     }
 
     /**
@@ -49,5 +41,18 @@ public record Environment(
             diff = diff.withNixpkgs(before.nixpkgsRevision().get(), after.nixpkgsRevision().get());
         }
         return diff;
+    }
+
+    /** The freeze an image config carries in its {@code io.nixship.freeze} label. */
+    public static Freeze freezeOfImage(JsonNode config, String imageName) {
+        JsonNode label = config.path("config").path("Labels").path(ImageLabels.FREEZE_LABEL);
+        if (!label.isTextual()) {
+            throw NixshipException.usage(
+                    imageName
+                            + " has no "
+                            + ImageLabels.FREEZE_LABEL
+                            + " label: was it built by nixship?");
+        }
+        return Freeze.parse(label.asText());
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nixship.e2e.BuildLayout.BuildBundle;
-import io.nixship.image.ImageBuildService;
+import io.nixship.image.ImageLabels;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
 import io.nixship.testsupport.TestNix;
@@ -85,7 +85,7 @@ class BuildEndToEndTest {
                         layout.config()
                                 .path("config")
                                 .path("Labels")
-                                .path(ImageBuildService.FREEZE_LABEL)
+                                .path(ImageLabels.FREEZE_LABEL)
                                 .asText())
                 .isEqualTo(chrootFreeze);
     }
@@ -154,7 +154,7 @@ class BuildEndToEndTest {
 
         assertThat(inspected.path("Digest").asText()).isEqualTo(layout.manifestDigest());
         assertThat(inspected.path("Layers")).hasSize(layout.layerDigests().size());
-        assertThat(inspected.path("Labels").path(ImageBuildService.FREEZE_LABEL).asText())
+        assertThat(inspected.path("Labels").path(ImageLabels.FREEZE_LABEL).asText())
                 .isEqualTo(chrootFreeze);
         assertThat(inspected.path("Labels").path("org.opencontainers.image.revision").asText())
                 .isEqualTo(commit);
@@ -176,7 +176,7 @@ class BuildEndToEndTest {
                         BuildHostCommands.check("skopeo", "inspect", "docker-archive:" + archive));
 
         assertThat(inspected.path("Layers")).hasSize(layout.layerDigests().size());
-        assertThat(inspected.path("Labels").path(ImageBuildService.FREEZE_LABEL).asText())
+        assertThat(inspected.path("Labels").path(ImageLabels.FREEZE_LABEL).asText())
                 .isEqualTo(chrootFreeze);
     }
 
@@ -201,7 +201,7 @@ class BuildEndToEndTest {
                         BuildHostCommands.check("skopeo", "inspect", "docker-archive:" + archive));
 
         assertThat(inspected.path("Layers")).hasSize(layout.layerDigests().size());
-        assertThat(inspected.path("Labels").path(ImageBuildService.FREEZE_LABEL).asText())
+        assertThat(inspected.path("Labels").path(ImageLabels.FREEZE_LABEL).asText())
                 .isEqualTo(chrootFreeze);
         assertThat(inspected.path("Labels").path("org.opencontainers.image.revision").asText())
                 .isEqualTo(commit);

@@ -3,7 +3,7 @@ package io.nixship.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nixship.config.NixpkgsLock;
-import io.nixship.image.ImageBuildService;
+import io.nixship.image.ImageLabels;
 import io.nixship.testsupport.ChannelServer;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
@@ -65,7 +65,7 @@ class PackagedCommandsIT {
                         layout.config()
                                 .path("config")
                                 .path("Labels")
-                                .path(ImageBuildService.FREEZE_LABEL)
+                                .path(ImageLabels.FREEZE_LABEL)
                                 .asText())
                 .contains("requests==2.28.1\n", "Flask==2.2.2\n");
     }
@@ -99,7 +99,7 @@ class PackagedCommandsIT {
                         layout.config()
                                 .path("config")
                                 .path("Labels")
-                                .path(ImageBuildService.FREEZE_LABEL)
+                                .path(ImageLabels.FREEZE_LABEL)
                                 .asText())
                 .contains("requests==2.28.1\n");
         assertThat(fromShell.out()).isEqualTo(fromLayout.out());

@@ -6,8 +6,7 @@ import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.config.NixshipConfig;
 import io.nixship.forge.ManifestBranchPublisher;
-import io.nixship.image.ImageBuildService;
-import io.nixship.image.ImageBuildService.BuiltImage;
+import io.nixship.image.ImageLabels;
 import io.nixship.image.LayerListener;
 import io.nixship.image.PreviousImageLookup;
 import io.nixship.manifest.FileEdit;
@@ -22,6 +21,7 @@ import io.nixship.nix.channel.ChannelSpec;
 import io.nixship.nix.channel.ChannelVersions;
 import io.nixship.nix.channel.LockUpdate;
 import io.nixship.nix.channel.LockUpdater;
+import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
 import io.nixship.pipeline.port.BranchNames;
 import io.nixship.pipeline.port.PreviousImage;
 import io.nixship.pipeline.port.PublishRequest;
@@ -64,9 +64,9 @@ public final class ChannelUpdateService {
     /** Labels that name the nixpkgs pin, not what the image holds. */
     private static final List<String> NIXPKGS_LABELS =
             List.of(
-                    ImageBuildService.NIXPKGS_REVISION_LABEL,
-                    ImageBuildService.NIXPKGS_CHANNEL_LABEL,
-                    ImageBuildService.NIXPKGS_RELEASE_LABEL);
+                    ImageLabels.NIXPKGS_REVISION_LABEL,
+                    ImageLabels.NIXPKGS_CHANNEL_LABEL,
+                    ImageLabels.NIXPKGS_RELEASE_LABEL);
 
     /**
      * Builds the project at the commit being updated, with {@code lock} instead of the commit's,
@@ -651,7 +651,7 @@ public final class ChannelUpdateService {
                                             image.config()
                                                     .path("config")
                                                     .path("Labels")
-                                                    .path(ImageBuildService.CLOSURE_SIZE_LABEL))
+                                                    .path(ImageLabels.CLOSURE_SIZE_LABEL))
                             .orElse(null);
             return label != null && label.isTextual() && label.asText().matches("[0-9]{1,18}")
                     ? OptionalLong.of(Long.parseLong(label.asText()))

@@ -2,7 +2,7 @@ package io.nixship.pipeline.port;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nixship.freeze.Freeze;
-import io.nixship.image.ImageBuildService;
+import io.nixship.image.ImageLabels;
 import io.nixship.manifest.ImageReference;
 import java.util.Optional;
 
@@ -13,7 +13,7 @@ public record PreviousImage(ImageReference reference, JsonNode config) {
      */
     public Optional<Freeze> freeze() {
         try {
-            return label(ImageBuildService.FREEZE_LABEL).map(Freeze::parse);
+            return label(ImageLabels.FREEZE_LABEL).map(Freeze::parse);
         } catch (RuntimeException unreadable) {
             // Someone else's label: the pull request then lists the new freeze on its own.
             return Optional.empty();
@@ -21,7 +21,7 @@ public record PreviousImage(ImageReference reference, JsonNode config) {
     }
 
     public Optional<String> nixpkgsRevision() {
-        return label(ImageBuildService.NIXPKGS_REVISION_LABEL);
+        return label(ImageLabels.NIXPKGS_REVISION_LABEL);
     }
 
     /** The commit it was built from. */

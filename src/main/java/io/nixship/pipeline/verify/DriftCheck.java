@@ -1,7 +1,12 @@
-package io.nixship.freeze;
+package io.nixship.pipeline.verify;
 
 import io.nixship.NixshipException;
+import io.nixship.freeze.DeploymentFreeze;
+import io.nixship.freeze.Environment;
+import io.nixship.freeze.FreezeDiff;
 import io.nixship.manifest.ImageReference;
+import io.nixship.pipeline.freezediff.DeployedImage;
+import io.nixship.pipeline.freezediff.EnvironmentSources;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,14 @@
-package io.nixship.freeze;
+package io.nixship.pipeline.freezediff;
 
 import io.nixship.NixshipException;
 import io.nixship.config.NixshipConfig;
+import io.nixship.forge.PullRequestEvent;
 import io.nixship.forge.StickyCommentService;
-import io.nixship.image.ImageBuildService;
+import io.nixship.freeze.Environment;
+import io.nixship.freeze.FreezeDiff;
+import io.nixship.freeze.FreezeDiffMarkdown;
 import io.nixship.manifest.ImageReference;
+import io.nixship.pipeline.build.ImageBuildService;
 import io.nixship.pipeline.port.CommentResult;
 import io.nixship.source.CommitSource;
 import io.nixship.source.SourceSnapshot;
@@ -40,7 +44,7 @@ public final class PullRequestFreezeDiff {
     public Comparison compare(String baseRevision, String headRevision) {
         ImageBuildService.BuiltImage head = sources.build(headRevision);
         Environment base = base(baseRevision);
-        Environment headEnvironment = Environment.fromBuild(head);
+        Environment headEnvironment = head.environment();
         return new Comparison(
                 base,
                 headEnvironment,

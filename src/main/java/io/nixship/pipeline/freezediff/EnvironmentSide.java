@@ -1,4 +1,4 @@
-package io.nixship.freeze;
+package io.nixship.pipeline.freezediff;
 
 import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;

@@ -1,9 +1,13 @@
-package io.nixship.freeze;
+package io.nixship.pipeline.freezediff;
 
 import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.config.NixshipConfig;
-import io.nixship.image.ImageBuildService;
+import io.nixship.freeze.ClosureSummary;
+import io.nixship.freeze.Environment;
+import io.nixship.freeze.Freeze;
+import io.nixship.freeze.FreezeReader;
+import io.nixship.freeze.RootedFileTree;
 import io.nixship.image.OciLayoutReader;
 import io.nixship.manifest.ImageReference;
 import io.nixship.nix.BuildRequest;
@@ -14,6 +18,7 @@ import io.nixship.nix.NixSettings;
 import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.NixpkgsSource;
 import io.nixship.nix.ProcessRunner;
+import io.nixship.pipeline.build.ImageBuildService;
 import io.nixship.registry.RegistryImageReader;
 import io.nixship.source.TemporaryDirectory;
 import java.nio.file.Files;
@@ -92,7 +97,7 @@ public final class EnvironmentSources {
 
     /** The project at {@code revision}, built like {@code nixship build} does, kept in memory. */
     public Environment fromCommit(String revision) {
-        return Environment.fromBuild(build(revision));
+        return build(revision).environment();
     }
 
     /**

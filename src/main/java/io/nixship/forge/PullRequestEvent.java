@@ -1,4 +1,4 @@
-package io.nixship.freeze;
+package io.nixship.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nixship.Json;

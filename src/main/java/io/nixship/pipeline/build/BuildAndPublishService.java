@@ -1,13 +1,15 @@
-package io.nixship.registry;
+package io.nixship.pipeline.build;
 
-import io.nixship.image.ImageBuildService;
-import io.nixship.image.ImageBuildService.BuiltImage;
 import io.nixship.image.ImageDestination;
 import io.nixship.image.ImageInputs;
 import io.nixship.image.LayerCompressor;
 import io.nixship.image.LayerListener;
 import io.nixship.image.PreviousImageLookup;
+import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
+import io.nixship.registry.ImagePublisher;
 import io.nixship.registry.ImagePublisher.Published;
+import io.nixship.registry.LayerUploads;
+import io.nixship.registry.PushListener;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.nixship.freeze;
+package io.nixship.pipeline.freezediff;
 
 import io.nixship.config.NixshipConfig;
 import io.nixship.manifest.ImageReference;
@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The image a project's manifests currently reference: what is (or is about to be) deployed. */
-final class DeployedImage {
+public final class DeployedImage {
     private DeployedImage() {}
 
     /**
@@ -18,7 +18,7 @@ final class DeployedImage {
      * {@code manifests} under {@code projectDirectory}; empty when either is not configured or no
      * manifest names the image.
      */
-    static Optional<ImageReference> find(NixshipConfig config, Path projectDirectory) {
+    public static Optional<ImageReference> find(NixshipConfig config, Path projectDirectory) {
         if (config.image().isEmpty() || config.manifests().isEmpty()) {
             return Optional.empty();
         }

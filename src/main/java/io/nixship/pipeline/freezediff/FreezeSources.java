@@ -1,10 +1,13 @@
-package io.nixship.freeze;
+package io.nixship.pipeline.freezediff;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.config.NixshipConfig;
-import io.nixship.image.ImageBuildService;
+import io.nixship.freeze.Environment;
+import io.nixship.freeze.Freeze;
+import io.nixship.freeze.FreezeReader;
+import io.nixship.freeze.RootedFileTree;
 import io.nixship.image.OciLayoutReader;
 import io.nixship.nix.DevShellResolver;
 import io.nixship.nix.NixSettings;
@@ -33,24 +36,11 @@ public final class FreezeSources {
         this.log = log;
     }
 
-    /** The freeze an image config carries in its {@code io.nixship.freeze} label. */
-    public static Freeze fromImageConfig(JsonNode config, String imageName) {
-        JsonNode label = config.path("config").path("Labels").path(ImageBuildService.FREEZE_LABEL);
-        if (!label.isTextual()) {
-            throw NixshipException.usage(
-                    imageName
-                            + " has no "
-                            + ImageBuildService.FREEZE_LABEL
-                            + " label: was it built by nixship?");
-        }
-        return Freeze.parse(label.asText());
-    }
-
     /** The freeze of the image in an OCI layout ({@code DIR[:TAG]}). */
     public Freeze fromLayout(OciLayoutReader.LayoutReference reference) {
         JsonNode config =
                 new OciLayoutReader().read(reference.directory(), reference.tag()).config();
-        return fromImageConfig(config, "oci:" + reference.directory());
+        return Environment.freezeOfImage(config, "oci:" + reference.directory());
     }
 
     /**

@@ -1,12 +1,26 @@
-package io.nixship.image;
+package io.nixship.pipeline.build;
 
 import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.config.NixshipConfig;
 import io.nixship.config.TagTemplate;
+import io.nixship.freeze.ClosureSummary;
+import io.nixship.freeze.Environment;
 import io.nixship.freeze.Freeze;
 import io.nixship.freeze.FreezeReader;
 import io.nixship.freeze.RootedFileTree;
+import io.nixship.image.AssembledImage;
+import io.nixship.image.ClosureLayerPlanner;
+import io.nixship.image.ImageAssembler;
+import io.nixship.image.ImageInputs;
+import io.nixship.image.ImageLabels;
+import io.nixship.image.ImageSettings;
+import io.nixship.image.LayerBlobStore;
+import io.nixship.image.LayerCompressor;
+import io.nixship.image.LayerListener;
+import io.nixship.image.OciImage;
+import io.nixship.image.PreviousImageLookup;
+import io.nixship.image.PreviousLayers;
 import io.nixship.nix.BuildRequest;
 import io.nixship.nix.BuildResult;
 import io.nixship.nix.Closure;
@@ -41,16 +55,6 @@ import java.util.function.Consumer;
  * nothing behind.
  */
 public final class ImageBuildService {
-    /**
-     * Labels nixship adds beside the OCI ones; {@code nixship diff} and {@code verify} read them.
-     */
-    public static final String FREEZE_LABEL = "io.nixship.freeze";
-
-    public static final String NIXPKGS_REVISION_LABEL = "io.nixship.nixpkgs.revision";
-    public static final String NIXPKGS_CHANNEL_LABEL = "io.nixship.nixpkgs.channel";
-    public static final String NIXPKGS_RELEASE_LABEL = "io.nixship.nixpkgs.release";
-    public static final String CLOSURE_SIZE_LABEL = "io.nixship.closure.nar-size";
-
     private final ProcessRunner processes;
     private final Map<String, String> environment;
     private final Consumer<String> log;
@@ -126,6 +130,15 @@ public final class ImageBuildService {
             AssembledImage assembled) {
         public OciImage image() {
             return assembled.image();
+        }
+
+        /** What the build learnt about its environment. */
+        public Environment environment() {
+            return new Environment(
+                    commitId.substring(0, 12),
+                    freeze,
+                    Optional.of(ClosureSummary.of(closure)),
+                    lock.revision());
         }
     }
 
@@ -268,11 +281,12 @@ public final class ImageBuildService {
         snapshot.remoteUrl().ifPresent(url -> labels.put("org.opencontainers.image.source", url));
         labels.put("org.opencontainers.image.revision", snapshot.commitId());
         labels.put("org.opencontainers.image.created", snapshot.commitTime().toString());
-        labels.put(FREEZE_LABEL, freeze.render());
-        lock.revision().ifPresent(revision -> labels.put(NIXPKGS_REVISION_LABEL, revision));
-        lock.channel().ifPresent(channel -> labels.put(NIXPKGS_CHANNEL_LABEL, channel));
-        lock.release().ifPresent(release -> labels.put(NIXPKGS_RELEASE_LABEL, release));
-        labels.put(CLOSURE_SIZE_LABEL, Long.toString(closure.totalNarSize()));
+        labels.put(ImageLabels.FREEZE_LABEL, freeze.render());
+        lock.revision()
+                .ifPresent(revision -> labels.put(ImageLabels.NIXPKGS_REVISION_LABEL, revision));
+        lock.channel().ifPresent(channel -> labels.put(ImageLabels.NIXPKGS_CHANNEL_LABEL, channel));
+        lock.release().ifPresent(release -> labels.put(ImageLabels.NIXPKGS_RELEASE_LABEL, release));
+        labels.put(ImageLabels.CLOSURE_SIZE_LABEL, Long.toString(closure.totalNarSize()));
         return new ImageSettings(
                 ImageSettings.DEFAULT_ARCHITECTURE,
                 ImageSettings.DEFAULT_OS,
