@@ -58,8 +58,7 @@ final class BumpCommand implements Callable<Integer> {
                         ImageReference.parse(image),
                         manifests.stream().map(ManifestSpec::parse).toList(),
                         PinStyle.parse(pin));
-        context.out().print(UnifiedDiff.render(edits));
-        context.out().flush();
+        new CommandSession(context).print(UnifiedDiff.render(edits));
         if (check) {
             return ManifestBumper.wouldChange(edits) ? 1 : 0;
         }

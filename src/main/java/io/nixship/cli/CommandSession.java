@@ -75,7 +75,15 @@ final class CommandSession {
 
     /** Prints the command's result (stdout: for machines and pipes). */
     void result(String text) {
-        context.out().println(actions.masker().mask(text));
+        print(text.endsWith("\n") ? text : text + "\n");
+    }
+
+    /**
+     * Prints text as it is on stdout, masked; in Actions, text the runner would read as a workflow
+     * command is fenced as on the log, since the runner reads stdout too.
+     */
+    void print(String text) {
+        context.out().print(actions.asData(text));
         context.out().flush();
     }
 }

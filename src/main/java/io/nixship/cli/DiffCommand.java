@@ -65,8 +65,7 @@ final class DiffCommand implements Callable<Integer> {
         FreezeDiffResults.write(
                 session, "nixship diff: " + old.name() + " → " + now.name(), diff, markdown);
         String rendered = diffFormat == DiffFormat.MARKDOWN ? markdown : diffFormat.render(diff);
-        context.out().print(rendered.endsWith("\n") ? rendered : rendered + "\n");
-        context.out().flush();
+        session.result(rendered);
         return exitCode && diff.hasChanges() ? 1 : 0;
     }
 }

@@ -55,8 +55,7 @@ final class FreezeCommand implements Callable<Integer> {
                         : sources.fromLayout(
                                 OciLayoutReader.parseReference(
                                         stripTransport(source.image), context.workingDir()));
-        context.out().print(freeze.render());
-        context.out().flush();
+        session.print(freeze.render());
         return 0;
     }
 

@@ -114,8 +114,8 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         FreezeDiffResults.outputs(session, result.drifted(), allMarkdown.toString());
-        context.out().print(diffFormat == DiffFormat.JSON ? json.toPrettyString() + "\n" : text);
-        context.out().flush();
+        session.print(
+                diffFormat == DiffFormat.JSON ? json.toPrettyString() + "\n" : text.toString());
         return result.drifted() ? 1 : 0;
     }
 

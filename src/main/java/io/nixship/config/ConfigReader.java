@@ -64,6 +64,19 @@ final class ConfigReader {
                         : relativePath(at, "nix.file", raw.file());
         Map<String, String> env =
                 raw.env() == null ? NixConfig.DEFAULT_ENV : environment(at, "nix.env", raw.env());
+        for (String name : env.keySet()) {
+            if (NixConfig.isReserved(name)) {
+                throw at.error(
+                        "nix.env." + name,
+                        "nix.env."
+                                + name
+                                + ": "
+                                + name
+                                + " may not be set: it changes which programs run or how Nix,"
+                                + " the shell or the loader behave; nix.env is for the project's"
+                                + " own variables, remove it");
+            }
+        }
         Optional<String> channel =
                 Optional.ofNullable(raw.channel()).map(value -> nonBlank(at, "nix.channel", value));
         OptionalLong maxClosure =

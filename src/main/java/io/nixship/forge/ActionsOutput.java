@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -19,8 +20,14 @@ import java.util.regex.Pattern;
  */
 public final class ActionsOutput {
     private static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
-    private static final Pattern COMMAND_LIKE_LINE = Pattern.compile("^\\s*(::|##\\[)");
     private static final Pattern LINE_BREAK = Pattern.compile("\r\n|\r|\n");
+
+    /**
+     * Where a reader of the log could start a new line: the runner splits on CR and LF; NEL and the
+     * Unicode line and paragraph separators are counted too, so a line is never judged longer than
+     * the runner might see it.
+     */
+    private static final Pattern ANY_LINE_BREAK = Pattern.compile("\r\n|[\r\n\u0085\u2028\u2029]");
 
     private final boolean inActions;
     private final Path outputFile;
@@ -85,19 +92,33 @@ public final class ActionsOutput {
     /**
      * Prints text to the log. Lines that the runner would read as workflow commands are printed
      * between {@code ::stop-commands::} markers with a random token, so untrusted text (branch
-     * names, PR titles, package names) stays data.
+     * names, PR titles, package names, Nix output) stays data.
      */
     public void log(String text) {
-        String masked = masker.mask(text);
-        if (inActions && looksLikeCommand(masked)) {
-            String token = freshToken(masked);
-            log.println("::stop-commands::" + token);
-            log.println(masked);
-            log.println("::" + token + "::");
-        } else {
-            log.println(masked);
-        }
+        log.print(asData(text.endsWith("\n") ? text : text + "\n"));
         log.flush();
+    }
+
+    /**
+     * {@code text}, masked, as it may be written to a stream the runner reads (the log, or stdout,
+     * which it reads too): in Actions, text holding a line the runner would take for a workflow
+     * command comes between {@code ::stop-commands::} markers whose token it does not contain. Ends
+     * with a line break when fenced.
+     */
+    public String asData(String text) {
+        String masked = masker.mask(text);
+        if (!inActions || !looksLikeCommand(masked)) {
+            return masked;
+        }
+        String token = freshToken(masked);
+        return "::stop-commands::"
+                + token
+                + "\n"
+                + masked
+                + (masked.endsWith("\n") ? "" : "\n")
+                + "::"
+                + token
+                + "::\n";
     }
 
     /** Starts a collapsible log group; plain text outside Actions. */
@@ -185,13 +206,42 @@ public final class ActionsOutput {
         return escapeData(value).replace(":", "%3A").replace(",", "%2C");
     }
 
-    private static boolean looksLikeCommand(String text) {
-        for (String line : LINE_BREAK.split(text, -1)) {
-            if (COMMAND_LIKE_LINE.matcher(line).find()) {
+    /**
+     * Whether any line could be a workflow command under the runner's rules (actions/runner,
+     * src/Runner.Common/ActionCommand.cs): {@code TryParse} finds {@code ##[} anywhere in a line;
+     * {@code TryParseV2} looks for {@code ::} after .NET's {@code TrimStart()}, which removes every
+     * Unicode white space, not only ASCII spaces.
+     */
+    static boolean looksLikeCommand(String text) {
+        for (String line : ANY_LINE_BREAK.split(text, -1)) {
+            if (line.contains("##[") || trimStartAsDotNet(line).startsWith("::")) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** .NET's {@code String.TrimStart()}: drops leading {@code Char.IsWhiteSpace} characters. */
+    static String trimStartAsDotNet(String line) {
+        int start = 0;
+        while (start < line.length() && isDotNetWhiteSpace(line.charAt(start))) {
+            start++;
+        }
+        return line.substring(start);
+    }
+
+    /**
+     * .NET's {@code Char.IsWhiteSpace}: the space, line and paragraph separators, TAB to CR, and
+     * NEL; unlike Java's {@code Character.isWhitespace} it counts no-break spaces and not U+001C to
+     * U+001F.
+     */
+    static boolean isDotNetWhiteSpace(char c) {
+        int type = Character.getType(c);
+        return (c >= '\t' && c <= '\r')
+                || c == '\u0085'
+                || type == Character.SPACE_SEPARATOR
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     private static String oneLine(String text) {
@@ -199,12 +249,13 @@ public final class ActionsOutput {
     }
 
     /**
-     * A random token that does not occur in {@code text}, so the text cannot contain the end
-     * marker.
+     * A random token that does not occur in {@code text}, in any letter case (the runner matches
+     * the resume command ignoring case), so the text cannot contain the end marker.
      */
     private String freshToken(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
         String token = randomTokens.get();
-        while (text.contains(token)) {
+        while (lower.contains(token.toLowerCase(Locale.ROOT))) {
             token = randomTokens.get();
         }
         return token;

@@ -4,11 +4,13 @@ import io.nixship.NixshipException;
 import io.nixship.config.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * How nixship runs Nix: where the binaries are ({@code binDirectory}, else {@code PATH}), whether
@@ -105,7 +107,18 @@ public record NixSettings(
             }
         }
         env.putAll(extra);
+        if (env.containsKey("PATH")) {
+            // Nix runs programs too (git for fetchers, the shell): never from the checkout.
+            env.put("PATH", absoluteEntries(env.get("PATH")));
+        }
         return env;
+    }
+
+    /** The absolute directories of a {@code PATH} value, in order. */
+    static String absoluteEntries(String path) {
+        return Arrays.stream(path.split(":"))
+                .filter(entry -> entry.startsWith("/"))
+                .collect(Collectors.joining(":"));
     }
 
     /**

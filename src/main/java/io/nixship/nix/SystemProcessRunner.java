@@ -82,9 +82,9 @@ public final class SystemProcessRunner implements ProcessRunner {
             return program;
         }
         for (String directory : path.split(":")) {
-            // An empty entry would mean the current directory: a project's checkout is not trusted
-            // for that.
-            Path candidate = directory.isEmpty() ? null : Path.of(directory, program);
+            // An empty or relative entry would be looked up from the current directory: a
+            // project's checkout is not trusted for that.
+            Path candidate = directory.startsWith("/") ? Path.of(directory, program) : null;
             if (candidate != null
                     && Files.isRegularFile(candidate)
                     && Files.isExecutable(candidate)) {

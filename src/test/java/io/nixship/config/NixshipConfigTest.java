@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class NixshipConfigTest {
     private static NixshipConfig parse(String yaml) {
@@ -189,6 +191,46 @@ class NixshipConfigTest {
                 .startsWith(".nixship.yaml:1: maxLayers must be between");
         assertThat(errorOf("nix:\n  env:\n    BAD-NAME: x\n"))
                 .startsWith(".nixship.yaml:3: nix.env");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "PATH",
+                "NIX_CONFIG",
+                "nix_path",
+                "LD_PRELOAD",
+                "HOME",
+                "TMPDIR",
+                "SHELL",
+                "BASH_ENV",
+                "ENV",
+                "IFS",
+                "JAVA_TOOL_OPTIONS",
+                "GIT_SSH_COMMAND",
+                "https_proxy",
+                "ALL_PROXY",
+                "XDG_CONFIG_HOME",
+                "SSL_CERT_FILE",
+                "GCONV_PATH",
+                "GLIBC_TUNABLES"
+            })
+    void nixEnvRefusesVariablesThatChangeProgramsOrNixConfiguration(String name) {
+        assertThat(errorOf("nix:\n  env:\n    " + name + ": x\n"))
+                .startsWith(".nixship.yaml:3: nix.env." + name + ": " + name + " may not be set")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void nixEnvKeepsTheProjectsOwnVariables() {
+        NixshipConfig config =
+                NixshipConfig.parse(
+                        "nix:\n  env: {BUILD: 1, PYTHON_FLAVOUR: slim, PATHOLOGY: on}\n"
+                                .getBytes(StandardCharsets.UTF_8),
+                        ".nixship.yaml",
+                        Map.of());
+
+        assertThat(config.nix().env()).containsOnlyKeys("BUILD", "PYTHON_FLAVOUR", "PATHOLOGY");
     }
 
     @Test

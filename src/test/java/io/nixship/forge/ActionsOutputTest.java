@@ -3,6 +3,7 @@ package io.nixship.forge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nixship.testsupport.RunnerCommands;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +14,13 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ActionsOutputTest {
     private static final String TOKEN = "ghs_SECRETtoken0123456789";
@@ -206,6 +210,45 @@ class ActionsOutputTest {
                         "::stop-commands::tok123\n"
                                 + "PR title: fix\n::set-env name=X::y\r  ::add-mask::z\n##[error]fake\n"
                                 + "::tok123::\n");
+    }
+
+    /** Lines each runner parser accepts although they do not start with ASCII spaces and ::. */
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "built ok ##[set-output name=pwned]x",
+                "\u2003::set-output name=pwned::x",
+                "\u00a0::add-mask::x",
+                "\u3000\u2028::set-output name=pwned::x",
+                "\u0085::set-output name=pwned::x",
+                "\t \u000b\u000c::SET-OUTPUT name=pwned::x",
+                "text\r\u200a::set-output name=pwned::x"
+            })
+    void noLineTheRunnerWouldParseAsACommandPassesRaw(String attack) {
+        ActionsOutput actions = actions();
+
+        actions.log(attack);
+        actions.log("then ::add-mask::ordinary");
+
+        assertThat(RunnerCommands.processed(logBytes.toString(StandardCharsets.UTF_8)))
+                .extracting(RunnerCommands.Command::name)
+                .map(name -> name.toLowerCase(Locale.ROOT))
+                .doesNotContain("set-output", "add-mask");
+    }
+
+    @Test
+    void textHoldingTheFenceTokenInCapitalsGetsAnotherToken() {
+        Deque<String> tokens = new ArrayDeque<>(List.of("tok123", "tok456"));
+        ActionsOutput actions =
+                new ActionsOutput(true, null, null, log, new SecretMasker(), tokens::pop);
+
+        actions.log("##[TOK123]\n::set-output name=pwned::x");
+
+        String written = logBytes.toString(StandardCharsets.UTF_8);
+        assertThat(written).startsWith("::stop-commands::tok456\n");
+        assertThat(RunnerCommands.processed(written))
+                .extracting(RunnerCommands.Command::name)
+                .containsExactly("stop-commands", "tok456");
     }
 
     @Test

@@ -3,7 +3,9 @@ package io.nixship.nix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,5 +80,30 @@ class SystemProcessRunnerTest {
                 .isInstanceOfSatisfying(
                         ProgramNotFoundException.class,
                         e -> assertThat(e.program()).isEqualTo(dir.resolve("nope").toString()));
+    }
+
+    @Test
+    void programsAreNeverFoundThroughRelativePathEntries() throws Exception {
+        Path impostor = Files.createDirectories(dir.resolve("bin")).resolve("env");
+        Files.writeString(impostor, "#!/bin/sh\necho impostor\n");
+        Files.setPosixFilePermissions(impostor, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessSpec relativeFirst =
+                new ProcessSpec(
+                        List.of("env"),
+                        Map.of("PATH", "bin::./bin:/usr/bin", "ONLY", "this"),
+                        Optional.of(dir),
+                        Duration.ofMinutes(1),
+                        line -> {},
+                        5);
+
+        ProcessResult result = new SystemProcessRunner().run(relativeFirst);
+
+        assertThat(result.stdout()).contains("ONLY=this").doesNotContain("impostor");
+    }
+
+    @Test
+    void theNixChildsPathKeepsOnlyAbsoluteDirectories() {
+        assertThat(NixSettings.absoluteEntries("bin:/usr/bin::./x:/nix/bin"))
+                .isEqualTo("/usr/bin:/nix/bin");
     }
 }
