@@ -19,6 +19,8 @@ public final class FreezeDiffMarkdown {
     private static final int[] CAPS = {Integer.MAX_VALUE, 1000, 300, 100, 30, 10, 0};
 
     private static final Pattern BACKTICK_RUN = Pattern.compile("`+");
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n\\u0085\\u2028\\u2029]+");
+    private static final Pattern REVISION = Pattern.compile("[0-9a-f]{7,40}");
 
     private FreezeDiffMarkdown() {}
 
@@ -115,15 +117,18 @@ public final class FreezeDiffMarkdown {
 
     private static String nixpkgsLine(NixpkgsChange nixpkgs) {
         if (!nixpkgs.changed()) {
-            return "**nixpkgs:** `" + shortRevision(nixpkgs.after()) + "` (unchanged)";
+            return "**nixpkgs:** " + cell(shortRevision(nixpkgs.after())) + " (unchanged)";
         }
-        return "**nixpkgs:** [`"
-                + shortRevision(nixpkgs.before())
-                + "` → `"
-                + shortRevision(nixpkgs.after())
-                + "`]("
-                + nixpkgs.compareUrl()
-                + ")";
+        String change =
+                cell(shortRevision(nixpkgs.before()))
+                        + " → "
+                        + cell(shortRevision(nixpkgs.after()));
+        // Revisions can come from an image's labels: linked only when both are commit hashes.
+        boolean commits =
+                REVISION.matcher(nixpkgs.before()).matches()
+                        && REVISION.matcher(nixpkgs.after()).matches();
+        return "**nixpkgs:** "
+                + (commits ? "[" + change + "](" + nixpkgs.compareUrl() + ")" : change);
     }
 
     private static String shortRevision(String revision) {
@@ -196,12 +201,24 @@ public final class FreezeDiffMarkdown {
         out.append(fence).append(language).append('\n').append(text).append(fence).append('\n');
     }
 
-    /** Table cells: pipes would split the cell, angle brackets could open HTML. */
-    private static String cell(String text) {
-        return text.replace("\\", "\\\\")
-                .replace("|", "\\|")
-                .replace("<", "&lt;")
-                .replace(">", "&gt;")
-                .replace("\n", " ");
+    /**
+     * Table cells hold names and versions from package metadata, hostile text: each is one code
+     * span, where neither markdown (links, images, emphasis, HTML, headings) nor GitHub (mentions,
+     * issue references, autolinks) renders anything. The span's backtick fence is longer than any
+     * run inside; a pipe is escaped because the table splits cells before inline parsing.
+     */
+    static String cell(String text) {
+        String oneLine = LINE_BREAKS.matcher(text).replaceAll(" ");
+        int longest = 0;
+        Matcher m = BACKTICK_RUN.matcher(oneLine);
+        while (m.find()) {
+            longest = Math.max(longest, m.group().length());
+        }
+        String fence = "`".repeat(longest + 1);
+        // A span's content keeps a space next to its fence when the text starts or ends with a
+        // backtick (the space pair is stripped again when rendered).
+        boolean pad = oneLine.startsWith("`") || oneLine.endsWith("`") || oneLine.isBlank();
+        String inner = pad ? " " + oneLine + " " : oneLine;
+        return fence + inner.replace("\\", "\\\\").replace("|", "\\|") + fence;
     }
 }

@@ -243,14 +243,14 @@ class ActionImageIT {
                                 matchingJsonPath(
                                         "$.body",
                                         containing(
-                                                "| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |"))));
+                                                "| `requests` | `2.28.1` | `2.31.0` | ⬆️ upgraded |"))));
         assertThat(posted.outputs())
                 .containsEntry("changed", "true")
                 .containsEntry(
                         "comment-url", "https://github.example/acme/shop/pull/7#issuecomment-501");
         assertThat(posted.summary())
                 .startsWith("### nixship: Python packages of #7 (acme/app)\n\n### Python packages:")
-                .contains("| python-dotenv | — | 0.21.0 | ➕ added |");
+                .contains("| `python-dotenv` | — | `0.21.0` | ➕ added |");
         // What a later step reads: a path relative to the workspace, a file the runner's user can
         // read.
         Path markdown = Path.of(posted.outputs().get("diff-markdown-file"));
@@ -310,8 +310,8 @@ class ActionImageIT {
                 .contains("403 Resource not accessible by integration")
                 .contains("job summary");
         assertThat(result.summary())
-                .contains("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |")
-                .contains("| olefile | 0.46 | — | ➖ removed |");
+                .contains("| `requests` | `2.28.1` | `2.31.0` | ⬆️ upgraded |")
+                .contains("| `olefile` | `0.46` | — | ➖ removed |");
         assertThat(result.outputs()).doesNotContainKey("comment-url");
     }
 
@@ -402,7 +402,7 @@ class ActionImageIT {
                 .contains("-requests==2.31.0\n+requests==2.28.1");
         assertThat(result.summary())
                 .startsWith("### nixship verify: ")
-                .contains("| requests | 2.31.0 | 2.28.1 | ⬇️ downgraded |");
+                .contains("| `requests` | `2.31.0` | `2.28.1` | ⬇️ downgraded |");
         assertThat(result.outputs()).containsEntry("changed", "true");
         assertThat(workspace.resolve(result.outputs().get("diff-markdown-file"))).isRegularFile();
     }

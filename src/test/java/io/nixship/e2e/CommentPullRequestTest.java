@@ -79,7 +79,7 @@ class CommentPullRequestTest {
                                 matchingJsonPath(
                                         "$.body",
                                         containing(
-                                                "| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |"))));
+                                                "| `requests` | `2.28.1` | `2.31.0` | ⬆️ upgraded |"))));
         // The base came from the image the base commit's manifests reference: manifest and config
         // only.
         assertThat(registry.requests().subList(registryRequestsBefore, registry.requests().size()))
@@ -101,7 +101,7 @@ class CommentPullRequestTest {
                 .startsWith("### Python packages: 3 upgraded, 1 added, 1 removed");
         assertThat(Files.readString(dir.resolve("summary.md")))
                 .startsWith("### nixship: Python packages of #7 (acme/app)\n\n### Python packages:")
-                .contains("| python-dotenv | — | 0.21.0 | ➕ added |");
+                .contains("| `python-dotenv` | — | `0.21.0` | ➕ added |");
 
         CliRun.Result edited = actions("second", harness.sameAsBaseCommit).run("comment");
 
@@ -138,8 +138,8 @@ class CommentPullRequestTest {
                 .contains("job summary");
         assertThat(result.err().replace("::add-mask::" + TOKEN, "")).doesNotContain(TOKEN);
         assertThat(Files.readString(temp.resolve("fork/summary.md")))
-                .contains("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |")
-                .contains("| olefile | 0.46 | — | ➖ removed |");
+                .contains("| `requests` | `2.28.1` | `2.31.0` | ⬆️ upgraded |")
+                .contains("| `olefile` | `0.46` | — | ➖ removed |");
         assertThat(Files.readString(temp.resolve("fork/output"))).doesNotContain("comment-url");
     }
 

@@ -78,14 +78,14 @@ class DiffLayoutsTest {
                                                 && !line.startsWith("| ---"))
                         .toList();
         assertThat(rows)
-                .extracting(row -> row.split(" \\| ")[0].substring(2))
+                .extracting(row -> row.split(" \\| ")[0].substring(2).replace("`", ""))
                 .containsExactlyInAnyOrder(
                         "certifi", "olefile", "python-dotenv", "requests", "Werkzeug");
         assertThat(markdown)
-                .contains("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |")
-                .contains("| Werkzeug | 2.2.2 | 2.3.8 |")
-                .contains("| olefile | 0.46 | — | ➖ removed |")
-                .contains("| python-dotenv | — |")
+                .contains("| `requests` | `2.28.1` | `2.31.0` | ⬆️ upgraded |")
+                .contains("| `Werkzeug` | `2.2.2` | `2.3.8` |")
+                .contains("| `olefile` | `0.46` | — | ➖ removed |")
+                .contains("| `python-dotenv` | — |")
                 .contains("<details>")
                 .contains("<summary>Full freeze after")
                 .contains("**Closure:**")
@@ -210,7 +210,7 @@ class DiffLayoutsTest {
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out())
-                .contains("| requests | 2.31.0 | 2.28.1 |")
-                .contains("| olefile | — |");
+                .contains("| `requests` | `2.31.0` | `2.28.1` |")
+                .contains("| `olefile` | — |");
     }
 }

@@ -69,9 +69,9 @@ class DiffRegistryTest {
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
         assertThat(result.out())
-                .contains("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |")
-                .contains("| python-dotenv | — | 0.21.0 | ➕ added |")
-                .contains("| olefile | 0.46 | — | ➖ removed |")
+                .contains("| `requests` | `2.28.1` | `2.31.0` | ⬆️ upgraded |")
+                .contains("| `python-dotenv` | — | `0.21.0` | ➕ added |")
+                .contains("| `olefile` | `0.46` | — | ➖ removed |")
                 .contains("**Closure:** 63 → 63 store paths")
                 .contains("python3.11-python-dotenv-0.21.0");
         List<RegistryServer.LoggedRequest> diffRequests =

@@ -122,9 +122,9 @@ class PackagedCommandsIT {
         assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
         PackagedRuns.assertQuietJvm(result);
         assertThat(result.out())
-                .contains("| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |")
-                .contains("| python-dotenv | — | 0.21.0 | ➕ added |")
-                .contains("| olefile | 0.46 | — | ➖ removed |");
+                .contains("| `requests` | `2.28.1` | `2.31.0` | ⬆️ upgraded |")
+                .contains("| `python-dotenv` | — | `0.21.0` | ➕ added |")
+                .contains("| `olefile` | `0.46` | — | ➖ removed |");
     }
 
     @Test

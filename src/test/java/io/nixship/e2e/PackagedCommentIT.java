@@ -49,7 +49,7 @@ class PackagedCommentIT {
                                 matchingJsonPath(
                                         "$.body",
                                         containing(
-                                                "| requests | 2.28.1 | 2.31.0 | ⬆️ upgraded |"))));
+                                                "| `requests` | `2.28.1` | `2.31.0` | ⬆️ upgraded |"))));
 
         CliRun.Result edited = comment(harness, "second", harness.sameAsBaseCommit);
 

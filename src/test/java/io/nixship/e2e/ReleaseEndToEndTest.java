@@ -165,8 +165,8 @@ class ReleaseEndToEndTest {
                 ReleaseHarness.jsonBody(created.get(created.size() - 1)).path("body").asText();
         assertThat(body)
                 .contains("| Before | `" + firstImage + "` |")
-                .containsPattern("\\| requests \\| 2\\.28\\.1 \\| 2\\.31\\.0 \\|")
-                .containsPattern("\\| olefile \\| 0\\.46 \\| — \\|")
+                .containsPattern("\\| `requests` \\| `2\\.28\\.1` \\| `2\\.31\\.0` \\|")
+                .containsPattern("\\| `olefile` \\| `0\\.46` \\| — \\|")
                 .contains("**nixpkgs:**");
     }
 

@@ -163,7 +163,7 @@ final class UpdateChannelHarness {
     /** The changed-package rows of a freeze diff table: {@code "requests upgraded"}, ... */
     static List<String> packageChanges(String markdown) {
         Matcher row =
-                Pattern.compile("(?m)^\\| (\\S+) \\| [^|]+ \\| [^|]+ \\| \\S+ (\\w+) \\|$")
+                Pattern.compile("(?m)^\\| `(\\S+)` \\| [^|]+ \\| [^|]+ \\| \\S+ (\\w+) \\|$")
                         .matcher(markdown);
         List<String> changes = new ArrayList<>();
         while (row.find()) {

@@ -113,7 +113,7 @@ class VerifyDriftTest {
                 .contains("+olefile==0.46");
         assertThat(Files.readString(actions.resolve("summary.md")))
                 .startsWith("### nixship verify: nix-shell in ")
-                .contains("| requests | 2.31.0 | 2.28.1 | ⬇️ downgraded |");
+                .contains("| `requests` | `2.31.0` | `2.28.1` | ⬇️ downgraded |");
         String outputs = Files.readString(actions.resolve("output"));
         assertThat(outputs)
                 .contains("changed<<")

@@ -11,6 +11,8 @@ import io.nixship.nix.Closure;
 import io.nixship.nix.StorePathInfo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class FreezeDiffTest {
@@ -201,17 +203,17 @@ class FreezeDiffTest {
 
         assertThat(markdown)
                 .contains("| Package | Before | After | Change |")
-                .contains("| flask | 2.3.3 | 3.0.0 | ⬆️ upgraded |")
-                .contains("| six | 1.16.0 | — | ➖ removed |")
-                .contains("| typing_extensions | — | 4.8.0 | ➕ added |")
-                .contains("| urllib3 | 2.0.7 | 1.26.18 | ⬇️ downgraded |")
+                .contains("| `flask` | `2.3.3` | `3.0.0` | ⬆️ upgraded |")
+                .contains("| `six` | `1.16.0` | — | ➖ removed |")
+                .contains("| `typing_extensions` | — | `4.8.0` | ➕ added |")
+                .contains("| `urllib3` | `2.0.7` | `1.26.18` | ⬇️ downgraded |")
                 .contains(
                         "(https://github.com/NixOS/nixpkgs/compare/"
                                 + OLD_REV
                                 + "..."
                                 + NEW_REV
                                 + ")")
-                .doesNotContain("| certifi |");
+                .doesNotContain("| `certifi` |");
         assertThat(markdown.split("<details>", -1)).hasSize(3);
         assertThat(markdown.split("</details>", -1)).hasSize(3);
     }
@@ -282,5 +284,53 @@ class FreezeDiffTest {
         assertThatThrownBy(() -> DiffFormat.parse("html"))
                 .isInstanceOf(NixshipException.class)
                 .hasMessage("--format 'html' is not one of text, markdown, json");
+    }
+
+    @Test
+    void hostileNamesAndVersionsAreOneCodeSpanEachSoNothingRendersOrLinks() {
+        List<String> hostile =
+                List.of(
+                        "@octocat",
+                        "#123",
+                        "GH-1",
+                        "https://evil.example/x",
+                        "www.evil.example",
+                        "[click](https://evil.example)",
+                        "![img](https://evil.example/i.png)",
+                        "*bold* _em_ ~~gone~~",
+                        "`tick`s``",
+                        "<img src=x onerror=alert(1)>",
+                        "# heading",
+                        "a|b\\|c",
+                        "x\\");
+        List<FreezeEntry> entries = new ArrayList<>();
+        for (int i = 0; i < hostile.size(); i++) {
+            entries.add(new FreezeEntry(hostile.get(i), hostile.get(i), "pkg" + i));
+        }
+
+        String markdown =
+                DiffFormat.MARKDOWN.render(FreezeDiff.of(Freeze.empty(), new Freeze(entries)));
+
+        Pattern row = Pattern.compile("(?m)^\\| (.+) \\| — \\| (.+) \\| ➕ added \\|$");
+        Matcher rows = row.matcher(markdown);
+        List<String> cells = new ArrayList<>();
+        while (rows.find()) {
+            cells.add(rows.group(1));
+            cells.add(rows.group(2));
+        }
+        assertThat(cells).hasSize(2 * hostile.size());
+        for (String cell : cells) {
+            Matcher span = Pattern.compile("(`+)(.*)\\1", Pattern.DOTALL).matcher(cell);
+            assertThat(span.matches()).as(cell).isTrue();
+            String content = span.group(2);
+            assertThat(content).as(cell).doesNotContain(span.group(1));
+            // Unescaped as GitHub's table parser does before the span is read.
+            String shown = content.replace("\\|", "|").replace("\\\\", "\\");
+            if (shown.startsWith(" ") && shown.endsWith(" ") && shown.length() > 1) {
+                shown = shown.substring(1, shown.length() - 1);
+            }
+            assertThat(hostile).as(cell).contains(shown);
+            assertThat(content.replace("\\|", "")).as(cell).doesNotContain("|");
+        }
     }
 }
