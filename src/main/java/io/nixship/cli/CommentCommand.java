@@ -2,6 +2,7 @@ package io.nixship.cli;
 
 import io.nixship.NixshipException;
 import io.nixship.forge.GitHubApi;
+import io.nixship.forge.GitHubIdentity;
 import io.nixship.forge.GitHubRateLimits;
 import io.nixship.forge.PullRequestEvent;
 import io.nixship.forge.StickyCommentService;
@@ -9,6 +10,7 @@ import io.nixship.pipeline.freezediff.PullRequestFreezeDiff;
 import io.nixship.pipeline.port.CommentResult;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.kohsuke.github.GitHub;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -59,10 +61,15 @@ final class CommentCommand implements Callable<Integer> {
                     "GITHUB_EVENT_PATH is not set; run in a pull_request workflow or pass --event FILE");
         }
         PullRequestEvent pull = PullRequestEvent.read(eventFile);
+        GitHub github = GitHubApi.connect(session.github(), GitHubRateLimits.standard());
         StickyCommentService comments =
                 new StickyCommentService(
-                        GitHubApi.connect(session.github(), GitHubRateLimits.standard()),
-                        pull.repository());
+                        github,
+                        pull.repository(),
+                        GitHubIdentity.login(
+                                github,
+                                session.github().apiUrl(),
+                                session.github().requireToken()));
         PullRequestFreezeDiff service =
                 new PullRequestFreezeDiff(
                         environment.sources(context, session), context.env(), session::log);

@@ -10,20 +10,25 @@ import org.kohsuke.github.GitHub;
 
 /**
  * One comment per pull request and key, found again by a hidden marker ({@code <!--
- * nixship:freeze-diff:<key> -->}) and edited in place on later runs, never duplicated.
+ * nixship:freeze-diff:<key> -->}) in a comment the same user wrote, and edited in place on later
+ * runs, never duplicated.
  */
 public final class StickyCommentService {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._/-]{1,100}");
 
     private final GitHub github;
     private final String repositoryName;
+    private final String author;
 
     /**
      * @param repository {@code owner/name}
+     * @param author the login the token acts as ({@link GitHubIdentity}): only a comment it wrote
+     *     is edited, so a marker copied into anyone else's comment is ignored
      */
-    public StickyCommentService(GitHub github, String repository) {
+    public StickyCommentService(GitHub github, String repository, String author) {
         this.github = github;
         this.repositoryName = repository;
+        this.author = author;
     }
 
     public static String marker(String key) {
@@ -52,7 +57,9 @@ public final class StickyCommentService {
             GHIssue issue = repository.getIssue(number);
             GHIssueComment existing = null;
             for (GHIssueComment comment : issue.listComments()) {
-                if (comment.getBody() != null && comment.getBody().contains(marker)) {
+                if (comment.getBody() != null
+                        && comment.getBody().contains(marker)
+                        && writtenByUs(comment)) {
                     existing = comment;
                     break;
                 }
@@ -77,6 +84,10 @@ public final class StickyCommentService {
             }
             throw GitHubErrors.translate(e, action, github.getApiUrl());
         }
+    }
+
+    private boolean writtenByUs(GHIssueComment comment) {
+        return author.equalsIgnoreCase(comment.getUserName());
     }
 
     private static CommentResult result(CommentResult.Operation operation, GHIssueComment comment) {

@@ -30,6 +30,7 @@ final class CommentHarness {
     static final String EDITED_COMMENT = "/repos/acme/shop/issues/comments/501";
     static final String COMMENT_URL = "https://github.example/acme/shop/pull/7#issuecomment-501";
     static final String MARKER = "<!-- nixship:freeze-diff:acme/app -->";
+    static final String BOT = "github-actions[bot]";
     static final String COMMENT_JSON =
             "{\"id\": 501, \"body\": \"(echo)\", \"html_url\": \""
                     + COMMENT_URL
@@ -134,7 +135,27 @@ final class CommentHarness {
                 .withBody(body);
     }
 
+    /**
+     * The workflow token's identity as GitHub gives it: {@code GET /user} refused to an
+     * installation token, GraphQL's viewer naming the bot.
+     */
+    static void stubIdentity(WireMockExtension github) {
+        github.stubFor(
+                get(urlPathEqualTo("/user"))
+                        .willReturn(
+                                json(
+                                        403,
+                                        "{\"message\": \"Resource not accessible by integration\"}")));
+        github.stubFor(
+                post(urlPathEqualTo("/graphql"))
+                        .willReturn(
+                                json(
+                                        200,
+                                        "{\"data\": {\"viewer\": {\"login\": \"" + BOT + "\"}}}")));
+    }
+
     static void stubPullRequest(WireMockExtension github) {
+        stubIdentity(github);
         github.stubFor(
                 get(urlPathEqualTo("/repos/acme/shop"))
                         .willReturn(

@@ -1,5 +1,6 @@
 package io.nixship.forge;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -29,7 +30,9 @@ class StickyCommentServiceTest {
 
     private StickyCommentService service() {
         return new StickyCommentService(
-                GitHubStub.connect(github, new GitHubStub.RecordingSleeper()), "acme/shop");
+                GitHubStub.connect(github, new GitHubStub.RecordingSleeper()),
+                "acme/shop",
+                "github-actions[bot]");
     }
 
     private static void stubIssue() {
@@ -85,6 +88,30 @@ class StickyCommentServiceTest {
                                                 MARKER
                                                         + "\n"
                                                         + DIFF.replace("2.32.3", "2.32.4")))));
+    }
+
+    @Test
+    void aMarkerInSomeoneElsesCommentIsIgnoredAndOurOwnCommentIsCreated() {
+        stubIssue();
+        String forged =
+                "[{\"id\": 400, \"body\": \""
+                        + MARKER
+                        + "\\nforged\", \"html_url\":"
+                        + " \"https://github.example/acme/shop/pull/7#issuecomment-400\","
+                        + " \"user\": {\"login\": \"mallory\"}}]";
+        github.stubFor(
+                get(urlPathEqualTo(COMMENTS))
+                        .willReturn(
+                                aResponse()
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(forged)));
+        github.stubFor(post(urlPathEqualTo(COMMENTS)).willReturn(json(201, "comment-501.json")));
+
+        CommentResult result = service().upsert(7, "shop-api", DIFF);
+
+        assertThat(result.operation()).isEqualTo(CommentResult.Operation.CREATED);
+        assertThat(result.commentId()).isEqualTo(501L);
+        github.verify(0, patchRequestedFor(urlPathEqualTo("/repos/acme/shop/issues/comments/400")));
     }
 
     @Test

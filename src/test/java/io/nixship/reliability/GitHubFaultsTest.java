@@ -270,7 +270,8 @@ class GitHubFaultsTest {
                                         Clock.fixed(NOW, ZoneOffset.UTC),
                                         Duration.ofMinutes(15),
                                         2)),
-                        "acme/shop");
+                        "acme/shop",
+                        "github-actions[bot]");
 
         CommentResult result = comments.upsert(7, "app", "## freeze diff");
 
