@@ -6,11 +6,14 @@ package io.nixship;
  */
 public class NixshipException extends RuntimeException {
     /**
-     * Exit codes are a contract: 0 ok, 1 failure or check failed, 2 usage or configuration error.
+     * Exit codes are a contract: 0 ok, 1 failure or check failed, 2 usage or configuration error, 3
+     * internal error (a bug in nixship, never this exception).
      */
     public static final int FAILURE = 1;
 
     public static final int USAGE = 2;
+
+    public static final int INTERNAL = 3;
 
     private final int exitCode;
 

@@ -6,6 +6,7 @@ import io.nixship.nix.NixException;
 import io.nixship.nix.NixFailureKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -96,6 +97,10 @@ public final class NixshipCli {
 
     private static int report(CliContext context, Exception exception, boolean stacktrace) {
         ErrorAnnotations errors = new ErrorAnnotations(context);
+        if (exception instanceof UncheckedIOException io) {
+            // The disk or a pipe failed under nixship: the operation failed, nixship has no bug.
+            return report(context, NixshipException.failure(io.getMessage(), io), stacktrace);
+        }
         if (exception instanceof NixshipException known) {
             if (known instanceof NixException nix
                     && nix.kind() == NixFailureKind.BUILD
@@ -112,10 +117,19 @@ public final class NixshipCli {
             context.err().flush();
             return known.exitCode();
         }
-        errors.log("nixship: internal error: " + stackTrace(exception));
-        errors.annotate("internal error: " + exception);
+        String bug =
+                "internal error, a bug in nixship: "
+                        + exception
+                        + (stacktrace
+                                ? ""
+                                : "; run again with --stacktrace and report the stack trace");
+        errors.log("nixship: " + bug);
+        errors.annotate(bug);
+        if (stacktrace) {
+            errors.log(stackTrace(exception));
+        }
         context.err().flush();
-        return NixshipException.FAILURE;
+        return NixshipException.INTERNAL;
     }
 
     private static String stackTrace(Exception exception) {
