@@ -3,7 +3,6 @@ package io.nixship.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.Json;
-import io.nixship.image.LayerBlobStore;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.pipeline.build.BuildAndPublishService;
 import io.nixship.pipeline.build.ImageBuildService;
@@ -81,17 +80,13 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandSession session = new CommandSession(context);
+        Path cache = context.cacheDirectory(cacheDir);
         ImagePublisher publisher =
                 new ImagePublisher(
-                        context.env(),
-                        context.home(),
+                        context.host().registry(cache),
                         registry.settings(session::addMask),
                         registry.credentials(context, session::addMask));
         int cores = Runtime.getRuntime().availableProcessors();
-        Path cache =
-                cacheDir != null
-                        ? context.workingDir().resolve(cacheDir)
-                        : LayerBlobStore.defaultDirectory(context.env());
         PushProgress progress =
                 session.showProgress(new PushProgress(session, context.interactive()));
         BuildAndPublishService.Outcome outcome;

@@ -1,25 +1,33 @@
 package io.nixship.cli;
 
+import io.nixship.registry.RegistryHost;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What every command gets from its caller instead of reaching for globals: where results go
- * (stdout), where messages for people go (stderr), standard input (for secrets), the environment
- * and the working directory; {@code interactive} is true when stderr is a terminal (progress is
- * drawn then). Tests build one with StringWriters and a fixed environment map.
+ * (stdout), where messages for people go (stderr), standard input (for secrets), the host
+ * environment and the working directory; {@code interactive} is true when stderr is a terminal
+ * (progress is drawn then). Tests build one with StringWriters and a fixed environment map.
  */
 public record CliContext(
         PrintWriter out,
         PrintWriter err,
         InputStream in,
-        Map<String, String> env,
+        HostEnvironment host,
         Path workingDir,
         boolean interactive) {
-    public CliContext {
-        env = Map.copyOf(env);
+    public CliContext(
+            PrintWriter out,
+            PrintWriter err,
+            InputStream in,
+            Map<String, String> env,
+            Path workingDir,
+            boolean interactive) {
+        this(out, err, in, HostEnvironment.from(env), workingDir, interactive);
     }
 
     public static CliContext system() {
@@ -32,13 +40,26 @@ public record CliContext(
                 System.console() != null && !"dumb".equals(System.getenv("TERM")));
     }
 
-    public String env(String name) {
-        return env.get(name);
+    public Map<String, String> env() {
+        return host.variables();
     }
 
-    /** The user's home, for {@code ~/.docker/config.json} and the default cache. */
-    public Path home() {
-        String home = env.get("HOME");
-        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
+    public String env(String name) {
+        return host.variables().get(name);
+    }
+
+    /** The host's cache directory (see {@link HostEnvironment#cacheDirectory}). */
+    public Path cacheDirectory() {
+        return host.cacheDirectory(Optional.empty(), workingDir);
+    }
+
+    /** {@code --cache-dir} when given (not null), else the host's cache directory. */
+    public Path cacheDirectory(Path option) {
+        return host.cacheDirectory(Optional.ofNullable(option), workingDir);
+    }
+
+    /** The registry adapter's view of this machine, with the host's cache directory. */
+    public RegistryHost registryHost() {
+        return host.registry(cacheDirectory());
     }
 }

@@ -1,6 +1,5 @@
 package io.nixship.cli;
 
-import io.nixship.image.LayerBlobStore;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.pipeline.freezediff.EnvironmentSources;
 import io.nixship.registry.RegistryImageReader;
@@ -31,14 +30,10 @@ final class EnvironmentOptions {
                 directory == null
                         ? context.workingDir()
                         : context.workingDir().resolve(directory).normalize();
-        Path cache =
-                cacheDir != null
-                        ? context.workingDir().resolve(cacheDir)
-                        : LayerBlobStore.defaultDirectory(context.env());
+        Path cache = context.cacheDirectory(cacheDir);
         RegistryImageReader reader =
                 new RegistryImageReader(
-                        context.env(),
-                        context.home(),
+                        context.host().registry(cache),
                         registry.settings(session::addMask),
                         registry.credentials(context, session::addMask));
         return new EnvironmentSources(

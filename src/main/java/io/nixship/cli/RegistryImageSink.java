@@ -38,7 +38,7 @@ final class RegistryImageSink implements ReleaseService.ImageSink {
         this.session = session;
         this.destination = destination;
         CliContext context = session.context();
-        this.publisher = new ImagePublisher(context.env(), context.home(), settings, credentials);
+        this.publisher = new ImagePublisher(context.registryHost(), settings, credentials);
         this.dryRun = dryRun;
     }
 

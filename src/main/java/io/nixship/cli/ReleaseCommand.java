@@ -8,7 +8,6 @@ import io.nixship.forge.GitHubEnvironment;
 import io.nixship.forge.GitHubRateLimits;
 import io.nixship.forge.ManifestBranchPublisher;
 import io.nixship.forge.PullRequestService;
-import io.nixship.image.LayerBlobStore;
 import io.nixship.image.LayerCompressor;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.PinStyle;
@@ -116,10 +115,8 @@ final class ReleaseCommand implements Callable<Integer> {
                                                                             directory,
                                                                             commit.id(),
                                                                             OptionalInt.empty(),
-                                                                            LayerBlobStore
-                                                                                    .defaultDirectory(
-                                                                                            context
-                                                                                                    .env()),
+                                                                            context
+                                                                                    .cacheDirectory(),
                                                                             compressor,
                                                                             cores,
                                                                             previousImage,
@@ -132,8 +129,7 @@ final class ReleaseCommand implements Callable<Integer> {
                             dryRun
                                     ? previous -> Optional.empty()
                                     : new RegistryPreviousImages(
-                                            context.env(),
-                                            context.home(),
+                                            context.registryHost(),
                                             registrySettings,
                                             credentials,
                                             session::log),

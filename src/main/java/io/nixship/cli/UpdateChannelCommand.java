@@ -8,7 +8,6 @@ import io.nixship.forge.GitHubEnvironment;
 import io.nixship.forge.GitHubRateLimits;
 import io.nixship.forge.ManifestBranchPublisher;
 import io.nixship.forge.PullRequestService;
-import io.nixship.image.LayerBlobStore;
 import io.nixship.image.LayerCompressor;
 import io.nixship.manifest.PinStyle;
 import io.nixship.nix.NixSettings;
@@ -151,10 +150,8 @@ final class UpdateChannelCommand implements Callable<Integer> {
                                                                             directory,
                                                                             state.commitId(),
                                                                             OptionalInt.empty(),
-                                                                            LayerBlobStore
-                                                                                    .defaultDirectory(
-                                                                                            context
-                                                                                                    .env()),
+                                                                            context
+                                                                                    .cacheDirectory(),
                                                                             compressor,
                                                                             cores,
                                                                             previousImage,
@@ -171,8 +168,7 @@ final class UpdateChannelCommand implements Callable<Integer> {
                             dryRun
                                     ? previous -> Optional.empty()
                                     : new RegistryPreviousImages(
-                                            context.env(),
-                                            context.home(),
+                                            context.registryHost(),
                                             registrySettings,
                                             credentials,
                                             session::log),

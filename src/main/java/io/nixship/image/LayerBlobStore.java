@@ -2,7 +2,6 @@ package io.nixship.image;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.Json;
-import io.nixship.NixshipException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.commons.io.output.TeeOutputStream;
 
@@ -28,19 +26,6 @@ public final class LayerBlobStore {
 
     public LayerBlobStore(Path directory) {
         this.directory = directory;
-    }
-
-    /** {@code $XDG_CACHE_HOME/nixship}, else {@code $HOME/.cache/nixship}. */
-    public static Path defaultDirectory(Map<String, String> env) {
-        String xdg = env.get("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "nixship");
-        }
-        String home = env.get("HOME");
-        if (home != null && !home.isBlank()) {
-            return Path.of(home, ".cache", "nixship");
-        }
-        throw NixshipException.usage("no cache directory: set XDG_CACHE_HOME or HOME");
     }
 
     public Path directory() {

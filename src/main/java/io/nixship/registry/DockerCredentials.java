@@ -22,19 +22,17 @@ public final class DockerCredentials {
     private static final ObjectMapper JSON = Json.mapper();
     private static final String DOCKER_HUB_KEY = "https://index.docker.io/v1/";
 
-    private final Map<String, String> env;
-    private final Path home;
+    private final RegistryHost host;
     private final CredentialHelper helper;
 
-    public DockerCredentials(Map<String, String> env, Path home, CredentialHelper helper) {
-        this.env = Map.copyOf(env);
-        this.home = home;
+    public DockerCredentials(RegistryHost host, CredentialHelper helper) {
+        this.host = host;
         this.helper = helper;
     }
 
-    /** Uses the real {@code docker-credential-*} programs found on {@code env}'s PATH. */
-    public DockerCredentials(Map<String, String> env, Path home) {
-        this(env, home, new ProcessCredentialHelper(env));
+    /** Uses the real {@code docker-credential-*} programs found on the host's search path. */
+    public DockerCredentials(RegistryHost host) {
+        this(host, new ProcessCredentialHelper(host.helperSearchPath()));
     }
 
     /**
@@ -50,20 +48,11 @@ public final class DockerCredentials {
         if (fromDocker.isPresent()) {
             return fromDocker;
         }
-        String token = env.get("GITHUB_TOKEN");
-        if (host.equals("ghcr.io") && token != null && !token.isBlank()) {
-            String actor = env.getOrDefault("GITHUB_ACTOR", "");
-            return Optional.of(
-                    new RegistryCredentials(
-                            actor.isBlank() ? "x-access-token" : actor, token.strip()));
-        }
-        return Optional.empty();
+        return host.equals("ghcr.io") ? this.host.actionsToken() : Optional.empty();
     }
 
     Path configFile() {
-        String dir = env.get("DOCKER_CONFIG");
-        return (dir != null && !dir.isBlank() ? Path.of(dir) : home.resolve(".docker"))
-                .resolve("config.json");
+        return host.dockerConfigFile();
     }
 
     private Optional<RegistryCredentials> fromDockerConfig(String host) {

@@ -23,16 +23,6 @@ public final class FileBlobLocations implements BlobLocations {
         this.directory = cacheDirectory.resolve("registry");
     }
 
-    /** {@code $XDG_CACHE_HOME/nixship}, else {@code ~/.cache/nixship}. */
-    public static Path defaultCacheDirectory(Map<String, String> env, Path home) {
-        String xdg = env.get("XDG_CACHE_HOME");
-        Path base =
-                xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
-                        ? Path.of(xdg)
-                        : home.resolve(".cache");
-        return base.resolve("nixship");
-    }
-
     @Override
     public Optional<String> repositoryHolding(String host, String digest) {
         return Optional.ofNullable(known(host).get(digest));

@@ -21,8 +21,7 @@ import java.util.Optional;
  * place, and a registry tag moves only after every blob is there.
  */
 public final class ImagePublisher {
-    private final Map<String, String> environment;
-    private final Path home;
+    private final RegistryHost host;
     private final RegistrySettings settings;
     private final Optional<RegistryCredentials> credentials;
 
@@ -33,12 +32,10 @@ public final class ImagePublisher {
     private final Map<String, RegistryClient> clients = new HashMap<>();
 
     public ImagePublisher(
-            Map<String, String> environment,
-            Path home,
+            RegistryHost host,
             RegistrySettings settings,
             Optional<RegistryCredentials> credentials) {
-        this.environment = Map.copyOf(environment);
-        this.home = home;
+        this.host = host;
         this.settings = settings;
         this.credentials = credentials;
     }
@@ -255,6 +252,6 @@ public final class ImagePublisher {
     private RegistryClient client(RegistryTarget target) {
         return clients.computeIfAbsent(
                 target.apiHost(),
-                host -> RegistryClient.forTarget(target, credentials, environment, home, settings));
+                apiHost -> RegistryClient.forTarget(target, credentials, host, settings));
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.Json;
 import io.nixship.NixshipException;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -27,13 +25,8 @@ public final class ProcessCredentialHelper implements CredentialHelper {
 
     private final List<Path> searchPath;
 
-    public ProcessCredentialHelper(Map<String, String> env) {
-        String path = env.getOrDefault("PATH", "");
-        this.searchPath =
-                java.util.Arrays.stream(path.split(File.pathSeparator))
-                        .filter(entry -> !entry.isBlank())
-                        .map(Path::of)
-                        .toList();
+    public ProcessCredentialHelper(List<Path> searchPath) {
+        this.searchPath = List.copyOf(searchPath);
     }
 
     @Override

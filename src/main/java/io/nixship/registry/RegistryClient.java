@@ -18,7 +18,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -80,22 +79,19 @@ public final class RegistryClient {
      * A client for {@code target}'s registry with the credentials found for it (explicit ones
      * first, see {@link DockerCredentials}) and blob locations kept in the nixship cache directory.
      *
-     * @param env the process environment (PATH, DOCKER_CONFIG, XDG_CACHE_HOME, GITHUB_TOKEN,
-     *     GITHUB_ACTOR)
+     * @param host where Docker's configuration, credential helpers and the cache are
      */
     public static RegistryClient forTarget(
             RegistryTarget target,
             Optional<RegistryCredentials> explicit,
-            Map<String, String> env,
-            Path home,
+            RegistryHost host,
             RegistrySettings settings) {
         Optional<RegistryCredentials> credentials =
-                new DockerCredentials(env, home).resolve(target.host(), explicit);
+                new DockerCredentials(host).resolve(target.host(), explicit);
         // Secrets from ~/.docker/config.json or a credential helper are masked like the explicit
         // ones, before any request.
         credentials.ifPresent(found -> settings.secretSeen().accept(found.secret()));
-        BlobLocations locations =
-                new FileBlobLocations(FileBlobLocations.defaultCacheDirectory(env, home));
+        BlobLocations locations = new FileBlobLocations(host.cacheDirectory());
         return new RegistryClient(target.apiHost(), credentials, settings, locations);
     }
 

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,18 +17,15 @@ public final class RegistryImageReader {
     private static final String PLATFORM_OS = "linux";
     private static final String PLATFORM_ARCHITECTURE = "amd64";
 
-    private final Map<String, String> environment;
-    private final Path home;
+    private final RegistryHost host;
     private final RegistrySettings settings;
     private final Optional<RegistryCredentials> credentials;
 
     public RegistryImageReader(
-            Map<String, String> environment,
-            Path home,
+            RegistryHost host,
             RegistrySettings settings,
             Optional<RegistryCredentials> credentials) {
-        this.environment = Map.copyOf(environment);
-        this.home = home;
+        this.host = host;
         this.settings = settings;
         this.credentials = credentials;
     }
@@ -46,8 +41,7 @@ public final class RegistryImageReader {
      */
     public RemoteImage read(String host, String repository, String reference) {
         RegistryTarget target = new RegistryTarget(host, repository, RegistryTarget.DEFAULT_TAG);
-        RegistryClient client =
-                RegistryClient.forTarget(target, credentials, environment, home, settings);
+        RegistryClient client = RegistryClient.forTarget(target, credentials, this.host, settings);
         RegistryManifest fetched = client.fetchManifest(repository, reference);
         JsonNode manifest =
                 parse(fetched.bytes(), host + "/" + repository + " manifest " + fetched.digest());

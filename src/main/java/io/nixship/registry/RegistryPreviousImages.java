@@ -6,8 +6,6 @@ import io.nixship.NixshipException;
 import io.nixship.manifest.ImageReference;
 import io.nixship.pipeline.port.PreviousImage;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -22,20 +20,17 @@ public final class RegistryPreviousImages
         implements Function<ImageReference, Optional<PreviousImage>> {
     private static final ObjectMapper JSON = Json.mapper();
 
-    private final Map<String, String> environment;
-    private final Path home;
+    private final RegistryHost host;
     private final RegistrySettings settings;
     private final Optional<RegistryCredentials> credentials;
     private final Consumer<String> log;
 
     public RegistryPreviousImages(
-            Map<String, String> environment,
-            Path home,
+            RegistryHost host,
             RegistrySettings settings,
             Optional<RegistryCredentials> credentials,
             Consumer<String> log) {
-        this.environment = Map.copyOf(environment);
-        this.home = home;
+        this.host = host;
         this.settings = settings;
         this.credentials = credentials;
         this.log = log;
@@ -51,8 +46,7 @@ public final class RegistryPreviousImages
             RegistryTarget target =
                     RegistryTarget.parseWithDefaultTag(
                             reference.repository(), RegistryTarget.DEFAULT_TAG);
-            RegistryClient client =
-                    RegistryClient.forTarget(target, credentials, environment, home, settings);
+            RegistryClient client = RegistryClient.forTarget(target, credentials, host, settings);
             Optional<byte[]> config = client.imageConfig(target.repository(), version);
             if (config.isEmpty()) {
                 log.accept(

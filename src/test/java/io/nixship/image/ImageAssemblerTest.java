@@ -385,12 +385,4 @@ class ImageAssemblerTest {
 
         assertThat(listener.abandoned.get()).isPositive();
     }
-
-    @Test
-    void cacheDirectoryFollowsXdgThenHome() {
-        assertThat(LayerBlobStore.defaultDirectory(Map.of("XDG_CACHE_HOME", "/x", "HOME", "/h")))
-                .isEqualTo(Path.of("/x/nixship"));
-        assertThat(LayerBlobStore.defaultDirectory(Map.of("HOME", "/h")))
-                .isEqualTo(Path.of("/h/.cache/nixship"));
-    }
 }

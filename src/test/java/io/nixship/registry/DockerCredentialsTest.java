@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,8 +53,22 @@ class DockerCredentialsTest {
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    private DockerCredentials credentials(Map<String, String> env) {
-        return new DockerCredentials(env, home);
+    private DockerCredentials credentials() {
+        return credentials(home.resolve(".docker/config.json"), List.of(), Optional.empty());
+    }
+
+    private DockerCredentials credentials(
+            Path configFile, List<Path> searchPath, Optional<RegistryCredentials> actionsToken) {
+        return new DockerCredentials(
+                new RegistryHost(configFile, searchPath, actionsToken, home.resolve("cache")));
+    }
+
+    private DockerCredentials withHelpersIn(Path dir) {
+        return credentials(home.resolve(".docker/config.json"), List.of(dir), Optional.empty());
+    }
+
+    private DockerCredentials withActionsToken(RegistryCredentials token) {
+        return credentials(home.resolve(".docker/config.json"), List.of(), Optional.of(token));
     }
 
     @Test
@@ -65,7 +79,7 @@ class DockerCredentialsTest {
                         + "\"}}}");
 
         Optional<RegistryCredentials> found =
-                credentials(Map.of()).resolve("registry.example.com", Optional.empty());
+                credentials().resolve("registry.example.com", Optional.empty());
 
         assertThat(found).contains(new RegistryCredentials("alice", "pw:with:colons"));
     }
@@ -77,7 +91,7 @@ class DockerCredentialsTest {
                         + auth("bob", "hub")
                         + "\"}}}");
 
-        assertThat(credentials(Map.of()).resolve("docker.io", Optional.empty()))
+        assertThat(credentials().resolve("docker.io", Optional.empty()))
                 .contains(new RegistryCredentials("bob", "hub"));
     }
 
@@ -91,8 +105,7 @@ class DockerCredentialsTest {
                         + "\"}}}");
 
         Optional<RegistryCredentials> found =
-                credentials(Map.of("PATH", bin.toString()))
-                        .resolve("registry.example.com", Optional.empty());
+                withHelpersIn(bin).resolve("registry.example.com", Optional.empty());
 
         assertThat(found).contains(new RegistryCredentials("helper-user", "helper-secret"));
     }
@@ -101,7 +114,7 @@ class DockerCredentialsTest {
     void credsStoreIsTheFallbackAndItsNotFoundMeansAnonymous() throws IOException {
         helper("store", "known.example.com", "store-user", "store-secret");
         dockerConfig("{\"credsStore\":\"store\"}");
-        DockerCredentials credentials = credentials(Map.of("PATH", bin.toString()));
+        DockerCredentials credentials = withHelpersIn(bin);
 
         assertThat(credentials.resolve("known.example.com", Optional.empty()))
                 .contains(new RegistryCredentials("store-user", "store-secret"));
@@ -112,10 +125,7 @@ class DockerCredentialsTest {
     void missingHelperProgramIsAUsageErrorNamingIt() throws IOException {
         dockerConfig("{\"credsStore\":\"nothere\"}");
 
-        assertThatThrownBy(
-                        () ->
-                                credentials(Map.of("PATH", bin.toString()))
-                                        .resolve("x.example.com", Optional.empty()))
+        assertThatThrownBy(() -> withHelpersIn(bin).resolve("x.example.com", Optional.empty()))
                 .isInstanceOf(NixshipException.class)
                 .hasMessageContaining("docker-credential-nothere");
     }
@@ -126,32 +136,27 @@ class DockerCredentialsTest {
         RegistryCredentials explicit = new RegistryCredentials("me", "typed");
 
         assertThat(
-                        credentials(Map.of("GITHUB_TOKEN", "ghs_x"))
+                        withActionsToken(new RegistryCredentials("x-access-token", "ghs_x"))
                                 .resolve("ghcr.io", Optional.of(explicit)))
                 .contains(explicit);
     }
 
     @Test
-    void githubTokenIsUsedForGhcrByDefault() {
-        Optional<RegistryCredentials> found =
-                credentials(Map.of("GITHUB_TOKEN", "ghs_token123", "GITHUB_ACTOR", "octocat"))
-                        .resolve("ghcr.io", Optional.empty());
+    void theActionsTokenIsUsedForGhcrOnly() {
+        RegistryCredentials token = new RegistryCredentials("octocat", "ghs_token123");
 
-        assertThat(found).contains(new RegistryCredentials("octocat", "ghs_token123"));
-        assertThat(
-                        credentials(Map.of("GITHUB_TOKEN", "ghs_token123"))
-                                .resolve("quay.io", Optional.empty()))
-                .isEmpty();
+        assertThat(withActionsToken(token).resolve("ghcr.io", Optional.empty())).contains(token);
+        assertThat(withActionsToken(token).resolve("quay.io", Optional.empty())).isEmpty();
     }
 
     @Test
-    void dockerConfigEnvironmentVariableMovesTheConfig(@TempDir Path elsewhere) throws IOException {
+    void theConfigFileIsReadWhereTheHostSaysItIs(@TempDir Path elsewhere) throws IOException {
         Files.writeString(
                 elsewhere.resolve("config.json"),
                 "{\"auths\":{\"r.example.com\":{\"auth\":\"" + auth("moved", "pw") + "\"}}}");
 
         assertThat(
-                        credentials(Map.of("DOCKER_CONFIG", elsewhere.toString()))
+                        credentials(elsewhere.resolve("config.json"), List.of(), Optional.empty())
                                 .resolve("r.example.com", Optional.empty()))
                 .contains(new RegistryCredentials("moved", "pw"));
     }
@@ -164,7 +169,7 @@ class DockerCredentialsTest {
                                 .encodeToString("nocolon".getBytes(StandardCharsets.UTF_8))
                         + "\"}}}");
 
-        assertThatThrownBy(() -> credentials(Map.of()).resolve("r.example.com", Optional.empty()))
+        assertThatThrownBy(() -> credentials().resolve("r.example.com", Optional.empty()))
                 .isInstanceOf(NixshipException.class)
                 .hasMessageContaining("auths.r.example.com.auth")
                 .hasMessageNotContaining("nocolon");
@@ -172,7 +177,7 @@ class DockerCredentialsTest {
 
     @Test
     void noConfigAndNoTokenMeansAnonymous() {
-        assertThat(credentials(Map.of()).resolve("r.example.com", Optional.empty())).isEmpty();
+        assertThat(credentials().resolve("r.example.com", Optional.empty())).isEmpty();
     }
 
     @Test

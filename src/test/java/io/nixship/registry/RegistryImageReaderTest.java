@@ -15,7 +15,7 @@ import io.nixship.NixshipException;
 import io.nixship.image.Digests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,8 +37,11 @@ class RegistryImageReaderTest {
 
     private RegistryImageReader reader() {
         return new RegistryImageReader(
-                Map.of("HOME", home.toString(), "XDG_CACHE_HOME", home.resolve("cache").toString()),
-                home,
+                new RegistryHost(
+                        home.resolve(".docker/config.json"),
+                        List.of(),
+                        Optional.empty(),
+                        home.resolve("cache/nixship")),
                 RegistrySettings.defaults(),
                 Optional.empty());
     }

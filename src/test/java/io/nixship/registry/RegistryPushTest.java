@@ -205,19 +205,19 @@ class RegistryPushTest {
     }
 
     @Test
-    void clientForTargetKeepsBlobLocationsUnderTheXdgCache(
+    void clientForTargetKeepsBlobLocationsUnderTheHostsCacheDirectory(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        java.util.Map<String, String> env =
-                java.util.Map.of("XDG_CACHE_HOME", dir.resolve("xdg").toString());
+        RegistryHost host =
+                new RegistryHost(
+                        dir.resolve("home/.docker/config.json"),
+                        List.of(),
+                        Optional.empty(),
+                        dir.resolve("xdg/nixship"));
         RegistryTarget target = target("cached:v1");
 
         PushResult result =
                 RegistryClient.forTarget(
-                                target,
-                                Optional.empty(),
-                                env,
-                                dir.resolve("home"),
-                                RegistrySettings.defaults())
+                                target, Optional.empty(), host, RegistrySettings.defaults())
                         .push(TestImages.imageOfSeeds(13), target, List.of(), PushListener.NONE);
 
         assertThat(dir.resolve("xdg/nixship/registry"))

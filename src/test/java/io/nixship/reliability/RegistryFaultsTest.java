@@ -18,12 +18,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.nixship.NixshipException;
+import io.nixship.cli.HostEnvironment;
 import io.nixship.image.ImageDestination;
 import io.nixship.image.OciImage;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.pipeline.build.ImageBuildService;
 import io.nixship.registry.ImagePublisher;
 import io.nixship.registry.PushListener;
+import io.nixship.registry.RegistryHost;
 import io.nixship.registry.RegistrySettings;
 import io.nixship.registry.RetryPolicy;
 import io.nixship.testsupport.CliRun;
@@ -116,11 +118,7 @@ class RegistryFaultsTest {
                         waits::add,
                         () -> jitter);
         RegistrySettings settings = RegistrySettings.defaults().withRetry(retry).withJobs(1);
-        return new ImagePublisher(
-                        CliRun.offline(tmp, tmp.resolve("home")).environment(),
-                        tmp.resolve("home"),
-                        settings,
-                        Optional.empty())
+        return new ImagePublisher(registryHost(), settings, Optional.empty())
                 .publish(
                         image,
                         ImageDestination.parse(host + "/" + REPOSITORY + ":v1", tmp),
@@ -290,8 +288,7 @@ class RegistryFaultsTest {
                         () -> 0.5);
 
         new ImagePublisher(
-                        CliRun.offline(tmp, tmp.resolve("home")).environment(),
-                        tmp.resolve("home"),
+                        registryHost(),
                         RegistrySettings.defaults().withRetry(retry).withJobs(1),
                         Optional.empty())
                 .publish(
@@ -460,5 +457,12 @@ class RegistryFaultsTest {
         assertThat(failure).isNotNull();
         assertThat(failure.getMessage()).doesNotContain("\n");
         assertThat(digestOfTag("v1")).isEqualTo(imageA.manifestDigest());
+    }
+
+    /** The registry side of the offline environment the CLI tests run with. */
+    private RegistryHost registryHost() {
+        HostEnvironment host =
+                HostEnvironment.from(CliRun.offline(tmp, tmp.resolve("home")).environment());
+        return host.registry(host.cacheDirectory(Optional.empty(), tmp));
     }
 }
