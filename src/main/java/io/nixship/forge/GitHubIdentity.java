@@ -1,6 +1,7 @@
 package io.nixship.forge;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.IOException;
 import java.net.URI;
@@ -17,7 +18,7 @@ import org.kohsuke.github.GitHub;
  * then.
  */
 public final class GitHubIdentity {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private GitHubIdentity() {}
