@@ -3,12 +3,15 @@ package io.nixship.image;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.Json;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 import org.apache.commons.io.output.TeeOutputStream;
@@ -38,7 +41,8 @@ public final class LayerBlobStore {
 
     /**
      * The cached layer for exactly these store paths in this layer format, if its blob is still
-     * there.
+     * there and still hashes to its digest: a blob changed on disk (by anything that can write the
+     * cache) is built again, never pushed under a digest it does not have.
      */
     public Optional<StoredLayer> find(List<String> storePaths, String layerFormat) {
         Path entry = indexPath(storePaths, layerFormat);
@@ -51,8 +55,9 @@ public final class LayerBlobStore {
             boolean valid =
                     stored.storePaths().equals(storePaths)
                             && stored.layerFormat().equals(layerFormat)
-                            && Files.isRegularFile(blob)
-                            && Files.size(blob) == stored.size();
+                            && Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)
+                            && Files.size(blob) == stored.size()
+                            && stored.digest().equals(digestOf(blob));
             return valid
                     ? Optional.of(
                             new StoredLayer(
@@ -103,6 +108,17 @@ public final class LayerBlobStore {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    private static String digestOf(Path blob) throws IOException {
+        MessageDigest sha256 = Digests.newSha256();
+        try (InputStream in = Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int read; (read = in.read(buffer)) > 0; ) {
+                sha256.update(buffer, 0, read);
+            }
+        }
+        return Digests.format(sha256.digest());
     }
 
     private Path indexPath(List<String> storePaths, String layerFormat) {

@@ -257,6 +257,25 @@ class ImageAssemblerTest {
     }
 
     @Test
+    void aCachedBlobChangedOnDiskAtTheSameSizeIsBuiltAgainNotReused() throws IOException {
+        SampleImage sample = new SampleImage(temp, Instant.now());
+        Path cache = temp.resolve("cache");
+        OciImage first = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK)).image();
+        try (var blobs = Files.list(cache.resolve("blobs/sha256"))) {
+            for (Path blob : blobs.toList()) {
+                byte[] bytes = Files.readAllBytes(blob);
+                bytes[bytes.length / 2] ^= 0x5a;
+                Files.write(blob, bytes);
+            }
+        }
+
+        AssembledImage second = sample.assemble(cache, SampleImage.closure(SampleImage.FLASK));
+
+        assertThat(second.layersFromCache()).isZero();
+        assertThat(second.image().manifestDigest()).isEqualTo(first.manifestDigest());
+    }
+
+    @Test
     void ignoresADamagedCacheIndexEntryAndCompressesAgain() throws IOException {
         SampleImage sample = new SampleImage(temp, Instant.now());
         Path cache = temp.resolve("cache");
