@@ -10,10 +10,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -285,29 +289,44 @@ public final class CommitSource implements AutoCloseable {
         try {
             prepareTarget(target);
             Path root = target.toAbsolutePath().normalize();
+            Set<String> written = new HashSet<>();
+            Set<String> links = new HashSet<>();
+            Set<String> directories = new HashSet<>();
             forEachEntry(
                     commit,
                     (relative, mode, tree) -> {
                         Path destination = safeDestination(root, relative, commit);
-                        Files.createDirectories(destination.getParent());
+                        boolean symlink = (mode & FileMode.TYPE_MASK) == FileMode.TYPE_SYMLINK;
+                        refuseAmbiguous(relative, symlink, written, links, directories, commit);
+                        createRealDirectories(root, relative, commit);
                         ObjectLoader blob =
                                 load(
                                         tree.getObjectReader(),
                                         tree.getObjectId(0),
                                         tree.getPathString());
-                        if ((mode & FileMode.TYPE_MASK) == FileMode.TYPE_SYMLINK) {
+                        if (symlink) {
                             String link = new String(blob.getBytes(), StandardCharsets.UTF_8);
                             Files.createSymbolicLink(destination, Path.of(link));
                         } else {
+                            // CREATE_NEW and NOFOLLOW_LINKS: never through a link, never over a
+                            // file.
                             try (InputStream in = blob.openStream();
-                                    OutputStream out = Files.newOutputStream(destination)) {
+                                    OutputStream out =
+                                            Files.newOutputStream(
+                                                    destination,
+                                                    StandardOpenOption.CREATE_NEW,
+                                                    StandardOpenOption.WRITE,
+                                                    LinkOption.NOFOLLOW_LINKS)) {
                                 in.transferTo(out);
                             }
                             boolean executable = FileMode.EXECUTABLE_FILE.equals(mode);
-                            Files.setPosixFilePermissions(
-                                    destination,
-                                    PosixFilePermissions.fromString(
-                                            executable ? "rwxr-xr-x" : "rw-r--r--"));
+                            Files.getFileAttributeView(
+                                            destination,
+                                            PosixFileAttributeView.class,
+                                            LinkOption.NOFOLLOW_LINKS)
+                                    .setPermissions(
+                                            PosixFilePermissions.fromString(
+                                                    executable ? "rwxr-xr-x" : "rw-r--r--"));
                         }
                     });
         } catch (FileAlreadyExistsException e) {
@@ -336,6 +355,61 @@ public final class CommitSource implements AutoCloseable {
             }
         } else {
             Files.createDirectories(target);
+        }
+    }
+
+    /**
+     * Refuses a crafted tree whose entries overlap: the same path twice, or an entry under a path
+     * that is a symlink (in either order), which would write through the link out of the snapshot.
+     */
+    private static void refuseAmbiguous(
+            String relative,
+            boolean symlink,
+            Set<String> written,
+            Set<String> links,
+            Set<String> directories,
+            ResolvedCommit commit) {
+        String problem = null;
+        if (!written.add(relative) || directories.contains(relative)) {
+            problem = "has the path '" + relative + "' twice";
+        }
+        for (int slash = relative.indexOf('/');
+                problem == null && slash >= 0;
+                slash = relative.indexOf('/', slash + 1)) {
+            String ancestor = relative.substring(0, slash);
+            if (links.contains(ancestor) || (written.contains(ancestor))) {
+                problem = "has '" + relative + "' under the symlink or file '" + ancestor + "'";
+            }
+            directories.add(ancestor);
+        }
+        if (problem != null) {
+            throw NixshipException.usage(
+                    "commit " + commit.shortId() + " " + problem + "; refusing to write it");
+        }
+        if (symlink) {
+            links.add(relative);
+        }
+    }
+
+    /** Creates the entry's parent directories one by one, each a real directory, never a link. */
+    private static void createRealDirectories(Path root, String relative, ResolvedCommit commit)
+            throws IOException {
+        Path directory = root;
+        String[] segments = relative.split("/");
+        for (int i = 0; i < segments.length - 1; i++) {
+            directory = directory.resolve(segments[i]);
+            if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(directory);
+            } else if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                throw NixshipException.usage(
+                        "commit "
+                                + commit.shortId()
+                                + " has '"
+                                + relative
+                                + "' under '"
+                                + root.relativize(directory)
+                                + "', which is not a directory; refusing to write it");
+            }
         }
     }
 

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nixship.NixshipException;
+import io.nixship.testsupport.CraftedTrees;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
@@ -262,6 +264,53 @@ class CommitSourceTest {
             var content = source.readFile(source.resolve("HEAD"), "nixship.lock").orElseThrow();
             assertThat(new String(content, StandardCharsets.UTF_8)).isEqualTo(LOCK);
             assertThat(source.readFile(source.resolve("HEAD"), "missing")).isEmpty();
+        }
+    }
+
+    @Test
+    void aTreeWithASymlinkAndEntriesUnderItIsRefusedAndNothingIsWrittenThroughTheLink(
+            @TempDir Path elsewhere) throws Exception {
+        project("");
+        commit("base");
+        String crafted =
+                CraftedTrees.commit(
+                        git.getRepository(),
+                        "main",
+                        "main",
+                        List.of(
+                                CraftedTrees.Entry.symlink("a", elsewhere.toString()),
+                                CraftedTrees.Entry.directory("a", "file", "pwned\n")));
+
+        try (CommitSource source = CommitSource.open(repo)) {
+            assertThatThrownBy(() -> source.snapshot(crafted, out.resolve("snap"), Map.of()))
+                    .isInstanceOfSatisfying(
+                            NixshipException.class,
+                            e -> {
+                                assertThat(e.exitCode()).isEqualTo(NixshipException.USAGE);
+                                assertThat(e.getMessage())
+                                        .contains("'a/file' under the symlink or file 'a'");
+                            });
+        }
+        assertThat(elsewhere.resolve("file")).doesNotExist();
+    }
+
+    @Test
+    void aTreeWithTheSamePathTwiceIsRefused() throws Exception {
+        project("");
+        commit("base");
+        String crafted =
+                CraftedTrees.commit(
+                        git.getRepository(),
+                        "main",
+                        "main",
+                        List.of(
+                                CraftedTrees.Entry.file("twice.txt", "one\n"),
+                                CraftedTrees.Entry.file("twice.txt", "two\n")));
+
+        try (CommitSource source = CommitSource.open(repo)) {
+            assertThatThrownBy(() -> source.snapshot(crafted, out.resolve("snap"), Map.of()))
+                    .isInstanceOf(NixshipException.class)
+                    .hasMessageContaining("has the path 'twice.txt' twice");
         }
     }
 }
