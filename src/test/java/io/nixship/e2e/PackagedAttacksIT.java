@@ -1,0 +1,160 @@
+package io.nixship.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nixship.testsupport.CliRun;
+import io.nixship.testsupport.CraftedTrees;
+import io.nixship.testsupport.ExampleProject;
+import io.nixship.testsupport.LauncherRun;
+import io.nixship.testsupport.RunnerCommands;
+import io.nixship.testsupport.TestNixpkgs.Revision;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attacks a pull request can make on {@code ./nixship}, the packaged jar as the action runs it,
+ * each failing closed: a {@code .nixship.yaml} that sets {@code PATH} for Nix, a checkout that
+ * ships programs named like Nix's for a relative {@code PATH} entry, Nix output shaped to be read
+ * as workflow commands, and a crafted tree that writes through a symlink out of the snapshot.
+ */
+class PackagedAttacksIT {
+    private static final String MARKER = "PWNED-7f3a";
+    private static final List<String> NIX_PROGRAMS =
+            List.of("nix", "nix-build", "nix-instantiate", "nix-store", "nix-prefetch-url");
+
+    @TempDir Path temp;
+
+    private ExampleProject project() {
+        return ExampleProject.create(temp.resolve("project"), Revision.REV1);
+    }
+
+    private CliRun cli(ExampleProject project) {
+        return CliRun.offline(project.dir(), temp.resolve("home"));
+    }
+
+    /** Programs named like Nix's in {@code bin/} that leave a mark when run. */
+    private Path impostors(ExampleProject project) throws IOException {
+        Path mark = temp.resolve("impostor-ran");
+        for (String name : NIX_PROGRAMS) {
+            project.write("bin/" + name, "#!/bin/sh\ntouch '" + mark + "'\necho impostor\n");
+            Files.setPosixFilePermissions(
+                    project.dir().resolve("bin/" + name),
+                    PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        return mark;
+    }
+
+    @Test
+    void aConfigThatSetsPathForNixIsRefusedNamingTheFieldAndRunsNothing() throws IOException {
+        ExampleProject project = project();
+        Path mark = impostors(project);
+        String config = Files.readString(project.dir().resolve(".nixship.yaml"));
+        project.write(
+                ".nixship.yaml",
+                config.replace("nix:\n", "nix:\n  env:\n    PATH: bin\n    BUILD: \"1\"\n"));
+        project.commitAll("nix.env PATH into the checkout");
+
+        CliRun.Result result =
+                new LauncherRun(cli(project)).run("build", "--to", "oci:" + temp.resolve("out"));
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err())
+                .contains(".nixship.yaml:")
+                .contains("nix.env.PATH: PATH may not be set");
+        assertThat(mark).doesNotExist();
+        assertThat(temp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void programsAreNeverTakenFromARelativePathEntryIntoTheCheckout() throws IOException {
+        ExampleProject project = project();
+        Path mark = impostors(project);
+        project.commitAll("programs named like Nix's");
+        Map<String, String> env = new HashMap<>(cli(project).environment());
+        env.put("PATH", "bin:./bin:" + env.get("PATH"));
+        env.remove("NIXSHIP_NIX_BIN");
+        CliRun cli = new CliRun(project.dir(), env);
+
+        CliRun.Result result =
+                new LauncherRun(cli).run("build", "--to", "oci:" + temp.resolve("out"));
+
+        assertThat(mark).as(result.err()).doesNotExist();
+        assertThat(result.all()).doesNotContain("impostor");
+    }
+
+    @Test
+    void nixOutputShapedAsWorkflowCommandsRunsNoneInActions() throws IOException {
+        ExampleProject project = project();
+        // ##[ in the middle of a line; :: after Unicode spaces the runner trims (EM SPACE, NBSP,
+        // IDEOGRAPHIC SPACE); a capitalised command name; the same in the error Nix ends with.
+        project.write(
+                "attack.nix",
+                "builtins.trace \"built ##[set-output name=pwned]"
+                        + MARKER
+                        + "\\n\u2003::set-output name=pwned::"
+                        + MARKER
+                        + "\\n\u00a0::add-mask::"
+                        + MARKER
+                        + "\\n\u3000::SET-ENV name=X::"
+                        + MARKER
+                        + "\" (throw \"stop ##[add-mask]"
+                        + MARKER
+                        + "\\n\u2003::set-output name=pwned::"
+                        + MARKER
+                        + "\")\n");
+        String config = Files.readString(project.dir().resolve(".nixship.yaml"));
+        project.write(".nixship.yaml", config.replace("nix:\n", "nix:\n  file: attack.nix\n"));
+        project.commitAll("workflow commands in Nix output");
+        CliRun cli = cli(project).env("GITHUB_ACTIONS", "true");
+
+        CliRun.Result result =
+                new LauncherRun(cli).run("build", "--to", "oci:" + temp.resolve("out"));
+
+        assertThat(result.exitCode()).as(result.err()).isNotZero();
+        assertThat(result.all()).contains(MARKER);
+        List<RunnerCommands.Command> commands = RunnerCommands.processed(result.all());
+        assertThat(commands)
+                .as(result.all())
+                .noneMatch(
+                        command ->
+                                List.of("set-output", "add-mask", "set-env")
+                                                .contains(command.name().toLowerCase(Locale.ROOT))
+                                        && command.line().contains(MARKER));
+        assertThat(commands)
+                .extracting(command -> command.name().toLowerCase(Locale.ROOT))
+                .doesNotContain("set-output", "set-env");
+    }
+
+    @Test
+    void aTreeThatWritesThroughASymlinkIsRefusedAndNothingLandsOutsideTheSnapshot()
+            throws IOException {
+        ExampleProject project = project();
+        project.commitAll("base");
+        Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
+        String crafted =
+                CraftedTrees.commit(
+                        project.git().getRepository(),
+                        "main",
+                        "HEAD",
+                        List.of(
+                                CraftedTrees.Entry.symlink("a", elsewhere.toString()),
+                                CraftedTrees.Entry.directory("a", "file", "pwned\n")));
+
+        CliRun.Result result =
+                new LauncherRun(cli(project))
+                        .run("build", "--commit", crafted, "--to", "oci:" + temp.resolve("out"));
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains("'a/file' under the symlink or file 'a'");
+        assertThat(elsewhere.resolve("file")).doesNotExist();
+        assertThat(temp.resolve("out")).doesNotExist();
+    }
+}
