@@ -21,9 +21,10 @@ case "$command" in
 esac
 
 jar="${NIXSHIP_JAR:-/opt/nixship/nixship.jar}"
-# JVM warnings (e.g. a class-data archive that no longer matches) go to stderr: stdout is the result.
+# JVM warnings (e.g. a class-data archive that no longer matches) go to stderr: stdout is the result;
+# no hsperfdata file is made, so "Cannot use file .../hsperfdata_root/..." cannot appear at all.
 # The same JVM options as the ./nixship launcher (see there for why).
-java_options=(-Xlog:disable -Xlog:all=warning:stderr -Xshare:auto -XX:+UseSerialGC -XX:CompileThresholdScaling=10)
+java_options=(-Xlog:disable -Xlog:all=warning:stderr -XX:-UsePerfData -Xshare:auto -XX:+UseSerialGC -XX:CompileThresholdScaling=10)
 if [ -f "${NIXSHIP_CDS_ARCHIVE:-}" ]; then
   java_options+=("-XX:SharedArchiveFile=$NIXSHIP_CDS_ARCHIVE")
 fi

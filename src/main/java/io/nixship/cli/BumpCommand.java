@@ -1,6 +1,6 @@
 package io.nixship.cli;
 
-import io.nixship.manifest.FileEdit;
+import io.nixship.manifest.BumpPlan;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.LocalManifestFiles;
 import io.nixship.manifest.ManifestBumper;
@@ -12,7 +12,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code nixship bump}: points manifests at a new image in place and prints the unified diff. */
+/**
+ * {@code nixship bump}: points manifests at a new image in place and prints the unified diff (or
+ * JSON); what was found per file goes to stderr. Exit 0 when nothing had to change (or it was
+ * changed), 1 under {@code --check} when something would change, 2 for options, configuration or a
+ * manifest that cannot be read.
+ */
 @Command(
         name = "bump",
         mixinStandardHelpOptions = true,
@@ -41,8 +46,16 @@ final class BumpCommand implements Callable<Integer> {
             description = "tag, digest or tag@digest (default: ${DEFAULT-VALUE}).")
     String pin;
 
-    @Option(names = "--check", description = "Change nothing; exit 1 if anything would change.")
+    @Option(
+            names = "--check",
+            description = "Change nothing; exit 1 if anything would change, 0 if nothing would.")
     boolean check;
+
+    @Option(
+            names = "--json",
+            description =
+                    "Print the result as JSON: each reference found, moved or not, and the diff.")
+    boolean json;
 
     private final CliContext context;
 
@@ -52,17 +65,22 @@ final class BumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        ImageReference target = ImageReference.parse(image);
         ManifestBumper bumper = new ManifestBumper(new LocalManifestFiles(context.workingDir()));
-        List<FileEdit> edits =
-                bumper.plan(
-                        ImageReference.parse(image),
+        BumpPlan plan =
+                bumper.survey(
+                        target,
                         manifests.stream().map(ManifestSpec::parse).toList(),
                         PinStyle.parse(pin));
-        new CommandSession(context).print(UnifiedDiff.render(edits));
+        BumpReport report = new BumpReport(target, plan, check);
+        report.notes().forEach(context.err()::println);
+        context.err().flush();
+        String diff = UnifiedDiff.render(plan.edits());
+        new CommandSession(context).print(json ? report.json(diff) + "\n" : diff);
         if (check) {
-            return ManifestBumper.wouldChange(edits) ? 1 : 0;
+            return plan.wouldChange() ? 1 : 0;
         }
-        bumper.apply(edits);
+        bumper.apply(plan.edits());
         return 0;
     }
 }

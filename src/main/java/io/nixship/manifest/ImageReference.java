@@ -3,18 +3,22 @@ package io.nixship.manifest;
 import io.nixship.NixshipException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A Docker/OCI image reference, parsed the way github.com/distribution/reference's
- * ParseNormalizedNamed does: {@code domain} is the registry host (with port), {@code path} the
- * repository path ({@code library/} added for single-component Docker Hub names), {@code tag} and
- * {@code digest} are null when absent.
+ * ParseNormalizedNamed does: {@code domain} is the registry host (with port), lowercase, as host
+ * names compare; Docker Hub's aliases {@code index.docker.io} and {@code registry-1.docker.io} read
+ * as {@code docker.io}; {@code path} the repository path ({@code library/} added for
+ * single-component Docker Hub names), {@code tag} and {@code digest} are null when absent.
  */
 public record ImageReference(String domain, String path, String tag, String digest) {
     private static final String DEFAULT_DOMAIN = "docker.io";
-    private static final String LEGACY_DEFAULT_DOMAIN = "index.docker.io";
+    // Docker Hub's other names: the V1 index and the host the registry API is served from.
+    private static final Set<String> DOCKER_HUB_ALIASES =
+            Set.of("index.docker.io", "registry-1.docker.io");
     private static final String OFFICIAL_PREFIX = "library/";
     private static final int PATH_LENGTH_MAX = 255;
     // Longer input cannot be valid; the bound also keeps the regular expressions cheap.
@@ -218,19 +222,15 @@ public record ImageReference(String domain, String path, String tag, String dige
         }
         String maybeDomain = name.substring(0, slash);
         String maybeRemote = name.substring(slash + 1);
+        String host = maybeDomain.toLowerCase(Locale.ROOT);
         String domain;
         String remote;
-        if (maybeDomain.equals("localhost")) {
-            domain = maybeDomain;
+        if (host.equals("localhost") || maybeDomain.contains(".") || maybeDomain.contains(":")) {
+            domain = DOCKER_HUB_ALIASES.contains(host) ? DEFAULT_DOMAIN : host;
             remote = maybeRemote;
-        } else if (maybeDomain.equals(LEGACY_DEFAULT_DOMAIN)) {
-            domain = DEFAULT_DOMAIN;
-            remote = maybeRemote;
-        } else if (maybeDomain.contains(".") || maybeDomain.contains(":")) {
-            domain = maybeDomain;
-            remote = maybeRemote;
-        } else if (!maybeDomain.toLowerCase(Locale.ROOT).equals(maybeDomain)) {
-            // Path components are lowercase, so an uppercase first component can only be a host.
+        } else if (!host.equals(maybeDomain)) {
+            // Path components are lowercase, so an uppercase first component can only be a host;
+            // kept as written, since lowercased it would read as a Docker Hub path.
             domain = maybeDomain;
             remote = maybeRemote;
         } else {

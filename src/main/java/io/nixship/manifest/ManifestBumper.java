@@ -2,9 +2,11 @@ package io.nixship.manifest;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Points the manifests at a new image: plans the edits for every configured file, renders them, and
@@ -22,35 +24,65 @@ public final class ManifestBumper {
     /** Every place the manifests name {@code target}'s repository, with the reference there now. */
     public List<ImageSite> locate(ImageReference target, List<ManifestSpec> manifests) {
         List<ImageSite> sites = new ArrayList<>();
-        expand(manifests)
-                .forEach(
-                        (file, kind) ->
-                                sites.addAll(
-                                        locator.locate(
-                                                file.toString(),
-                                                files.read(file),
-                                                kind.resolve(file),
-                                                target)));
+        Set<Path> seen = new HashSet<>();
+        forEachYamlFile(
+                manifests,
+                (file, kind, content) -> {
+                    if (seen.add(file)) {
+                        sites.addAll(
+                                locator.locate(
+                                        file.toString(), content, kind.resolve(file), target));
+                    }
+                },
+                new ArrayList<>());
         return sites;
     }
 
     /**
      * One edit per file that would change; empty when every reference already names the target (or
-     * none exists: {@link #locate} tells the two apart). Any file failing to parse or edit fails
+     * none exists: {@link #survey} tells the two apart). Any file failing to parse or edit fails
      * the whole plan, before anything is written.
      */
     public List<FileEdit> plan(ImageReference target, List<ManifestSpec> manifests, PinStyle pin) {
+        return survey(target, manifests, pin).edits();
+    }
+
+    /**
+     * The plan with everything found on the way: each reference, the files skipped as templates,
+     * and the entries that name no reference to {@code target}'s repository.
+     */
+    public BumpPlan survey(ImageReference target, List<ManifestSpec> manifests, PinStyle pin) {
         pin.requireParts(target);
+        List<FoundReference> references = new ArrayList<>();
         List<FileEdit> edits = new ArrayList<>();
-        expand(manifests)
-                .forEach(
-                        (file, kind) -> {
-                            FileEdit edit = editor.edit(file, files.read(file), kind, target, pin);
-                            if (edit.changed()) {
-                                edits.add(edit);
+        List<SkippedFile> skipped = new ArrayList<>();
+        List<String> withoutReference = new ArrayList<>();
+        Map<Path, List<FoundReference>> perFile = new LinkedHashMap<>();
+        for (ManifestSpec spec : manifests) {
+            List<ManifestSpec> one = List.of(spec);
+            boolean[] any = {false};
+            forEachYamlFile(
+                    one,
+                    (file, kind, content) -> {
+                        List<FoundReference> found = perFile.get(file);
+                        if (found == null) {
+                            ManifestEditor.Surveyed surveyed =
+                                    editor.survey(file, content, kind, target, pin);
+                            found = surveyed.references();
+                            perFile.put(file, found);
+                            references.addAll(found);
+                            if (surveyed.edit().changed()) {
+                                edits.add(surveyed.edit());
                             }
-                        });
-        return edits;
+                        }
+                        any[0] |= !found.isEmpty();
+                    },
+                    skipped);
+            if (!any[0]) {
+                withoutReference.add(spec.pattern());
+            }
+        }
+        return new BumpPlan(references, edits, skipped, withoutReference);
     }
 
     /** True when applying {@code edits} would change a file: the {@code --check} answer. */
@@ -67,14 +99,32 @@ public final class ManifestBumper {
         }
     }
 
-    /** Files in configuration order, each once, with the kind of the first entry naming it. */
-    private Map<Path, ManifestKind> expand(List<ManifestSpec> manifests) {
-        Map<Path, ManifestKind> expanded = new LinkedHashMap<>();
+    private interface FileVisitor {
+        void visit(Path file, ManifestKind kind, byte[] content);
+    }
+
+    /**
+     * Visits the files the entries name, in configuration order, each once with the kind of the
+     * first entry naming it. A file that does not parse and is templated ({@code {{ }}}, or in a
+     * {@code templates/} directory) is skipped and noted, not an error: charts keep their templates
+     * beside the values nixship edits.
+     */
+    private void forEachYamlFile(
+            List<ManifestSpec> manifests, FileVisitor visitor, List<SkippedFile> skipped) {
         for (ManifestSpec spec : manifests) {
-            for (Path file : files.expand(spec.pattern())) {
-                expanded.putIfAbsent(file.normalize(), spec.kind());
+            for (Path listed : files.expand(spec.pattern())) {
+                Path file = listed.normalize();
+                byte[] content = files.read(file);
+                if (skipped.stream().anyMatch(skip -> skip.file().equals(file))) {
+                    continue;
+                }
+                String notYaml = Templates.notYamlReason(file, content);
+                if (notYaml != null) {
+                    skipped.add(new SkippedFile(file, notYaml));
+                } else {
+                    visitor.visit(file, spec.kind(), content);
+                }
             }
         }
-        return expanded;
     }
 }

@@ -4,10 +4,13 @@ import io.nixship.NixshipException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -30,6 +33,8 @@ public final class ManifestEditor {
     // Values written without quotes must be this simple, and still read back as strings.
     private static final Pattern PLAIN_SAFE = Pattern.compile("[A-Za-z0-9_./][A-Za-z0-9_./:@+-]*");
 
+    private static final int INTERNAL = 3;
+
     private final ManifestLocator locator = new ManifestLocator();
     private final Resolver resolver = new Resolver();
 
@@ -37,6 +42,14 @@ public final class ManifestEditor {
      * The edit that points every reference to {@code target}'s repository in {@code content} at it.
      */
     public FileEdit edit(
+            Path file, byte[] content, ManifestKind kind, ImageReference target, PinStyle pin) {
+        return survey(file, content, kind, target, pin).edit();
+    }
+
+    /** A file's edit with every reference found in it, moved or already current. */
+    record Surveyed(FileEdit edit, List<FoundReference> references) {}
+
+    Surveyed survey(
             Path file, byte[] content, ManifestKind kind, ImageReference target, PinStyle pin) {
         pin.requireParts(target);
         String name = file.toString();
@@ -66,19 +79,26 @@ public final class ManifestEditor {
             bytes = next;
             current = reparsed;
         }
-        List<Change> changes = new ArrayList<>(plan.changes);
-        changes.sort(Comparator.comparingInt(Change::line));
-        return new FileEdit(file, content, bytes, changes);
+        List<FoundReference> references = new ArrayList<>(plan.references);
+        references.sort(Comparator.comparingInt(FoundReference::line));
+        List<Change> changes =
+                references.stream()
+                        .filter(FoundReference::moved)
+                        .map(found -> new Change(found.line(), found.before(), found.after()))
+                        .toList();
+        return new Surveyed(new FileEdit(file, content, bytes, changes), references);
     }
 
+    /** A splice that changes more than it should is nixship's fault: exit 3, not the user's. */
     private static NixshipException refused(String file, Splice splice, String reason) {
-        return NixshipException.failure(
+        return new NixshipException(
+                INTERNAL,
                 file
                         + ":"
                         + splice.line()
                         + ": refusing to edit the image reference ("
                         + reason
-                        + "); the file is left unchanged");
+                        + "); the file is left unchanged (a nixship bug: please report it)");
     }
 
     /**
@@ -102,7 +122,9 @@ public final class ManifestEditor {
         private final ImageReference target;
         private final PinStyle pin;
         private final List<Splice> splices = new ArrayList<>();
-        private final List<Change> changes = new ArrayList<>();
+        private final List<FoundReference> references = new ArrayList<>();
+        // A node reached from two sites (a digest merged into two maps) is written once.
+        private final Set<Node> written = Collections.newSetFromMap(new IdentityHashMap<>());
 
         Plan(
                 YamlDocument document,
@@ -127,25 +149,27 @@ public final class ManifestEditor {
         }
 
         private void addImageString(Site.ImageString image, int line) {
-            String newValue = image.name() + pin.suffix(target);
+            String newValue = image.prefix() + image.name() + pin.suffix(target);
             setScalar(image.node(), newValue, line);
-            change(line, image.node().getValue(), newValue);
+            found(image.site(), image.node().getValue(), newValue);
         }
 
         /**
-         * Without a digest key the digest rides in the tag ({@code tag@digest}), which charts
-         * render after ':'.
+         * Charts print {@code repository:tag}, so the tag field always holds the new tag (empty
+         * only for a tagless image, beside a digest); without a digest field the digest rides in
+         * the tag ({@code tag@digest}).
          */
         private void addHelmMap(Site.HelmMap helm, int line) {
-            String digest = helm.digest() != null ? keptDigest(helm.digest()) : null;
+            HelmKeys keys = helm.keys();
             String tag;
-            if (target.tag() != null) {
-                tag =
-                        helm.digest() != null || pin == PinStyle.TAG
-                                ? target.tag()
-                                : target.tag() + "@" + target.digest();
-            } else if (helm.digest() != null) {
-                tag = null;
+            String digest = null;
+            if (keys.digest() != null) {
+                tag = target.tag() == null ? "" : target.tag();
+                digest = pin == PinStyle.TAG ? "" : keys.written(target.digest());
+            } else if (pin == PinStyle.TAG) {
+                tag = target.tag();
+            } else if (target.tag() != null) {
+                tag = target.tag() + "@" + target.digest();
             } else {
                 throw NixshipException.usage(
                         document.file()
@@ -155,57 +179,43 @@ public final class ManifestEditor {
                                 + "the image cannot be pinned by digest alone; give --image with a tag as well");
             }
             Map<String, String> missing = new LinkedHashMap<>();
-            if (tag != null) {
-                setOrAdd(helm.tag(), "tag", tag, missing, line);
+            if (!tag.isEmpty() || !value(keys.tag()).isEmpty()) {
+                setOrAdd(keys.tag(), keys.tagKey(), tag, missing, line);
             }
-            if (digest != null) {
-                setScalar(helm.digest(), digest, line);
+            if (digest != null && !(digest.isEmpty() && value(keys.digest()).isEmpty())) {
+                setScalar(keys.digest(), digest, line);
             }
             addKeys(helm.map(), missing, line);
-            change(
-                    line,
-                    spell(helm.name(), value(helm.tag()), value(helm.digest())),
+            String digestBefore = HelmKeys.digestValue(keys.digest());
+            found(
+                    helm.site(),
+                    spell(helm.name(), value(keys.tag()), digestBefore),
                     spell(
                             helm.name(),
-                            tag != null ? tag : value(helm.tag()),
-                            digest != null ? digest : value(helm.digest())));
-        }
-
-        private void addKustomizeEntry(Site.KustomizeEntry entry, int line) {
-            Map<String, String> missing = new LinkedHashMap<>();
-            // Under digest pinning an entry without newTag gets none; a tagless target leaves
-            // newTag as it is.
-            String tag = entry.newTag() != null || pin != PinStyle.DIGEST ? target.tag() : null;
-            String digest =
-                    entry.digest() != null
-                            ? keptDigest(entry.digest())
-                            : pin != PinStyle.TAG ? target.digest() : null;
-            if (tag != null) {
-                setOrAdd(entry.newTag(), "newTag", tag, missing, line);
-            }
-            if (digest != null) {
-                setOrAdd(entry.digest(), "digest", digest, missing, line);
-            }
-            addKeys(entry.map(), missing, line);
-            change(
-                    line,
-                    spell(entry.name(), value(entry.newTag()), value(entry.digest())),
-                    spell(
-                            entry.name(),
-                            tag != null ? tag : value(entry.newTag()),
-                            digest != null ? digest : value(entry.digest())));
+                            tag,
+                            digest == null || digest.isEmpty() ? "" : target.digest()));
         }
 
         /**
-         * The value for an existing digest key, or null to leave it: a set digest always follows
-         * the new image (a stale one would pin the old build), an empty one stays empty under tag
-         * pinning.
+         * kustomize writes {@code newTag} and {@code digest} as {@code name:tag@digest}, and either
+         * alone replaces both: the entry keeps exactly what the pin style names, the other field
+         * emptied.
          */
-        private String keptDigest(ScalarNode digest) {
-            if (pin == PinStyle.TAG && value(digest).isEmpty()) {
-                return null;
+        private void addKustomizeEntry(Site.KustomizeEntry entry, int line) {
+            Map<String, String> missing = new LinkedHashMap<>();
+            String tag = pin == PinStyle.DIGEST ? "" : target.tag();
+            String digest = pin == PinStyle.TAG ? "" : target.digest();
+            if (!tag.isEmpty() || !value(entry.newTag()).isEmpty()) {
+                setOrAdd(entry.newTag(), "newTag", tag, missing, line);
             }
-            return target.digest() == null ? "" : target.digest();
+            if (!digest.isEmpty() || !value(entry.digest()).isEmpty()) {
+                setOrAdd(entry.digest(), "digest", digest, missing, line);
+            }
+            addKeys(entry.map(), missing, line);
+            found(
+                    entry.site(),
+                    spell(entry.name(), value(entry.newTag()), value(entry.digest())),
+                    spell(entry.name(), tag, digest));
         }
 
         private void setOrAdd(
@@ -217,14 +227,15 @@ public final class ManifestEditor {
             }
         }
 
-        private void change(int line, String oldReference, String newReference) {
-            if (!oldReference.equals(newReference)) {
-                changes.add(new Change(line, oldReference, newReference));
-            }
+        private void found(ImageSite site, String before, String after) {
+            references.add(
+                    new FoundReference(site.file(), site.line(), site.form(), before, after));
         }
 
         private void setScalar(ScalarNode node, String value, int line) {
-            if (value == null || (value.equals(node.getValue()) && node.getTag().equals(Tag.STR))) {
+            if (value == null
+                    || (value.equals(node.getValue()) && node.getTag().equals(Tag.STR))
+                    || !written.add(node)) {
                 return;
             }
             int start =
@@ -253,7 +264,7 @@ public final class ManifestEditor {
                     replacement = "\"" + value + "\"";
                 }
                 default ->
-                        throw NixshipException.failure(
+                        throw NixshipException.usage(
                                 document.file()
                                         + ":"
                                         + line
@@ -273,7 +284,7 @@ public final class ManifestEditor {
             if (!(last instanceof ScalarNode lastScalar)
                     || lastScalar.getScalarStyle() == DumperOptions.ScalarStyle.LITERAL
                     || lastScalar.getScalarStyle() == DumperOptions.ScalarStyle.FOLDED) {
-                throw NixshipException.failure(
+                throw NixshipException.usage(
                         document.file()
                                 + ":"
                                 + line
@@ -330,7 +341,7 @@ public final class ManifestEditor {
 
         private void requireVerbatim(boolean verbatim, int line) {
             if (!verbatim) {
-                throw NixshipException.failure(
+                throw NixshipException.usage(
                         document.file()
                                 + ":"
                                 + line

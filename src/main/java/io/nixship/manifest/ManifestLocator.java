@@ -20,6 +20,13 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Finds every place in a manifest that names a given image repository. Matching compares normalized
  * repositories ({@code nginx} equals {@code docker.io/library/nginx}), never substrings; templated
  * values and text in comments are never matched.
+ *
+ * <p>Every document is searched whole, whatever its kind (CRDs included): a value under a key
+ * {@code image} or ending in {@code image}/{@code Image}, an image volume's {@code
+ * image.reference}, and any Helm-style map with {@code repository} (plus {@code registry}, {@code
+ * tag} or {@code version}, {@code digest} or {@code sha}, merge keys followed). Kustomize {@code
+ * images:} entries are read in kustomizations and Flux Kustomizations, image strings in Argo CD
+ * Applications' {@code kustomize.images}.
  */
 public final class ManifestLocator {
     /** Marks a scalar on the same line as a whole image reference to bump, whatever its key. */
@@ -27,16 +34,10 @@ public final class ManifestLocator {
 
     private static final Pattern MARKER_COMMENT =
             Pattern.compile("^[ \\t]*#[ \\t]*" + Pattern.quote(MARKER) + "\\b.*");
-    private static final List<String> CONTAINER_LISTS =
-            List.of("initContainers", "containers", "ephemeralContainers");
-    private static final Set<String> TEMPLATED_WORKLOADS =
-            Set.of(
-                    "Deployment",
-                    "StatefulSet",
-                    "DaemonSet",
-                    "ReplicaSet",
-                    "Job",
-                    "ReplicationController");
+    // Flux image automation names the repository to watch, not an image to run.
+    private static final String FLUX_IMAGE_AUTOMATION = "image.toolkit.fluxcd.io/";
+    private static final String FLUX_KUSTOMIZATION = "kustomize.toolkit.fluxcd.io/";
+    private static final String ARGO_CD = "argoproj.io/";
 
     /**
      * The places in {@code content} (the bytes of {@code file}) that name {@code target}'s
@@ -54,19 +55,34 @@ public final class ManifestLocator {
         Search search = new Search(document, target);
         List<Node> roots = document.documents();
         for (Node root : roots) {
-            if (kind == ManifestKind.KUSTOMIZATION
-                    || "Kustomization".equals(scalar(root, "kind"))) {
-                search.kustomization(root);
-            } else if (kind == ManifestKind.HELM_VALUES) {
-                search.helmValues(root);
-            } else {
-                search.kubernetesObject(root, 0);
+            String apiVersion = value(scalarNode(root, "apiVersion"));
+            String rootKind = value(scalarNode(root, "kind"));
+            if (apiVersion != null && apiVersion.startsWith(FLUX_IMAGE_AUTOMATION)) {
+                continue;
             }
+            if ("Kustomization".equals(rootKind)
+                    && apiVersion != null
+                    && apiVersion.startsWith(FLUX_KUSTOMIZATION)) {
+                search.kustomizeEntries(child(child(root, "spec"), "images"));
+            } else if (kind == ManifestKind.KUSTOMIZATION || "Kustomization".equals(rootKind)) {
+                search.kustomizeEntries(child(root, "images"));
+            }
+            if (apiVersion != null && apiVersion.startsWith(ARGO_CD)) {
+                Node spec = child(root, "spec");
+                search.argoSources(spec);
+                search.argoSources(child(child(spec, "template"), "spec"));
+            }
+            search.anywhere(root);
         }
         if (new String(document.bytes(), StandardCharsets.UTF_8).contains(MARKER)) {
             roots.forEach(search::markedScalars);
         }
         return search.found;
+    }
+
+    /** Whether a mapping key names an image: {@code image}, {@code initImage}, {@code x_image}. */
+    static boolean imageKey(String key) {
+        return key.endsWith("image") || key.endsWith("Image");
     }
 
     private static final class Search {
@@ -81,53 +97,24 @@ public final class ManifestLocator {
             this.target = target;
         }
 
-        void kubernetesObject(Node object, int depth) {
-            String kind = scalar(object, "kind");
-            if (kind == null || depth > YamlDocument.MAX_DEPTH) {
+        void kustomizeEntries(Node images) {
+            if (!(images instanceof SequenceNode entries)) {
                 return;
             }
-            if (kind.equals("List") || kind.endsWith("List")) {
-                if (child(object, "items") instanceof SequenceNode items) {
-                    items.getValue().forEach(item -> kubernetesObject(item, depth + 1));
-                }
-            } else if (kind.equals("Pod")) {
-                podSpec(child(object, "spec"));
-            } else if (kind.equals("PodTemplate")) {
-                podSpec(child(child(object, "template"), "spec"));
-            } else if (TEMPLATED_WORKLOADS.contains(kind)) {
-                podSpec(child(child(child(object, "spec"), "template"), "spec"));
-            } else if (kind.equals("CronJob")) {
-                Node jobSpec = child(child(child(object, "spec"), "jobTemplate"), "spec");
-                podSpec(child(child(jobSpec, "template"), "spec"));
-            }
-        }
-
-        private void podSpec(Node spec) {
-            for (String list : CONTAINER_LISTS) {
-                if (child(spec, list) instanceof SequenceNode containers) {
-                    for (Node container : containers.getValue()) {
-                        imageString(child(container, "image"));
-                    }
-                }
-            }
-        }
-
-        void kustomization(Node root) {
-            if (!(child(root, "images") instanceof SequenceNode images)) {
-                return;
-            }
-            for (Node entry : images.getValue()) {
+            for (Node entry : entries.getValue()) {
                 if (!(entry instanceof MappingNode map) || !claimed.add(map)) {
                     continue;
                 }
                 String name =
-                        scalar(map, "newName") != null
-                                ? scalar(map, "newName")
-                                : scalar(map, "name");
+                        value(scalarNode(map, "newName")) != null
+                                ? value(scalarNode(map, "newName"))
+                                : value(scalarNode(map, "name"));
                 ScalarNode newTag = scalarNode(map, "newTag");
                 ScalarNode digest = scalarNode(map, "digest");
-                ImageReference current = reference(name, value(newTag), value(digest));
-                if (current != null && current.sameRepository(target)) {
+                ImageReference current =
+                        reference(name, newTag, "newTag", digest, "digest", "images entry");
+                if (current != null) {
+                    claimAll(newTag, digest);
                     Node lineNode = newTag != null ? newTag : map;
                     found.add(
                             new Site.KustomizeEntry(
@@ -140,46 +127,67 @@ public final class ManifestLocator {
             }
         }
 
-        void helmValues(Node node) {
+        /** Argo CD's {@code kustomize.images}: strings as for {@code kustomize edit set image}. */
+        void argoSources(Node spec) {
+            List<Node> sources = new ArrayList<>();
+            sources.add(child(spec, "source"));
+            if (child(spec, "sources") instanceof SequenceNode many) {
+                sources.addAll(many.getValue());
+            }
+            for (Node source : sources) {
+                if (child(child(source, "kustomize"), "images") instanceof SequenceNode images) {
+                    images.getValue().forEach(image -> imageString(image, true));
+                }
+            }
+        }
+
+        /** Image keys, image volumes and Helm maps anywhere below {@code node}. */
+        void anywhere(Node node) {
             if (!visited.add(node)) {
                 return;
             }
             if (node instanceof MappingNode map) {
                 helmMap(map);
                 for (NodeTuple tuple : map.getValue()) {
-                    if (YamlTrees.keyOf(tuple).equals("image")
-                            && tuple.getValueNode() instanceof ScalarNode image) {
-                        imageString(image);
+                    Node value = tuple.getValueNode();
+                    if (imageKey(YamlTrees.keyOf(tuple))) {
+                        imageString(value, false);
+                        imageString(child(value, "reference"), false);
                     }
-                    helmValues(tuple.getValueNode());
+                    anywhere(value);
                 }
             } else if (node instanceof SequenceNode sequence) {
-                sequence.getValue().forEach(this::helmValues);
+                sequence.getValue().forEach(this::anywhere);
             }
         }
 
         private void helmMap(MappingNode map) {
-            String repository = scalar(map, "repository");
-            if (repository == null) {
+            ScalarNode repository = HelmKeys.find(map, "repository");
+            String repositoryValue = value(repository);
+            if (repositoryValue == null || claimed.contains(map)) {
                 return;
             }
-            String registry = scalar(map, "registry");
+            String registry = value(HelmKeys.find(map, "registry"));
             String name =
                     registry == null || registry.isEmpty()
-                            ? repository
-                            : registry + "/" + repository;
-            ScalarNode tag = scalarNode(map, "tag");
-            ScalarNode digest = scalarNode(map, "digest");
-            ImageReference current = reference(name, value(tag), value(digest));
-            if (current != null && current.sameRepository(target) && claimed.add(map)) {
-                Node lineNode = tag != null ? tag : map;
+                            ? repositoryValue
+                            : registry + "/" + repositoryValue;
+            HelmKeys keys = HelmKeys.of(map);
+            ImageReference current =
+                    reference(
+                            name,
+                            keys.tag(),
+                            keys.tagKey(),
+                            keys.digest(),
+                            keys.digestKey(),
+                            "image map");
+            if (current != null) {
+                claimed.add(map);
+                claimAll(repository, keys.tag(), keys.digest());
+                Node lineNode = keys.tag() != null ? keys.tag() : map;
                 found.add(
                         new Site.HelmMap(
-                                site(lineNode, ImageSite.Form.HELM_MAP, current),
-                                map,
-                                name,
-                                tag,
-                                digest));
+                                site(lineNode, ImageSite.Form.HELM_MAP, current), map, name, keys));
             }
         }
 
@@ -192,7 +200,7 @@ public final class ManifestLocator {
                     continue;
                 }
                 if (node instanceof ScalarNode scalar && markedOnItsLine(scalar)) {
-                    imageString(scalar);
+                    imageString(scalar, false);
                 } else if (node instanceof MappingNode map) {
                     map.getValue().forEach(tuple -> pending.add(tuple.getValueNode()));
                 } else if (node instanceof SequenceNode sequence) {
@@ -211,7 +219,11 @@ public final class ManifestLocator {
             return MARKER_COMMENT.matcher(document.text(end, lineEnd)).matches();
         }
 
-        private void imageString(Node node) {
+        /**
+         * A whole reference in one scalar; with {@code renaming}, {@code old=new} names the image
+         * by the part after '=' (kustomize's set-image syntax).
+         */
+        private void imageString(Node node, boolean renaming) {
             if (!(node instanceof ScalarNode scalar)
                     || !scalar.getTag().equals(Tag.STR)
                     || claimed.contains(scalar)) {
@@ -221,13 +233,91 @@ public final class ManifestLocator {
             if (templated(value)) {
                 return;
             }
-            ImageReference current = tryParse(value);
+            int equals = renaming ? value.indexOf('=') : -1;
+            String prefix = value.substring(0, equals + 1);
+            String written = value.substring(equals + 1);
+            ImageReference current = tryParse(written);
             if (current != null && current.sameRepository(target)) {
                 claimed.add(scalar);
-                String name = value.substring(0, value.length() - current.suffix().length());
+                String name = written.substring(0, written.length() - current.suffix().length());
                 found.add(
                         new Site.ImageString(
-                                site(scalar, ImageSite.Form.IMAGE_STRING, current), scalar, name));
+                                site(scalar, ImageSite.Form.IMAGE_STRING, current),
+                                scalar,
+                                prefix,
+                                name));
+            }
+        }
+
+        /**
+         * The reference a name plus separate tag and digest fields spell, when the name is the
+         * target's repository; null otherwise. A malformed tag or digest beside the target's name
+         * is an error naming it: skipping the entry would leave it pinning whatever it pins now.
+         */
+        private ImageReference reference(
+                String name,
+                ScalarNode tag,
+                String tagKey,
+                ScalarNode digest,
+                String digestKey,
+                String what) {
+            if (name == null || templated(name)) {
+                return null;
+            }
+            ImageReference named = tryParse(name);
+            if (named == null
+                    || named.tag() != null
+                    || named.digest() != null
+                    || !named.sameRepository(target)) {
+                return null;
+            }
+            String tagValue = value(tag);
+            String digestValue = HelmKeys.digestValue(digest);
+            int at = tagValue == null ? -1 : tagValue.indexOf('@');
+            if (at >= 0 && digest == null) {
+                // A map without a digest field carries the digest in the tag: tag@digest.
+                digestValue = tagValue.substring(at + 1);
+                tagValue = tagValue.substring(0, at);
+            }
+            if (templated(tagValue) || templated(digestValue)) {
+                return null;
+            }
+            if (tagValue != null && !tagValue.isEmpty() && !ImageReference.isValidTag(tagValue)) {
+                throw malformed(tag, tagKey, what, "the tag must match [\\w][\\w.-]{0,127}");
+            }
+            if (digestValue != null
+                    && !digestValue.isEmpty()
+                    && ImageReference.digestProblem(digestValue) != null) {
+                throw malformed(digest, digestKey, what, ImageReference.digestProblem(digestValue));
+            }
+            return named.withTag(tagValue == null || tagValue.isEmpty() ? null : tagValue)
+                    .withDigest(digestValue == null || digestValue.isEmpty() ? null : digestValue);
+        }
+
+        private NixshipException malformed(
+                ScalarNode field, String key, String what, String reason) {
+            return NixshipException.usage(
+                    document.file()
+                            + ":"
+                            + YamlDocument.line(field.getStartMark())
+                            + ": "
+                            + key
+                            + " '"
+                            + field.getValue()
+                            + "' of the "
+                            + what
+                            + " for "
+                            + target.familiarName()
+                            + " is invalid ("
+                            + reason
+                            + "); correct it or empty it");
+        }
+
+        private void claimAll(Node... nodes) {
+            for (Node node : nodes) {
+                if (node != null) {
+                    claimed.add(node);
+                }
             }
         }
 
@@ -235,20 +325,6 @@ public final class ManifestLocator {
             return new ImageSite(
                     document.file(), YamlDocument.line(node.getStartMark()), form, current);
         }
-    }
-
-    /**
-     * The reference a name plus separate tag and digest values spell, or null if not a plain one.
-     */
-    private static ImageReference reference(String name, String tag, String digest) {
-        if (name == null || templated(name) || templated(tag) || templated(digest)) {
-            return null;
-        }
-        String spelled =
-                name
-                        + (tag == null || tag.isEmpty() ? "" : ":" + tag)
-                        + (digest == null || digest.isEmpty() ? "" : "@" + digest);
-        return tryParse(spelled);
     }
 
     private static ImageReference tryParse(String value) {
@@ -279,11 +355,7 @@ public final class ManifestLocator {
         return child(node, key) instanceof ScalarNode scalar ? scalar : null;
     }
 
-    private static String scalar(Node node, String key) {
-        return value(scalarNode(node, key));
-    }
-
-    private static String value(ScalarNode node) {
+    static String value(ScalarNode node) {
         return node == null || node.getTag().equals(Tag.NULL) ? null : node.getValue();
     }
 }

@@ -7,12 +7,15 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 sealed interface Site {
     ImageSite site();
 
-    /** A scalar holding a whole reference; {@code name} is its text before the tag or digest. */
-    record ImageString(ImageSite site, ScalarNode node, String name) implements Site {}
+    /**
+     * A scalar holding a whole reference; {@code name} is its text before the tag or digest, after
+     * {@code prefix} (the {@code old=} of an Argo CD kustomize image, else empty).
+     */
+    record ImageString(ImageSite site, ScalarNode node, String prefix, String name)
+            implements Site {}
 
     /** A Helm image map; {@code name} is registry/repository as written. */
-    record HelmMap(ImageSite site, MappingNode map, String name, ScalarNode tag, ScalarNode digest)
-            implements Site {}
+    record HelmMap(ImageSite site, MappingNode map, String name, HelmKeys keys) implements Site {}
 
     /** A kustomization images entry; {@code name} is newName, else name. */
     record KustomizeEntry(

@@ -81,10 +81,10 @@ final class YamlDocument {
                 }
             }
         } catch (MarkedYAMLException e) {
-            throw NixshipException.failure(
+            throw NixshipException.usage(
                     file + ":" + line(e) + ": invalid YAML: " + oneLine(e.getProblem()));
         } catch (YAMLException e) {
-            throw NixshipException.failure(file + ": invalid YAML: " + oneLine(e.getMessage()));
+            throw NixshipException.usage(file + ": invalid YAML: " + oneLine(e.getMessage()));
         }
         YamlDocument document = new YamlDocument(file, bytes, offsets, List.copyOf(documents));
         document.rejectUnsafeContent();
@@ -150,7 +150,7 @@ final class YamlDocument {
                 continue;
             }
             if (!STANDARD_TAGS.contains(node.getTag())) {
-                throw NixshipException.failure(
+                throw NixshipException.usage(
                         file
                                 + ":"
                                 + line(node.getStartMark())
@@ -164,7 +164,7 @@ final class YamlDocument {
                     if (tuple.getKeyNode() instanceof ScalarNode key
                             && !key.getTag().equals(Tag.MERGE)
                             && !keys.add(key.getValue())) {
-                        throw NixshipException.failure(
+                        throw NixshipException.usage(
                                 file
                                         + ":"
                                         + line(key.getStartMark())
@@ -182,7 +182,7 @@ final class YamlDocument {
     }
 
     private static NixshipException tooLarge(String file) {
-        return NixshipException.failure(
+        return NixshipException.usage(
                 file + ": YAML file is larger than " + MAX_CODE_POINTS + " characters");
     }
 
@@ -195,7 +195,7 @@ final class YamlDocument {
                     .decode(ByteBuffer.wrap(bytes))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw NixshipException.failure(
+            throw NixshipException.usage(
                     file + ": not valid UTF-8; manifests must be UTF-8 encoded");
         }
     }

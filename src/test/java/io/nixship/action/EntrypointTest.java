@@ -64,6 +64,7 @@ class EntrypointTest {
                 .containsExactly(
                         "-Xlog:disable",
                         "-Xlog:all=warning:stderr",
+                        "-XX:-UsePerfData",
                         "-Xshare:auto",
                         "-XX:+UseSerialGC",
                         "-XX:CompileThresholdScaling=10",
@@ -89,6 +90,7 @@ class EntrypointTest {
                 .containsExactly(
                         "-Xlog:disable",
                         "-Xlog:all=warning:stderr",
+                        "-XX:-UsePerfData",
                         "-Xshare:auto",
                         "-XX:+UseSerialGC",
                         "-XX:CompileThresholdScaling=10",

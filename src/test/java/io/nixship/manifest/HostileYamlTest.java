@@ -120,7 +120,7 @@ class HostileYamlTest {
                 .isInstanceOfSatisfying(
                         NixshipException.class,
                         e -> {
-                            assertThat(e.exitCode()).isEqualTo(NixshipException.FAILURE);
+                            assertThat(e.exitCode()).isEqualTo(NixshipException.USAGE);
                             assertThat(e.getMessage())
                                     .matches("broken\\.yaml:\\d+: invalid YAML: [^\\n]+")
                                     .doesNotContain("\n");

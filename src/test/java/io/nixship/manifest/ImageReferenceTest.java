@@ -34,8 +34,11 @@ class ImageReferenceTest {
       [::1]:5000/app                         | [::1]:5000/app                               | [::1]:5000/app
       [2001:db8::1]/team/app                 | [2001:db8::1]/team/app                       | [2001:db8::1]/team/app
       registry.example.com:443/a/b/c/d:v1    | registry.example.com:443/a/b/c/d:v1          | registry.example.com:443/a/b/c/d:v1
-      Registry.Example.com/app               | Registry.Example.com/app                     | Registry.Example.com/app
+      Registry.Example.com/app               | registry.example.com/app                     | registry.example.com/app
       Foo/bar                                | Foo/bar                                      | Foo/bar
+      registry-1.docker.io/library/nginx:1   | docker.io/library/nginx:1                    | nginx:1
+      Docker.IO/user/app                     | docker.io/user/app                           | user/app
+      INDEX.DOCKER.IO/nginx                  | docker.io/library/nginx                      | nginx
       a__b/c--d_e.f                          | docker.io/a__b/c--d_e.f                      | a__b/c--d_e.f
       app:Tag_with.dots-and_underscores      | docker.io/library/app:Tag_with.dots-and_underscores | app:Tag_with.dots-and_underscores
       ghcr.io/acme/shop:2.0.0@SHA256         | ghcr.io/acme/shop:2.0.0@SHA256               | ghcr.io/acme/shop:2.0.0@SHA256

@@ -133,7 +133,7 @@ class ManifestEditorTest {
     }
 
     @Test
-    void digestOnlyTargetUpdatesDigestsAndLeavesTagsAlone() {
+    void digestOnlyTargetSetsDigestsAndEmptiesTheStaleTag() {
         ImageReference digestOnly = ImageReference.parse("ghcr.io/acme/shop@" + DIGEST);
         String values =
                 "image:\n  repository: ghcr.io/acme/shop\n  tag: \"1.0.0\"\n  digest: \"\"\n"
@@ -144,6 +144,7 @@ class ManifestEditorTest {
         assertThat(text(edit.newBytes()))
                 .isEqualTo(
                         values.replace("digest: \"\"", "digest: \"" + DIGEST + "\"")
+                                .replace("tag: \"1.0.0\"", "tag: \"\"")
                                 .replace(
                                         "image: ghcr.io/acme/shop:1.0.0",
                                         "image: ghcr.io/acme/shop@" + DIGEST));
