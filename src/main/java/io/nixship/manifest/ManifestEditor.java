@@ -151,7 +151,10 @@ public final class ManifestEditor {
         private void addImageString(Site.ImageString image, int line) {
             String newValue = image.prefix() + image.name() + pin.suffix(target);
             setScalar(image.node(), newValue, line);
-            found(image.site(), image.node().getValue(), newValue);
+            found(
+                    image.site(),
+                    image.node().getValue().substring(image.prefix().length()),
+                    image.name() + pin.suffix(target));
         }
 
         /**
