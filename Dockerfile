@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
-# The nixship GitHub Action image (action.yml: runs.image): Nix, a Java runtime, git and nixship.jar,
-# nothing else. Debian 13 (trixie): its Nix (2.26) evaluates current nixpkgs, which needs Nix 2.18 or
-# newer. The base is pinned by digest, once, for both stages; Dependabot (package-ecosystem "docker")
-# or Renovate must refresh it. BASE is an argument only so that a build without registry access can
+# The nixship GitHub Action image (action.yml: runs.image): Nix, a Java runtime, ISA-L (libisal2: gzip
+# layers deflated natively), git and nixship.jar, nothing else. Debian 13 (trixie): its Nix (2.26)
+# evaluates current nixpkgs, which needs Nix 2.18 or newer. The base is pinned by digest, once, for
+# both stages; Dependabot (package-ecosystem "docker") or Renovate must refresh it. BASE is an argument only so that a build without registry access can
 # substitute a local Debian 13 (.ci/action-image); GitHub builds and the release use the default.
 # The reproducible way to build the same image is default.nix (`nixship build` on this repository).
 ARG BASE=debian:trixie-slim@sha256:a29215f6a35e51e22adffa17f89e9d2ef06214e64a2bad10d765c46aea49f11f
@@ -24,7 +24,7 @@ FROM ${BASE}
 # expects the man directory that the slim image leaves out.
 RUN mkdir -p /usr/share/man/man1 \
  && apt-get update \
- && apt-get install -y --no-install-recommends nix-bin openjdk-25-jre-headless git ca-certificates \
+ && apt-get install -y --no-install-recommends nix-bin openjdk-25-jre-headless libisal2 git ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # Containers cannot set up Nix's sandbox, and single-user root builds need no build users. Debian's
 # nix-bin ships no /etc/nix.

@@ -1,6 +1,7 @@
 package io.nixship.cli;
 
 import io.nixship.NixshipException;
+import io.nixship.image.GzipBlockDeflater;
 import io.nixship.image.LayerCompression;
 import io.nixship.image.LayerCompressor;
 import picocli.CommandLine.Option;
@@ -24,6 +25,14 @@ final class CompressionOptions {
                     "Compression level (default: 3 for gzip and for zstd). Changing it changes every layer digest.")
     Integer level;
 
+    @Option(
+            names = "--deflate",
+            paramLabel = "auto|isal|zlib",
+            description =
+                    "What deflates gzip layers (default: ${DEFAULT-VALUE}): isal (Intel ISA-L, libisal2; levels 1 to 3), zlib (the JDK's), or auto: isal when installed and the level is one it has. The build log names the one used; each gives other digests.",
+            defaultValue = "auto")
+    String deflate;
+
     /**
      * The compressor, using {@code threads} threads for one layer's blocks; the bytes do not depend
      * on them.
@@ -40,6 +49,12 @@ final class CompressionOptions {
                             + "; use 1 to "
                             + chosen.maxLevel());
         }
-        return new LayerCompressor(chosen, chosenLevel, threads);
+        return chosen == LayerCompression.GZIP
+                ? new LayerCompressor(
+                        chosen,
+                        chosenLevel,
+                        threads,
+                        GzipBlockDeflater.choose(deflate, chosenLevel))
+                : new LayerCompressor(chosen, chosenLevel, threads);
     }
 }

@@ -8,5 +8,8 @@ public final class ImageLabels {
     public static final String NIXPKGS_RELEASE_LABEL = "io.nixship.nixpkgs.release";
     public static final String CLOSURE_SIZE_LABEL = "io.nixship.closure.nar-size";
 
+    /** Manifest annotation: how the layers were compressed, library and version included. */
+    public static final String LAYER_COMPRESSION_ANNOTATION = "io.nixship.layer-compression";
+
     private ImageLabels() {}
 }

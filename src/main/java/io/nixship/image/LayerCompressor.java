@@ -24,6 +24,7 @@ public final class LayerCompressor {
     private final int level;
     private final int threads;
     private final BlockDeflaters deflaters;
+    private final GzipBlockDeflater gzipDeflater;
 
     /** gzip at its default level (3) on one thread per core. */
     public LayerCompressor() {
@@ -38,6 +39,12 @@ public final class LayerCompressor {
      * depend on it.
      */
     public LayerCompressor(LayerCompression compression, int level, int threads) {
+        this(compression, level, threads, GzipBlockDeflater.zlib());
+    }
+
+    /** Like the three-argument form, with gzip blocks deflated by {@code gzipDeflater}. */
+    public LayerCompressor(
+            LayerCompression compression, int level, int threads, GzipBlockDeflater gzipDeflater) {
         if (level < 0 || level > compression.maxLevel()) {
             throw new IllegalArgumentException(
                     compression.cliName()
@@ -54,6 +61,7 @@ public final class LayerCompressor {
         this.level = level;
         this.threads = threads;
         this.deflaters = new BlockDeflaters(threads);
+        this.gzipDeflater = gzipDeflater;
     }
 
     /**
@@ -62,8 +70,20 @@ public final class LayerCompressor {
      */
     public String id() {
         return compression == LayerCompression.GZIP
-                ? "gzip-" + level + "-blocks-" + GZIP_BLOCK_SIZE + "-incompressible-stored"
+                ? "gzip-"
+                        + level
+                        + "-blocks-"
+                        + GZIP_BLOCK_SIZE
+                        + "-incompressible-stored"
+                        + gzipDeflater.formatSuffix()
                 : "zstd-" + level;
+    }
+
+    /** For the build's log, e.g. "gzip level 3 by ISA-L 2.0.30 (libisal.so.2)". */
+    public String description() {
+        return compression == LayerCompression.GZIP
+                ? "gzip level " + level + " by " + gzipDeflater.description()
+                : "zstd level " + level;
     }
 
     public LayerCompression compression() {
@@ -96,7 +116,8 @@ public final class LayerCompressor {
                         new DigestOutputStream(counted, compressedDigest), 64 * 1024);
         if (compression == LayerCompression.GZIP) {
             ParallelGzipOutputStream gzip =
-                    new ParallelGzipOutputStream(compressedSide, level, GZIP_BLOCK_SIZE, deflaters);
+                    new ParallelGzipOutputStream(
+                            compressedSide, level, GZIP_BLOCK_SIZE, deflaters, gzipDeflater);
             try {
                 writeTar(tar, gzip, tarDigest);
                 gzip.close();

@@ -1,6 +1,5 @@
 package io.nixship.image;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -17,9 +16,9 @@ import java.util.zip.Deflater;
  * of a fixed size, each block is deflated on its own with the previous block's last 32 KiB as
  * dictionary and ends with a sync flush (the last one finishes the stream), and the raw deflate
  * data of the blocks is concatenated in order. Block boundaries depend only on the input, never on
- * timing or the number of threads, so the bytes are the same on every run with the same zlib. Input
- * that fits in one block is deflated on the caller's thread and gives exactly what a single {@link
- * Deflater} gives.
+ * timing or the number of threads, so the bytes are the same on every run with the same deflate
+ * library ({@link GzipBlockDeflater}). Input that fits in one block is deflated on the caller's
+ * thread and gives exactly what that library gives for it alone.
  *
  * <p>A block whose samples do not compress (already compressed data: wheels, images, archives) is
  * stored rather than searched for matches that are not there: zlib spends most of a layer's time on
@@ -33,6 +32,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     static final int DICTIONARY_SIZE = 32 * 1024;
     private static final int SAMPLES = 4;
     private static final int SAMPLE_SIZE = 8 * 1024;
+    private static final GzipBlockDeflater STORED = GzipBlockDeflater.zlib();
     private static final byte[] HEADER = {
         0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff
     };
@@ -41,6 +41,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     private final int level;
     private final int blockSize;
     private final BlockDeflaters deflaters;
+    private final GzipBlockDeflater blockDeflater;
     private final Deque<Future<byte[]>> pending = new ArrayDeque<>();
     private final CRC32 crc = new CRC32();
     private long uncompressedSize;
@@ -49,7 +50,12 @@ final class ParallelGzipOutputStream extends OutputStream {
     private byte[] dictionary;
     private boolean closed;
 
-    ParallelGzipOutputStream(OutputStream sink, int level, int blockSize, BlockDeflaters deflaters)
+    ParallelGzipOutputStream(
+            OutputStream sink,
+            int level,
+            int blockSize,
+            BlockDeflaters deflaters,
+            GzipBlockDeflater blockDeflater)
             throws IOException {
         if (blockSize < DICTIONARY_SIZE) {
             throw new IllegalArgumentException(
@@ -59,6 +65,7 @@ final class ParallelGzipOutputStream extends OutputStream {
         this.level = level;
         this.blockSize = blockSize;
         this.deflaters = deflaters;
+        this.blockDeflater = blockDeflater;
         this.block = new byte[blockSize];
         sink.write(HEADER);
     }
@@ -100,7 +107,7 @@ final class ParallelGzipOutputStream extends OutputStream {
         closed = true;
         try {
             if (pending.isEmpty()) {
-                out.write(deflate(block, filled, dictionary, level, true));
+                out.write(deflate(block, filled, dictionary, true));
             } else {
                 reserveSlot();
                 pending.add(submit(block, filled, true));
@@ -135,7 +142,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     private Future<byte[]> submit(byte[] input, int length, boolean last) {
         byte[] blockDictionary = dictionary;
         dictionary = Arrays.copyOfRange(input, Math.max(0, length - DICTIONARY_SIZE), length);
-        return deflaters.submit(() -> deflate(input, length, blockDictionary, level, last));
+        return deflaters.submit(() -> deflate(input, length, blockDictionary, last));
     }
 
     /**
@@ -172,36 +179,11 @@ final class ParallelGzipOutputStream extends OutputStream {
         }
     }
 
-    /**
-     * Raw deflate data of one block: sync-flushed so the next block starts on a byte boundary, or
-     * finished.
-     */
-    static byte[] deflate(byte[] input, int length, byte[] dictionary, int level, boolean last) {
-        Deflater deflater =
-                new Deflater(incompressible(input, length) ? Deflater.NO_COMPRESSION : level, true);
-        try {
-            if (dictionary != null) {
-                deflater.setDictionary(dictionary);
-            }
-            deflater.setInput(input, 0, length);
-            ByteArrayOutputStream compressed = new ByteArrayOutputStream(length / 2 + 64);
-            byte[] buffer = new byte[64 * 1024];
-            if (last) {
-                deflater.finish();
-                while (!deflater.finished()) {
-                    compressed.write(buffer, 0, deflater.deflate(buffer));
-                }
-            } else {
-                int n;
-                do {
-                    n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-                    compressed.write(buffer, 0, n);
-                } while (n == buffer.length);
-            }
-            return compressed.toByteArray();
-        } finally {
-            deflater.end();
-        }
+    /** A block whose samples do not compress is stored; the others go to the chosen library. */
+    private byte[] deflate(byte[] input, int length, byte[] dictionary, boolean last) {
+        return incompressible(input, length)
+                ? STORED.deflate(input, length, dictionary, Deflater.NO_COMPRESSION, last)
+                : blockDeflater.deflate(input, length, dictionary, level, last);
     }
 
     /** Whether every sample of the block stays at least 99% of its size at level 1. */

@@ -137,7 +137,7 @@ class DockerfileTest {
     }
 
     @Test
-    void theRuntimeHoldsNixJavaGitAndCertificatesOnlyWithSingleUserNixUnsandboxed() {
+    void theRuntimeHoldsNixJavaIsaLGitAndCertificatesOnlyWithSingleUserNixUnsandboxed() {
         List<String> installs =
                 instructions.stream().filter(i -> i.contains("apt-get install")).toList();
         assertThat(installs).hasSize(2);
@@ -159,6 +159,7 @@ class DockerfileTest {
                 .containsExactlyInAnyOrder(
                         "nix-bin",
                         "openjdk-" + version.group(1) + "-jre-headless",
+                        "libisal2",
                         "git",
                         "ca-certificates");
         assertThat(installs)

@@ -96,7 +96,7 @@ class LayerCompressorTest {
 
         Compressed gz = compress(new LayerCompressor(LayerCompression.GZIP, 6, 2), input);
 
-        byte[] deflated = ParallelGzipOutputStream.deflate(input, input.length, null, 6, true);
+        byte[] deflated = GzipBlockDeflater.zlib().deflate(input, input.length, null, 6, true);
         Deflater reference = new Deflater(6, true);
         reference.setInput(input);
         reference.finish();
@@ -193,5 +193,65 @@ class LayerCompressorTest {
         assertThatThrownBy(() -> LayerCompression.parse("xz"))
                 .isInstanceOf(NixshipException.class)
                 .hasMessageContaining("--compression: 'xz' is not one of gzip, zstd");
+    }
+
+    @Test
+    void isaLGzipIsOneStandardStreamWithTheSameBytesForAnyThreadCount() throws Exception {
+        GzipBlockDeflater isal = GzipBlockDeflater.choose("isal", 3);
+        byte[] input = mixedInput(5 * LayerCompressor.GZIP_BLOCK_SIZE + 12_345);
+
+        Compressed one = compress(new LayerCompressor(LayerCompression.GZIP, 3, 1, isal), input);
+        Compressed three = compress(new LayerCompressor(LayerCompression.GZIP, 3, 3, isal), input);
+        Compressed zlib = compress(new LayerCompressor(LayerCompression.GZIP, 3, 2), input);
+
+        assertThat(three.bytes()).isEqualTo(one.bytes()).isNotEqualTo(zlib.bytes());
+        assertThat(new GZIPInputStream(new ByteArrayInputStream(one.bytes())).readAllBytes())
+                .isEqualTo(input);
+        assertThat(one.digests().diffId()).isEqualTo(Digests.sha256(input));
+        assertThat(one.digests().digest()).isEqualTo(Digests.sha256(one.bytes()));
+        Path file = Files.write(temp.resolve("isal.gz"), one.bytes());
+        Process gunzip =
+                new ProcessBuilder("gunzip", "-t", file.toString())
+                        .redirectErrorStream(true)
+                        .start();
+        String output = new String(gunzip.getInputStream().readAllBytes());
+        assertThat(gunzip.waitFor()).as(output).isZero();
+        assertThat(new LayerCompressor(LayerCompression.GZIP, 3, 1, isal).id())
+                .matches("gzip-3-blocks-1048576-incompressible-stored-isal-[0-9.]+");
+    }
+
+    @Test
+    void isaLWritesAValidStreamForEmptyAndIncompressibleInput() throws IOException {
+        GzipBlockDeflater isal = GzipBlockDeflater.choose("isal", 1);
+        byte[] random = new byte[2 * LayerCompressor.GZIP_BLOCK_SIZE + 3];
+        new Random(9).nextBytes(random);
+
+        for (byte[] input : new byte[][] {new byte[0], random}) {
+            Compressed gz = compress(new LayerCompressor(LayerCompression.GZIP, 1, 2, isal), input);
+            assertThat(new GZIPInputStream(new ByteArrayInputStream(gz.bytes())).readAllBytes())
+                    .isEqualTo(input);
+        }
+    }
+
+    @Test
+    void autoChoosesIsaLWhereItHasTheLevelAndZlibIsChosenByName() {
+        assertThat(GzipBlockDeflater.choose("auto", 3).description()).startsWith("ISA-L ");
+        assertThat(GzipBlockDeflater.choose("auto", 6).description())
+                .isEqualTo("zlib (java.util.zip)");
+        assertThat(GzipBlockDeflater.choose("zlib", 3).formatSuffix()).isEmpty();
+        assertThat(
+                        new LayerCompressor(
+                                        LayerCompression.GZIP,
+                                        3,
+                                        1,
+                                        GzipBlockDeflater.choose("zlib", 3))
+                                .description())
+                .isEqualTo("gzip level 3 by zlib (java.util.zip)");
+        assertThatThrownBy(() -> GzipBlockDeflater.choose("isal", 6))
+                .isInstanceOf(NixshipException.class)
+                .hasMessageContaining("ISA-L has gzip levels 1 to 3, not 6");
+        assertThatThrownBy(() -> GzipBlockDeflater.choose("pigz", 3))
+                .isInstanceOf(NixshipException.class)
+                .hasMessageContaining("--deflate: 'pigz' is not one of auto, isal, zlib");
     }
 }

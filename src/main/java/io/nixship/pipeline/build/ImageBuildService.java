@@ -216,13 +216,15 @@ public final class ImageBuildService {
             List<List<String>> plan =
                     new ClosureLayerPlanner(maxLayers).plan(closure, previous.groups());
             Path app = copyAppFiles(snapshot, work.resolve("app"));
-            ImageSettings settings = settings(snapshot, lock, closure, freeze, inputs);
+            ImageSettings settings =
+                    settings(snapshot, lock, closure, freeze, inputs, request.compressor());
             log.accept(
                     "assembling "
                             + (plan.size() + 1)
                             + " layers from "
                             + closure.paths().size()
-                            + " store paths");
+                            + " store paths, "
+                            + request.compressor().description());
             AssembledImage assembled =
                     new ImageAssembler(
                                     new LayerBlobStore(request.cacheDirectory()),
@@ -275,7 +277,8 @@ public final class ImageBuildService {
             NixpkgsLock lock,
             Closure closure,
             Freeze freeze,
-            ImageInputs inputs) {
+            ImageInputs inputs,
+            LayerCompressor compressor) {
         var app = snapshot.config().app();
         Map<String, String> labels = new LinkedHashMap<>();
         snapshot.remoteUrl().ifPresent(url -> labels.put("org.opencontainers.image.source", url));
@@ -298,7 +301,11 @@ public final class ImageBuildService {
                 app.ports(),
                 labels,
                 snapshot.commitTime(),
-                Map.of(ImageInputs.ANNOTATION, inputs.key()));
+                Map.of(
+                        ImageInputs.ANNOTATION,
+                        inputs.key(),
+                        ImageLabels.LAYER_COMPRESSION_ANNOTATION,
+                        compressor.id()));
     }
 
     /**
