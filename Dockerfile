@@ -20,24 +20,36 @@ RUN mvn -B -q package -DskipTests
 
 # Runtime stage.
 FROM ${BASE}
-# nix-bin without its recommended nix-setup-systemd: single-user Nix, no daemon. The JRE's postinst
+# nix-bin without its recommended nix-setup-systemd (no systemd here: the entrypoint starts the
+# daemon). The JRE's postinst
 # expects the man directory that the slim image leaves out.
 RUN mkdir -p /usr/share/man/man1 \
  && apt-get update \
  && apt-get install -y --no-install-recommends nix-bin openjdk-25-jre-headless libisal2 git ca-certificates \
  && rm -rf /var/lib/apt/lists/*
-# Containers cannot set up Nix's sandbox, and single-user root builds need no build users. Debian's
-# nix-bin ships no /etc/nix.
-RUN mkdir -p /etc/nix \
- && printf '%s\n' 'sandbox = false' 'build-users-group =' > /etc/nix/nix.conf \
+# Nix runs multi-user inside the container (docker/entrypoint.sh starts nix-daemon as root): builds
+# as the nixbld users, every Nix command as the unprivileged user nixship, so code from the
+# repository never runs as root next to the secrets. The sandbox is set at start (NIXSHIP_NIX_SANDBOX,
+# default true) and falls back to none where the runtime refuses its namespaces. Debian's nix-bin
+# ships no /etc/nix.
+RUN groupadd --system nixbld \
+ && for i in 1 2 3 4 5 6 7 8; do \
+      useradd --system --no-create-home --home-dir /var/empty --shell /usr/sbin/nologin \
+        --gid nixbld --groups nixbld --comment "Nix build user $i" "nixbld$i"; \
+    done \
+ && useradd --system --create-home --home-dir /home/nixship --shell /usr/sbin/nologin \
+      --user-group --comment "Nix evaluation for nixship" nixship \
+ && mkdir -p /etc/nix \
+ && printf '%s\n' 'build-users-group = nixbld' > /etc/nix/nix.conf \
  && mkdir -p /nix/store /nix/var/nix \
  && git config --system --add safe.directory '*'
 # GitHub runs container actions as the image's user with the workspace (owned by the runner's user)
 # mounted at /github/workspace, and its docs require the default user, root: only root can write the
-# workspace, GITHUB_OUTPUT and the step summary, and single-user Nix needs /nix writable by the same
-# user. The safe.directory line above lets git read that foreign-owned workspace.
+# workspace, GITHUB_OUTPUT and the step summary, and start the nix-daemon. The safe.directory line
+# above lets git read that foreign-owned workspace.
 USER root
 ENV HOME=/root \
+    NIXSHIP_NIX_USER=nixship \
     XDG_CACHE_HOME=/var/cache/nixship \
     NIXSHIP_CDS_ARCHIVE=/opt/nixship/nixship.jsa
 COPY --from=build /src/target/nixship.jar /opt/nixship/nixship.jar

@@ -20,6 +20,61 @@ case "$command" in
     ;;
 esac
 
+# Nix evaluates and builds code from the repository (a pull request's): it runs as the unprivileged
+# NIXSHIP_NIX_USER (the image sets it) through a nix-daemon started here as root, whose builds run
+# as the nixbld users, so neither can read this process's or the JVM's environment or memory
+# (/proc/<pid>/environ and /proc/<pid>/mem need the same user). NIXSHIP_NIX_SANDBOX (true, the
+# default; relaxed; false) sets the daemon's sandbox; where the kernel refuses the namespaces the
+# sandbox needs (most container runtimes), Nix builds without it (sandbox-fallback), still as nixbld.
+# An empty NIXSHIP_NIX_USER runs Nix as root in single-user mode instead.
+if [ -n "${NIXSHIP_NIX_USER:-}" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "nixship: the action image runs as root (GitHub's default); to run Nix as this user instead set NIXSHIP_NIX_USER to empty" >&2
+    exit 2
+  fi
+  case "${NIXSHIP_NIX_SANDBOX:-true}" in
+    true | relaxed | false) ;;
+    *)
+      echo "nixship: NIXSHIP_NIX_SANDBOX must be true, relaxed or false" >&2
+      exit 2
+      ;;
+  esac
+  printf 'sandbox = %s\n' "${NIXSHIP_NIX_SANDBOX:-true}" >> /etc/nix/nix.conf
+  daemon_log=/var/log/nixship-nix-daemon.log
+  # No variable of this process reaches the daemon: it and its builders start from an empty one.
+  ( umask 077; exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin nix-daemon >"$daemon_log" 2>&1 ) &
+  socket=/nix/var/nix/daemon-socket/socket
+  for _ in $(seq 100); do
+    [ -S "$socket" ] && break
+    sleep 0.1
+  done
+  if [ ! -S "$socket" ]; then
+    tail -n 5 "$daemon_log" >&2 || true
+    echo "nixship: nix-daemon did not open $socket within 10s (its log is above)" >&2
+    exit 1
+  fi
+  export NIX_REMOTE=daemon
+fi
+
+# Secrets leave the environment before the JVM starts: the ones nixship reads go through a pipe on
+# descriptor 3, which the JVM drains once at start (NIXSHIP_SECRETS_FILE=/dev/fd/3), so afterwards
+# neither an environment nor /proc/<pid>/fd/3 holds them; the runner's own tokens, which nixship
+# never uses, are dropped. Names with hyphens are no shell variables, hence printenv and env -u.
+handed_secrets=(INPUT_GITHUB-TOKEN INPUT_REGISTRY-PASSWORD GITHUB_TOKEN)
+scrub=(-u NIXSHIP_SECRETS_FILE -u ACTIONS_RUNTIME_TOKEN -u ACTIONS_ID_TOKEN_REQUEST_TOKEN)
+for name in "${handed_secrets[@]}"; do
+  scrub+=(-u "$name")
+done
+hand_secrets() {
+  for name in "${handed_secrets[@]}"; do
+    if printenv -- "$name" >/dev/null; then
+      printf '%s=' "$name"
+      printenv -0 -- "$name"
+    fi
+  done
+}
+exec 3< <(hand_secrets)
+
 jar="${NIXSHIP_JAR:-/opt/nixship/nixship.jar}"
 # JVM warnings (e.g. a class-data archive that no longer matches) go to stderr: stdout is the result;
 # no hsperfdata file is made, so "Cannot use file .../hsperfdata_root/..." cannot appear at all.
@@ -28,4 +83,4 @@ java_options=(-Xlog:disable -Xlog:all=warning:stderr -XX:-UsePerfData -Xshare:au
 if [ -f "${NIXSHIP_CDS_ARCHIVE:-}" ]; then
   java_options+=("-XX:SharedArchiveFile=$NIXSHIP_CDS_ARCHIVE")
 fi
-exec java "${java_options[@]}" -jar "$jar" "$command"
+exec env "${scrub[@]}" NIXSHIP_SECRETS_FILE=/dev/fd/3 java "${java_options[@]}" -jar "$jar" "$command"

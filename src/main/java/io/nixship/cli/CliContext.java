@@ -35,7 +35,7 @@ public record CliContext(
                 new PrintWriter(System.out, true),
                 new PrintWriter(System.err, true),
                 System.in,
-                System.getenv(),
+                HandedSecrets.addTo(System.getenv()),
                 Path.of("").toAbsolutePath(),
                 System.console() != null && !"dumb".equals(System.getenv("TERM")));
     }

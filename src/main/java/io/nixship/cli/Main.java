@@ -5,7 +5,16 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = NixshipCli.commandLine(CliContext.system(), args).execute(args);
+        CliContext context;
+        try {
+            context = CliContext.system();
+        } catch (java.io.UncheckedIOException e) {
+            // The launcher handed secrets over and they cannot be read: nothing can run.
+            System.err.println("nixship: " + e.getMessage());
+            System.exit(3);
+            return;
+        }
+        int code = NixshipCli.commandLine(context, args).execute(args);
         endHttpSelectors();
         System.exit(code);
     }

@@ -1,5 +1,6 @@
 package io.nixship.nix;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ public final class NixBuilder {
         args.add(request.outLink().toAbsolutePath().toString());
         args.addAll(pinning(request.nixpkgsPath()));
         args.addAll(nix.settings().substituterOptions());
+        nix.settings().user().ifPresent(user -> giveOutLinkDirectory(request.outLink(), user));
         Map<String, String> env = new LinkedHashMap<>(request.environment());
         env.put("NIX_PATH", "nixpkgs=" + request.nixpkgsPath());
         ProcessResult result =
@@ -86,6 +88,34 @@ public final class NixBuilder {
     /** {@code -I nixpkgs=PATH}: takes precedence over any NIX_PATH entry and over channels. */
     static List<String> pinning(String nixpkgsPath) {
         return List.of("-I", "nixpkgs=" + nixpkgsPath);
+    }
+
+    /**
+     * Nix, run as another user, writes the out-link (its GC root) itself: the directory holding it
+     * becomes that user's. The snapshot below it stays nixship's, readable by all.
+     */
+    private static void giveOutLinkDirectory(Path outLink, NixUser user) {
+        Path directory = outLink.toAbsolutePath().getParent();
+        try {
+            Files.setOwner(
+                    directory,
+                    directory
+                            .getFileSystem()
+                            .getUserPrincipalLookupService()
+                            .lookupPrincipalByName(user.name()));
+        } catch (IOException e) {
+            throw new NixException(
+                    NixFailureKind.SETUP,
+                    "cannot give "
+                            + directory
+                            + " to "
+                            + NixUser.VARIABLE
+                            + "="
+                            + user.name()
+                            + " for nix-build's out-link: "
+                            + e.getMessage(),
+                    List.of());
+        }
     }
 
     private static NixException notADerivation(String shown, List<String> tail) {

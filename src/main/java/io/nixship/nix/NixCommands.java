@@ -2,7 +2,6 @@ package io.nixship.nix;
 
 import io.nixship.config.DurationText;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,9 +43,7 @@ public final class NixCommands {
             Map<String, String> extraEnvironment,
             Optional<Path> directory,
             java.util.function.Consumer<String> log) {
-        List<String> argv = new ArrayList<>();
-        argv.add(settings.program(program));
-        argv.addAll(args);
+        List<String> argv = settings.argv(program, args);
         ProcessResult result;
         Optional<String> lastActivity;
         try (QuietNotices quiet =

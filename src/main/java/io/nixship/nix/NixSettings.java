@@ -4,6 +4,7 @@ import io.nixship.NixshipException;
 import io.nixship.config.DurationText;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +64,10 @@ public record NixSettings(
                     "HTTPS_PROXY",
                     "NO_PROXY");
 
+    /** Directories of nixship's own user, which another user's Nix cannot write. */
+    private static final List<String> AS_USER_DROPPED =
+            List.of("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "NIX_USER_CONF_FILES");
+
     public NixSettings {
         hostEnvironment = Map.copyOf(hostEnvironment);
     }
@@ -97,7 +102,11 @@ public record NixSettings(
         return binDirectory.map(dir -> dir.resolve(name).toString()).orElse(name);
     }
 
-    /** The child environment: Nix's own host variables plus {@code extra} (which wins). */
+    /**
+     * The child environment: Nix's own host variables plus {@code extra} (which wins). Run as the
+     * {@link #user()}, Nix gets that user's home and goes through the daemon; nixship's own cache
+     * and config directories are not that user's.
+     */
     Map<String, String> childEnvironment(Map<String, String> extra) {
         Map<String, String> env = new LinkedHashMap<>();
         for (String name : PASSED_THROUGH) {
@@ -111,7 +120,29 @@ public record NixSettings(
             // Nix runs programs too (git for fetchers, the shell): never from the checkout.
             env.put("PATH", absoluteEntries(env.get("PATH")));
         }
+        user().ifPresent(
+                        user -> {
+                            env.keySet().removeAll(AS_USER_DROPPED);
+                            env.put("HOME", user.home().toString());
+                            env.put("USER", user.name());
+                            env.put("LOGNAME", user.name());
+                            env.put("NIX_REMOTE", "daemon");
+                        });
         return env;
+    }
+
+    /** The user Nix commands run as ({@code NIXSHIP_NIX_USER}); empty: nixship's own user. */
+    Optional<NixUser> user() {
+        return NixUser.named(hostEnvironment.get(NixUser.VARIABLE));
+    }
+
+    /** The argv of {@code program args...}, switched to the {@link #user()} if there is one. */
+    List<String> argv(String program, List<String> args) {
+        List<String> argv = new ArrayList<>();
+        user().ifPresent(user -> argv.addAll(user.switchCommand()));
+        argv.add(program(program));
+        argv.addAll(args);
+        return argv;
     }
 
     /** The absolute directories of a {@code PATH} value, in order. */

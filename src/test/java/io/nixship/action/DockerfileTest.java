@@ -137,7 +137,7 @@ class DockerfileTest {
     }
 
     @Test
-    void theRuntimeHoldsNixJavaIsaLGitAndCertificatesOnlyWithSingleUserNixUnsandboxed() {
+    void theRuntimeHoldsNixJavaIsaLGitAndCertificatesOnlyWithBuildUsersAndAnUnprivilegedNixUser() {
         List<String> installs =
                 instructions.stream().filter(i -> i.contains("apt-get install")).toList();
         assertThat(installs).hasSize(2);
@@ -170,13 +170,25 @@ class DockerfileTest {
                                                 "--no-install-recommends",
                                                 "rm -rf /var/lib/apt/lists/*"));
         // Debian's nix-bin ships no /etc/nix: the directory is made before nix.conf is written.
+        // Builds run as nixbld users; the sandbox is the entrypoint's to set, at start.
         assertThat(instructions)
                 .anySatisfy(
                         i ->
                                 assertThat(i)
-                                        .contains("'sandbox = false'", "/etc/nix/nix.conf")
+                                        .contains(
+                                                "groupadd --system nixbld",
+                                                "--gid nixbld --groups nixbld",
+                                                "'build-users-group = nixbld'",
+                                                "--comment \"Nix evaluation for nixship\" nixship")
+                                        .doesNotContain("sandbox")
                                         .containsPattern(
                                                 "mkdir -p /etc/nix .*> /etc/nix/nix.conf"));
+        assertThat(instructions)
+                .anySatisfy(
+                        i ->
+                                assertThat(i)
+                                        .startsWith("ENV ")
+                                        .contains(" NIXSHIP_NIX_USER=nixship "));
     }
 
     @Test

@@ -54,6 +54,67 @@ class EntrypointTest {
         return new Run(exit, stderr, argv);
     }
 
+    @Test
+    void secretsReachTheJvmOnDescriptorThreeAndNeverItsEnvironment() throws Exception {
+        // A java that shows the environment it was started with and what descriptor 3 holds.
+        Files.writeString(
+                tmp.resolve("bin/java"),
+                "#!/bin/sh\ntr '\\0' '\\n' < /proc/$$/environ > \"$ARGV_FILE.environ\"\n"
+                        + "tr '\\0' '\\n' < \"$NIXSHIP_SECRETS_FILE\" > \"$ARGV_FILE.handed\"\n");
+
+        Run run =
+                run(
+                        Map.of(
+                                "INPUT_COMMAND", "build",
+                                "INPUT_GITHUB-TOKEN", "ghs_entrypointTOKEN",
+                                "INPUT_REGISTRY-PASSWORD", "entrypoint-pAssw0rd\nline two",
+                                "ACTIONS_RUNTIME_TOKEN", "runtime-token-value",
+                                "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "id-token-value"));
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(Files.readString(tmp.resolve("argv.environ")))
+                .contains("NIXSHIP_SECRETS_FILE=/dev/fd/3\n", "INPUT_COMMAND=build\n")
+                .doesNotContain(
+                        "ghs_entrypointTOKEN",
+                        "entrypoint-pAssw0rd",
+                        "runtime-token-value",
+                        "id-token-value");
+        assertThat(Files.readString(tmp.resolve("argv.handed")))
+                .isEqualTo(
+                        "INPUT_GITHUB-TOKEN=ghs_entrypointTOKEN\n"
+                                + "INPUT_REGISTRY-PASSWORD=entrypoint-pAssw0rd\nline two\n");
+    }
+
+    /**
+     * Every input action.yml says is masked is handed over as a secret, not left in the
+     * environment.
+     */
+    @Test
+    void everyMaskedInputIsHandedOverAsASecret() throws Exception {
+        var inputs =
+                new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                        .readTree(Path.of("action.yml").toFile())
+                        .path("inputs");
+        List<String> handed =
+                Files.readAllLines(ENTRYPOINT).stream()
+                        .filter(line -> line.startsWith("handed_secrets=("))
+                        .flatMap(line -> List.of(line.replaceAll("[()]", " ").split(" +")).stream())
+                        .toList();
+        inputs.fields()
+                .forEachRemaining(
+                        input -> {
+                            String description = input.getValue().path("description").asText();
+                            if (description.toLowerCase(java.util.Locale.ROOT).contains("masked")) {
+                                assertThat(handed)
+                                        .contains(
+                                                "INPUT_"
+                                                        + input.getKey()
+                                                                .toUpperCase(
+                                                                        java.util.Locale.ROOT));
+                            }
+                        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"release", "build", "comment", "update-channel", "diff", "verify"})
     void anAllowedCommandIsPassedAsOneArgumentToTheJar(String name) throws Exception {

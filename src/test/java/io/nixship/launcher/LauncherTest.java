@@ -104,6 +104,40 @@ class LauncherTest {
     }
 
     @Test
+    void secretsReachTheJvmOnDescriptorThreeAndNeverItsEnvironment() throws Exception {
+        // A JDK 25 whose java shows the environment it was started with and what descriptor 3
+        // holds.
+        Path jdk = Files.createDirectories(checkout.resolve("jdk/bin")).getParent();
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
+        Path java = jdk.resolve("bin/java");
+        Files.writeString(
+                java,
+                "#!/bin/sh\ntr '\\0' '\\n' < /proc/$$/environ\necho --\n"
+                        + "tr '\\0' '\\n' < \"$NIXSHIP_SECRETS_FILE\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Run run =
+                launch(
+                        Map.of(
+                                "JAVA_HOME", jdk.toString(),
+                                "GITHUB_TOKEN", "ghs_launcherTOKEN",
+                                "INPUT_REGISTRY-PASSWORD", "launcher-pAssw0rd",
+                                "ACTIONS_RUNTIME_TOKEN", "launcher-runtime-token"),
+                        "build");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String environment = run.out().substring(0, run.out().indexOf("--\n"));
+        String handed = run.out().substring(run.out().indexOf("--\n") + 3);
+        assertThat(environment)
+                .contains("NIXSHIP_SECRETS_FILE=/dev/fd/3\n")
+                .doesNotContain("ghs_launcherTOKEN", "launcher-pAssw0rd", "launcher-runtime-token");
+        assertThat(handed.lines())
+                .containsExactly(
+                        "GITHUB_TOKEN=ghs_launcherTOKEN",
+                        "INPUT_REGISTRY-PASSWORD=launcher-pAssw0rd");
+    }
+
+    @Test
     void runsTheJarWithoutAnArchive() throws Exception {
         Run run = launch(Map.of(), "a", "b");
 
