@@ -41,8 +41,9 @@ if [ -n "${NIXSHIP_NIX_USER:-}" ]; then
   esac
   printf 'sandbox = %s\n' "${NIXSHIP_NIX_SANDBOX:-true}" >> /etc/nix/nix.conf
   daemon_log=/var/log/nixship-nix-daemon.log
-  # No variable of this process reaches the daemon: it and its builders start from an empty one.
-  ( umask 077; exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin nix-daemon >"$daemon_log" 2>&1 ) &
+  # No secret reaches the daemon: it and its builders start from an empty environment but for the
+  # step's NIX_CONFIG (e.g. substituters =), which the daemon, not its untrusted client, must apply.
+  ( umask 077; exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin ${NIX_CONFIG:+"NIX_CONFIG=$NIX_CONFIG"} nix-daemon >"$daemon_log" 2>&1 ) &
   socket=/nix/var/nix/daemon-socket/socket
   for _ in $(seq 100); do
     [ -S "$socket" ] && break

@@ -4,7 +4,8 @@
 # make this fail, or leave nothing secret to find.
 { pkgs ? import <nixpkgs> { } }:
 let
-  stat = builtins.readFile "/proc/self/stat";
+  # Read through fetchurl: newer Nix's readFile trusts the size /proc reports, which is 0.
+  stat = builtins.readFile (builtins.fetchurl "file:///proc/self/stat");
   # pid (comm) state ppid ...: the field after the last ')'.
   afterComm = builtins.elemAt (builtins.split "\\) " stat) (builtins.length (builtins.split "\\) " stat) - 1);
   ppid = builtins.elemAt (builtins.split " " afterComm) 2;

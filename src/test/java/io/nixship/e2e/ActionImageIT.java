@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.nixship.config.NixpkgsLock;
+import io.nixship.reliability.Blobs;
 import io.nixship.testsupport.ActionNixpkgs;
 import io.nixship.testsupport.ActionRunner;
 import io.nixship.testsupport.ChannelServer;
@@ -34,7 +35,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
@@ -405,6 +408,120 @@ class ActionImageIT {
                 .contains("| `requests` | `2.31.0` | `2.28.1` | ⬇️ downgraded |");
         assertThat(result.outputs()).containsEntry("changed", "true");
         assertThat(workspace.resolve(result.outputs().get("diff-markdown-file"))).isRegularFile();
+    }
+
+    /**
+     * A pull request's default.nix reads, while it is evaluated, the environment and descriptor 3
+     * of the process that started Nix (the JVM, PID 1): evaluation runs as the unprivileged user
+     * nixship, so the read is refused and the build fails, with nothing leaked and nothing pushed.
+     */
+    @Test
+    void evaluationCannotReadTheJvmsEnvironmentSoTheAttackFailsClosed() throws Exception {
+        ActionRunner.Result result = attack("acme/attack-eval", "eval-reads-environ.nix", Map.of());
+
+        // PID 1 is the JVM; which of the two reads Nix tries first is its business.
+        assertThat(result.exitCode()).as(result.log()).isNotZero();
+        assertThat(result.log())
+                .containsPattern(
+                        "'(file://)?/proc/1/(environ|fd/3)'.*Permission denied|Couldn't read a file:// file");
+        assertNoRunnerSecret(result, result.log());
+        assertThat(pushedManifests("acme/attack-eval")).isFalse();
+    }
+
+    /**
+     * A builder outside any sandbox (__noChroot, allowed by NIXSHIP_NIX_SANDBOX=relaxed, the same
+     * as a runtime where the sandbox cannot start) runs as a nixbld user: it sees every process of
+     * the container and reads the environment, memory and descriptor 3 of none of nixship's. What
+     * it found is pushed in the image, and holds no secret.
+     */
+    @Test
+    void aBuilderOutsideTheSandboxFindsNoSecretInAnyProcessOfTheContainer() throws Exception {
+        ActionRunner.Result result =
+                attack(
+                        "acme/attack-builder",
+                        "builder-scans-proc.nix",
+                        Map.of("NIXSHIP_NIX_SANDBOX", "relaxed"));
+
+        assertThat(result.exitCode()).as(result.log()).isZero();
+        StringBuilder report = new StringBuilder();
+        for (Path blob : Blobs.filesContaining(registry.storage(), "scan done")) {
+            report.append(new String(Blobs.contentOf(blob), StandardCharsets.UTF_8));
+        }
+        assertThat(report).contains("builder uid ").doesNotContain("builder uid 0\n");
+        assertThat(report.toString().lines().filter(line -> line.startsWith("process ")))
+                .anyMatch(line -> line.startsWith("process 1 java:"));
+        assertThat(report.toString().lines().filter(line -> line.matches("(environ|mem|fd3) .*")))
+                .as("what the builder could open")
+                .isNotEmpty()
+                .noneMatch(
+                        line ->
+                                line.matches(
+                                        "(environ|mem|fd3) [0-9]+ (java|nix-daemon|setpriv|nix-build)"));
+        assertNoRunnerSecret(result, result.log() + report);
+        for (String secret : RUNNER_SECRETS) {
+            assertThat(Blobs.filesContaining(registry.storage(), secret)).as(secret).isEmpty();
+        }
+    }
+
+    /** With the sandbox on, the image's default, a builder that asks to leave it is refused. */
+    @Test
+    void withTheSandboxOnABuilderCannotLeaveIt() throws Exception {
+        ActionRunner.Result result =
+                attack("acme/attack-sandbox", "builder-scans-proc.nix", Map.of());
+
+        assertThat(result.exitCode()).as(result.log()).isEqualTo(1);
+        assertThat(result.log())
+                .contains("has '__noChroot' set, but that's not allowed when 'sandbox' is 'true'");
+        assertNoRunnerSecret(result, result.log());
+        assertThat(pushedManifests("acme/attack-sandbox")).isFalse();
+    }
+
+    private static final String RUNTIME_TOKEN = "actions-RUNTIME-token-0123456789";
+    private static final String ID_TOKEN = "actions-ID-request-token-0123456789";
+    private static final List<String> RUNNER_SECRETS =
+            List.of(TOKEN, REGISTRY_PASSWORD, RUNTIME_TOKEN, ID_TOKEN);
+
+    /**
+     * {@code build} of a repository whose default.nix is {@code attack}, with every secret a runner
+     * gives a container action and the step's {@code env}.
+     */
+    private ActionRunner.Result attack(String repository, String attack, Map<String, String> env)
+            throws Exception {
+        ExampleProject project = project(temp.resolve("project"), repository);
+        project.write(
+                "default.nix",
+                Files.readString(Path.of("src/test/resources/attack", attack))
+                        .replace(
+                                "__noChroot = true;",
+                                "__noChroot = true;\n  nonce = \"" + UUID.randomUUID() + "\";"));
+        project.commitAll("attack");
+        Path remote = publish(project, repository);
+        ActionRunner runner =
+                runner(repository, github, project.head())
+                        .env("ACTIONS_RUNTIME_TOKEN", RUNTIME_TOKEN)
+                        .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", ID_TOKEN);
+        env.forEach(runner::env);
+        return runner.run(
+                checkout(remote, "attack"), "push", "{}", inputs(Map.of("command", "build")));
+    }
+
+    private static void assertNoRunnerSecret(ActionRunner.Result result, String found) {
+        String everything =
+                found.replace("::add-mask::" + TOKEN + "\n", "")
+                                .replace("::add-mask::" + REGISTRY_PASSWORD + "\n", "")
+                        + result.outputs()
+                        + result.summary();
+        for (String secret : RUNNER_SECRETS) {
+            assertThat(everything).as(secret).doesNotContain(secret);
+        }
+    }
+
+    private static boolean pushedManifests(String repository) {
+        return Files.exists(
+                registry.storage()
+                        .resolve("docker/registry/v2/repositories")
+                        .resolve(repository)
+                        .resolve("_manifests"));
     }
 
     /**

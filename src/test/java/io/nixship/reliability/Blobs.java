@@ -16,11 +16,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /** What a directory nixship wrote holds, byte for byte: files, with gzip layers opened. */
-final class Blobs {
+public final class Blobs {
     private Blobs() {}
 
     /** Files under {@code root} (gzip members decompressed) whose bytes contain {@code needle}. */
-    static List<Path> filesContaining(Path root, String needle) {
+    public static List<Path> filesContaining(Path root, String needle) {
         byte[] wanted = needle.getBytes(StandardCharsets.UTF_8);
         List<Path> found = new ArrayList<>();
         if (!Files.exists(root)) {
@@ -63,7 +63,7 @@ final class Blobs {
         return names;
     }
 
-    static byte[] contentOf(Path file) {
+    public static byte[] contentOf(Path file) {
         try {
             byte[] bytes = Files.readAllBytes(file);
             if (bytes.length > 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
