@@ -1,5 +1,7 @@
 package io.nixship.cli;
 
+import java.io.UncheckedIOException;
+
 /** Entry point: builds the command line for the real process and exits with its code. */
 public final class Main {
     private Main() {}
@@ -8,7 +10,7 @@ public final class Main {
         CliContext context;
         try {
             context = CliContext.system();
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             // The launcher handed secrets over and they cannot be read: nothing can run.
             System.err.println("nixship: " + e.getMessage());
             System.exit(3);
