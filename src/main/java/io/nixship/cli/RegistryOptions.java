@@ -1,10 +1,12 @@
 package io.nixship.cli;
 
 import io.nixship.NixshipException;
+import io.nixship.config.DurationText;
 import io.nixship.registry.RegistryCredentials;
 import io.nixship.registry.RegistrySettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -36,11 +38,31 @@ final class RegistryOptions {
             defaultValue = "4")
     int jobs;
 
+    @Option(
+            names = "--registry-timeout",
+            paramLabel = "DURATION",
+            description =
+                    "How long one registry request may wait to connect and for its answer (30s, 2m;"
+                            + " default 60s); a stalled registry is retried, then named.")
+    String timeout;
+
     RegistrySettings settings(Consumer<String> secrets) {
         if (jobs < 1 || jobs > 64) {
             throw NixshipException.usage("--jobs: " + jobs + " is out of range; use 1 to 64");
         }
+        Duration limit =
+                timeout == null
+                        ? RegistrySettings.DEFAULT_TIMEOUT
+                        : DurationText.parse(timeout)
+                                .filter(d -> !d.isZero() && !d.isNegative())
+                                .orElseThrow(
+                                        () ->
+                                                NixshipException.usage(
+                                                        "--registry-timeout: '"
+                                                                + timeout
+                                                                + "' is not a duration like 30s or 2m"));
         return RegistrySettings.defaults()
+                .withTimeout(limit)
                 .withJobs(jobs)
                 .withInsecureRegistries(Set.copyOf(insecure))
                 .withSecretSeen(secrets);

@@ -70,7 +70,8 @@ public final class RegistryClient {
                         settings.insecureRegistries(),
                         settings.retry(),
                         settings.clock(),
-                        settings.secretSeen());
+                        settings.secretSeen(),
+                        settings.timeout());
         this.settings = settings;
         this.locations = locations;
     }

@@ -15,7 +15,10 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -30,7 +33,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
@@ -51,6 +59,11 @@ import javax.net.ssl.TrustManager;
 final class RegistryHttp {
     private static final ObjectMapper JSON = Json.mapper();
     private static final int MAX_REDIRECTS = 5;
+
+    /** Manifests, configs and error bodies; an image manifest is a few KiB. */
+    static final int MAX_BODY_BYTES = 4 << 20;
+
+    static final int MAX_TOKEN_BYTES = 1 << 20;
     private static final Duration TOKEN_MARGIN = Duration.ofSeconds(10);
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
@@ -92,6 +105,7 @@ final class RegistryHttp {
     private final Clock clock;
     private final Consumer<String> secretSeen;
     private final HttpClient client;
+    private final Duration timeout;
     private volatile AuthChallenge challenge;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<String, Object> tokenLocks = new ConcurrentHashMap<>();
@@ -102,8 +116,10 @@ final class RegistryHttp {
             Set<String> insecureHosts,
             RetryPolicy retry,
             Clock clock,
-            Consumer<String> secretSeen) {
+            Consumer<String> secretSeen,
+            Duration timeout) {
         this.host = host;
+        this.timeout = timeout;
         this.secretSeen = secretSeen;
         this.insecureHosts = Set.copyOf(insecureHosts);
         this.scheme = plainHttpAllowed(host, this.insecureHosts) ? "http" : "https";
@@ -114,7 +130,7 @@ final class RegistryHttp {
                 HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
                         .followRedirects(HttpClient.Redirect.NEVER)
-                        .connectTimeout(Duration.ofSeconds(30));
+                        .connectTimeout(timeout);
         if (scheme.equals("http")) {
             // The default TLS context loads the JDK's trust store (a tenth of a no-op push's time);
             // a plain-HTTP
@@ -401,7 +417,7 @@ final class RegistryHttp {
             request.headers().forEach(builder::header);
             Optional<String> authorization = authorization(uri, scopes);
             authorization.ifPresent(value -> builder.header("Authorization", value));
-            var raw = client.send(builder.build(), BodyHandlers.ofByteArray());
+            var raw = bounded(builder.timeout(timeout).build(), MAX_BODY_BYTES);
             Response response =
                     new Response(method, uri, raw.statusCode(), raw.headers(), raw.body());
             Optional<String> location = response.header("Location");
@@ -422,6 +438,76 @@ final class RegistryHttp {
     }
 
     /** The Authorization header for {@code uri}: only for this registry's own origin. */
+    /**
+     * Sends and reads the answer within {@link #timeout} in all (headers by the request's own
+     * timeout, the body by this wait), refusing a body over {@code maxBytes} as soon as it passes
+     * it, so a registry can neither stall a run nor fill its memory.
+     */
+    private HttpResponse<byte[]> bounded(HttpRequest request, int maxBytes)
+            throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<byte[]>> answer =
+                client.sendAsync(request, info -> new CappedBody(maxBytes));
+        try {
+            return answer.get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new HttpTimeoutException(
+                    "no complete answer from " + request.uri().getHost() + " within " + timeout);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
+    }
+
+    /** Collects a body up to a cap; a longer one fails the exchange and stops its download. */
+    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int maxBytes;
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+
+        CappedBody(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                byte[] chunk = new byte[buffer.remaining()];
+                buffer.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+            if (bytes.size() > maxBytes && !body.isDone()) {
+                subscription.cancel();
+                body.completeExceptionally(
+                        new IOException("answer body over " + maxBytes + " bytes; refused"));
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            body.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toByteArray());
+        }
+    }
+
     private Optional<String> authorization(URI uri, List<String> scopes)
             throws IOException, InterruptedException {
         AuthChallenge current = challenge;
@@ -508,9 +594,9 @@ final class RegistryHttp {
                                 + (query.length() == 0
                                         ? ""
                                         : (realm.contains("?") ? "&" : "?") + query));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(tokenUri).GET();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(tokenUri).timeout(timeout).GET();
         credentials.ifPresent(c -> builder.header("Authorization", c.basicHeader()));
-        var raw = client.send(builder.build(), BodyHandlers.ofByteArray());
+        var raw = bounded(builder.build(), MAX_TOKEN_BYTES);
         if (raw.statusCode() != 200) {
             String line =
                     "registry "

@@ -9,13 +9,18 @@ import io.nixship.testsupport.LauncherRun;
 import io.nixship.testsupport.RunnerCommands;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -156,5 +161,42 @@ class PackagedAttacksIT {
         assertThat(result.err()).contains("'a/file' under the symlink or file 'a'");
         assertThat(elsewhere.resolve("file")).doesNotExist();
         assertThat(temp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aRegistryThatAcceptsAndNeverAnswersFailsTheBuildWithinItsLimitNamingTheHost()
+            throws IOException {
+        ExampleProject project = project();
+        try (ServerSocket stalled = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread accept =
+                    new Thread(
+                            () -> {
+                                try {
+                                    while (true) {
+                                        held.add(stalled.accept());
+                                    }
+                                } catch (IOException closed) {
+                                    // the test is over
+                                }
+                            });
+            accept.setDaemon(true);
+            accept.start();
+            String host = "127.0.0.1:" + stalled.getLocalPort();
+            long start = System.nanoTime();
+
+            CliRun.Result result =
+                    new LauncherRun(cli(project))
+                            .run("build", "--registry-timeout", "2s", "--to", host + "/acme/app:t");
+
+            // Six tries of at most two seconds each plus the retry policy's waits (~30 s at most).
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(90));
+            assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+            assertThat(result.err()).contains("registry " + host).contains("after 6 attempts");
+            for (Socket socket : held) {
+                socket.close();
+            }
+        }
     }
 }
