@@ -15,9 +15,12 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /** Runs processes with {@link ProcessBuilder}: stdout collected, stderr streamed line by line. */
 public final class SystemProcessRunner implements ProcessRunner {
+    private static final Pattern NOT_FOUND = Pattern.compile("error(=|: )(2|13)\\b");
+
     /** Nix can print very long lines (whole derivations); the tail is for people, so cap them. */
     private static final int MAX_TAIL_LINE = 4000;
 
@@ -35,7 +38,9 @@ public final class SystemProcessRunner implements ProcessRunner {
             process = builder.start();
         } catch (IOException e) {
             String message = String.valueOf(e.getMessage());
-            if (message.contains("error=2,") || message.contains("error=13,")) {
+            // ENOENT or EACCES: "error=2, ..." from older JDKs, "Exec failed, error: 2 (...)" from
+            // JDK 25's spawn helper.
+            if (NOT_FOUND.matcher(message).find()) {
                 throw new ProgramNotFoundException(spec.program(), e);
             }
             throw NixshipException.failure("cannot start " + spec.program() + ": " + message, e);
