@@ -1,5 +1,6 @@
 package io.nixship.forge;
 
+import io.nixship.Sleeper;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
@@ -44,7 +45,7 @@ public final class GitHubRateLimits {
 
     /** Real waiting, at most 15 minutes per wait and two retries per request. */
     public static GitHubRateLimits standard() {
-        return new GitHubRateLimits(Sleeper.REAL, Clock.systemUTC(), Duration.ofMinutes(15), 2);
+        return new GitHubRateLimits(Sleeper.real(), Clock.systemUTC(), Duration.ofMinutes(15), 2);
     }
 
     public GitHubRateLimitHandler primaryHandler() {

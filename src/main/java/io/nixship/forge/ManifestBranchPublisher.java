@@ -1,6 +1,8 @@
 package io.nixship.forge;
 
 import io.nixship.NixshipException;
+import io.nixship.pipeline.port.BranchMoved;
+import io.nixship.pipeline.port.BranchStore;
 import io.nixship.pipeline.port.GitIdentity;
 import io.nixship.pipeline.port.PublishRequest;
 import io.nixship.pipeline.port.PublishResult;
@@ -52,7 +54,7 @@ import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
  * <p>The token, when there is one, lives only in the credentials provider: never in the remote URL,
  * {@code .git/config}, logs or exception messages.
  */
-public final class ManifestBranchPublisher {
+public final class ManifestBranchPublisher implements BranchStore {
     static final String IMAGE_TRAILER = "Nixship-Image";
     static final String SOURCE_TRAILER = "Nixship-Source";
     private static final String TRACKING_PREFIX = "refs/nixship/remote/";
@@ -104,8 +106,8 @@ public final class ManifestBranchPublisher {
     public PublishResult publish(PublishRequest request) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return publish(request, readRemoteBranch(request.branch()));
-            } catch (ConcurrentUpdate e) {
+                return publish(request, read(request.branch()));
+            } catch (BranchMoved e) {
                 if (attempt >= LEASE_ATTEMPTS) {
                     throw e;
                 }
@@ -117,9 +119,10 @@ public final class ManifestBranchPublisher {
      * Fetches the remote branch's commits and returns its value (empty when it does not exist): the
      * lease a later {@link #publish(PublishRequest, Optional)} holds the push to.
      */
-    public Optional<ObjectId> readRemoteBranch(String branch) {
+    @Override
+    public Optional<String> read(String branch) {
         try {
-            return Optional.ofNullable(fetchRemoteBranch(branch));
+            return Optional.ofNullable(fetchRemoteBranch(branch)).map(ObjectId::name);
         } catch (IOException e) {
             throw NixshipException.failure(
                     "reading branch "
@@ -137,9 +140,10 @@ public final class ManifestBranchPublisher {
      * Publishes the edits if the remote branch still has {@code expectedRemote}; fails without
      * changing anything when it moved since.
      */
-    public PublishResult publish(PublishRequest request, Optional<ObjectId> expectedRemote) {
+    @Override
+    public PublishResult publish(PublishRequest request, Optional<String> expectedRemote) {
         try {
-            return publishOrThrow(request, expectedRemote.orElse(null));
+            return publishOrThrow(request, expectedRemote.map(ObjectId::fromString).orElse(null));
         } catch (IOException e) {
             throw NixshipException.failure(
                     "publishing branch "
@@ -159,6 +163,7 @@ public final class ManifestBranchPublisher {
      * when this run created it. Leased on the commit this run pushed, so a newer run's push is
      * never undone. Does nothing when the publish pushed nothing.
      */
+    @Override
     public void rollBack(PublishRequest request, PublishResult published) {
         if (published.operation() != PublishResult.Operation.CREATED
                 && published.operation() != PublishResult.Operation.UPDATED) {
@@ -173,15 +178,15 @@ public final class ManifestBranchPublisher {
                                     request.remoteRef(),
                                     true,
                                     null,
-                                    published.commit())
+                                    ObjectId.fromString(published.commit()))
                             : new RemoteRefUpdate(
                                     repository,
                                     (String) null,
-                                    published.previous(),
+                                    ObjectId.fromString(published.previous()),
                                     request.remoteRef(),
                                     true,
                                     null,
-                                    published.commit());
+                                    ObjectId.fromString(published.commit()));
             PushResult result;
             try (Transport transport = openTransport()) {
                 result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
@@ -215,8 +220,8 @@ public final class ManifestBranchPublisher {
                 return new PublishResult(
                         PublishResult.Operation.NO_CHANGES,
                         request.branch(),
-                        remoteValue,
-                        remoteValue);
+                        name(remoteValue),
+                        name(remoteValue));
             }
             if (remoteValue != null) {
                 RevCommit remoteTip = walk.parseCommit(remoteValue);
@@ -226,15 +231,15 @@ public final class ManifestBranchPublisher {
                     return new PublishResult(
                             PublishResult.Operation.UP_TO_DATE,
                             request.branch(),
-                            remoteValue,
-                            remoteValue);
+                            name(remoteValue),
+                            name(remoteValue));
                 }
                 if (isStrictlyNewer(walk, remoteBase, base)) {
                     return new PublishResult(
                             PublishResult.Operation.SUPERSEDED,
                             request.branch(),
-                            remoteValue,
-                            remoteValue);
+                            name(remoteValue),
+                            name(remoteValue));
                 }
             }
             ObjectId commit = insertCommit(inserter, base, tree, request);
@@ -245,8 +250,8 @@ public final class ManifestBranchPublisher {
                             ? PublishResult.Operation.CREATED
                             : PublishResult.Operation.UPDATED,
                     request.branch(),
-                    commit,
-                    remoteValue);
+                    commit.name(),
+                    name(remoteValue));
         }
     }
 
@@ -276,11 +281,11 @@ public final class ManifestBranchPublisher {
 
     private RevCommit parseBase(RevWalk walk, PublishRequest request) throws IOException {
         try {
-            return walk.parseCommit(request.baseCommit());
+            return walk.parseCommit(ObjectId.fromString(request.baseCommit()));
         } catch (MissingObjectException e) {
             throw NixshipException.failure(
                     "base commit "
-                            + request.baseCommit().name()
+                            + request.baseCommit()
                             + " is not in the local repository "
                             + repository.getDirectory()
                             + "; fetch it before publishing");
@@ -430,7 +435,7 @@ public final class ManifestBranchPublisher {
         switch (outcome.getStatus()) {
             case OK, UP_TO_DATE -> {}
             case REJECTED_REMOTE_CHANGED ->
-                    throw new ConcurrentUpdate(
+                    throw new BranchMoved(
                             "branch "
                                     + request.branch()
                                     + " changed on "
@@ -439,7 +444,7 @@ public final class ManifestBranchPublisher {
                                     + " request. Re-run to publish on top of the newest state");
             case REJECTED_OTHER_REASON ->
                     throw isLockFailure(outcome.getMessage())
-                            ? new ConcurrentUpdate(
+                            ? new BranchMoved(
                                     "branch "
                                             + request.branch()
                                             + " was being updated by another push on "
@@ -471,15 +476,6 @@ public final class ManifestBranchPublisher {
         return String.valueOf(message).toLowerCase(Locale.ROOT).contains("lock");
     }
 
-    /**
-     * The remote branch moved under our lease, or another push held it: deciding again may succeed.
-     */
-    public static final class ConcurrentUpdate extends NixshipException {
-        ConcurrentUpdate(String message) {
-            super(FAILURE, message);
-        }
-    }
-
     private Transport openTransport() throws IOException {
         Transport transport = Transport.open(repository, remote);
         transport.setCredentialsProvider(credentials);
@@ -496,6 +492,10 @@ public final class ManifestBranchPublisher {
                         || message.contains("Authentication is required")
                 ? "; the token needs contents: write on the repository"
                 : "";
+    }
+
+    private static String name(ObjectId id) {
+        return id == null ? null : id.name();
     }
 
     private static String oneLine(String message) {

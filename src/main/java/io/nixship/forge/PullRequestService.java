@@ -1,7 +1,10 @@
 package io.nixship.forge;
 
+import io.nixship.NixshipException;
+import io.nixship.pipeline.port.PullRequestConflict;
 import io.nixship.pipeline.port.PullRequestResult;
 import io.nixship.pipeline.port.PullRequestSpec;
+import io.nixship.pipeline.port.PullRequests;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +19,7 @@ import org.kohsuke.github.GitHub;
 import org.kohsuke.github.HttpException;
 
 /** Keeps exactly one open pull request per nixship branch. */
-public final class PullRequestService {
+public final class PullRequestService implements PullRequests {
     private final GitHub github;
     private final String repositoryName;
 
@@ -30,9 +33,22 @@ public final class PullRequestService {
 
     /**
      * Creates the pull request, or updates the open one (title, body, missing labels), or closes it
-     * when the branch no longer differs from the base.
+     * when the branch no longer differs from the base. GitHub's 422 (a concurrent run opened the
+     * pull request between our look-up and our create) comes back as {@link PullRequestConflict}.
      */
+    @Override
     public PullRequestResult synchronize(PullRequestSpec spec) {
+        try {
+            return synchronizeOrThrow(spec);
+        } catch (NixshipException failed) {
+            if (failed.getCause() instanceof HttpException http && http.getResponseCode() == 422) {
+                throw new PullRequestConflict(failed.getMessage(), http);
+            }
+            throw failed;
+        }
+    }
+
+    private PullRequestResult synchronizeOrThrow(PullRequestSpec spec) {
         GHRepository repository = GitHubApi.repository(github, repositoryName);
         GHPullRequest open = findOpen(repository, spec.headBranch());
         if (!spec.branchDiffersFromBase()) {

@@ -1,6 +1,7 @@
 package io.nixship.forge;
 
 import io.nixship.pipeline.port.CommentResult;
+import io.nixship.pipeline.port.PullRequestComments;
 import java.io.IOException;
 import java.util.regex.Pattern;
 import org.kohsuke.github.GHIssue;
@@ -13,7 +14,7 @@ import org.kohsuke.github.GitHub;
  * nixship:freeze-diff:<key> -->}) in a comment the same user wrote, and edited in place on later
  * runs, never duplicated.
  */
-public final class StickyCommentService {
+public final class StickyCommentService implements PullRequestComments {
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._/-]{1,100}");
 
     private final GitHub github;
@@ -42,6 +43,7 @@ public final class StickyCommentService {
      * Creates or edits the comment holding {@code markdown} on issue or pull request {@code
      * number}.
      */
+    @Override
     public CommentResult upsert(int number, String key, String markdown) {
         String marker = marker(key);
         String body =

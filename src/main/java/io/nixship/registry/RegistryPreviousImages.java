@@ -5,10 +5,10 @@ import io.nixship.Json;
 import io.nixship.NixshipException;
 import io.nixship.manifest.ImageReference;
 import io.nixship.pipeline.port.PreviousImage;
+import io.nixship.pipeline.port.PreviousImages;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The config of the image the manifests name now, read from the registry (two small GETs, no
@@ -16,8 +16,7 @@ import java.util.function.Function;
  * image that is gone or a registry that will not answer gives empty, and the pull request lists the
  * new freeze instead; it never fails a release.
  */
-public final class RegistryPreviousImages
-        implements Function<ImageReference, Optional<PreviousImage>> {
+public final class RegistryPreviousImages implements PreviousImages {
     private static final ObjectMapper JSON = Json.mapper();
 
     private final RegistryHost host;
@@ -37,7 +36,7 @@ public final class RegistryPreviousImages
     }
 
     @Override
-    public Optional<PreviousImage> apply(ImageReference reference) {
+    public Optional<PreviousImage> find(ImageReference reference) {
         String version = reference.digest() != null ? reference.digest() : reference.tag();
         if (version == null) {
             return Optional.empty();

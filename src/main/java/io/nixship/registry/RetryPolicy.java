@@ -1,5 +1,6 @@
 package io.nixship.registry;
 
+import io.nixship.Sleeper;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;

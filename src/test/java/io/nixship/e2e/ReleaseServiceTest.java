@@ -11,9 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
+import io.nixship.Sleeper;
 import io.nixship.config.NixshipConfig;
 import io.nixship.forge.GitHubApi;
 import io.nixship.forge.GitHubRateLimits;
+import io.nixship.forge.GitProjectCommits;
 import io.nixship.forge.ManifestBranchPublisher;
 import io.nixship.forge.PullRequestService;
 import io.nixship.image.LayerListener;
@@ -24,6 +26,8 @@ import io.nixship.manifest.PinStyle;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.pipeline.build.ImageBuildService;
 import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
+import io.nixship.pipeline.port.CommitLinks;
+import io.nixship.pipeline.port.PreviousImages;
 import io.nixship.pipeline.port.PullRequestResult;
 import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.registry.ImagePublisher.Published;
@@ -196,7 +200,6 @@ class ReleaseServiceTest {
 
     private ReleaseService service(Supplier<BuiltImage> build) {
         return new ReleaseService(
-                harness.project.git().getRepository(),
                 new ReleaseService.Commit(
                         rebuilt.commitId(), rebuilt.projectDirectory(), rebuilt.config()),
                 (previousImage, layerReady) -> {
@@ -207,51 +210,57 @@ class ReleaseServiceTest {
                                     : "build without them");
                     return built;
                 },
-                new ReleaseService.ImageSink() {
-                    @Override
-                    public ImageReference repository(NixshipConfig config) {
-                        return ImageReference.parse(harness.image());
-                    }
-
-                    @Override
-                    public ReleaseService.ImagePush open(
-                            ImageReference repository, Optional<ImageReference> deployed) {
-                        events.add(
-                                "open "
-                                        + repository
-                                        + " deployed "
-                                        + deployed.map(ImageReference::toString).orElse("none"));
-                        return new ReleaseService.ImagePush() {
+                new ReleaseService.Ports(
+                        new GitProjectCommits(
+                                harness.project.git().getRepository(), rebuilt.projectDirectory()),
+                        new ReleaseService.ImageSink() {
                             @Override
-                            public Published publish(BuiltImage built, ImageReference target) {
-                                events.add("publish " + target);
-                                return new Published(
-                                        target.toString(),
-                                        target.digest(),
-                                        target.tag(),
-                                        Optional.empty());
+                            public ImageReference repository(NixshipConfig config) {
+                                return ImageReference.parse(harness.image());
                             }
 
                             @Override
-                            public PreviousImageLookup previousImage() {
-                                return pushLookup;
-                            }
+                            public ReleaseService.ImagePush open(
+                                    ImageReference repository, Optional<ImageReference> deployed) {
+                                events.add(
+                                        "open "
+                                                + repository
+                                                + " deployed "
+                                                + deployed.map(ImageReference::toString)
+                                                        .orElse("none"));
+                                return new ReleaseService.ImagePush() {
+                                    @Override
+                                    public Published publish(
+                                            BuiltImage built, ImageReference target) {
+                                        events.add("publish " + target);
+                                        return new Published(
+                                                target.toString(),
+                                                target.digest(),
+                                                target.tag(),
+                                                Optional.empty());
+                                    }
 
-                            @Override
-                            public LayerListener layerReady() {
-                                return pushUploads;
-                            }
+                                    @Override
+                                    public PreviousImageLookup previousImage() {
+                                        return pushLookup;
+                                    }
 
-                            @Override
-                            public void close() {
-                                events.add("close");
+                                    @Override
+                                    public LayerListener layerReady() {
+                                        return pushUploads;
+                                    }
+
+                                    @Override
+                                    public void close() {
+                                        events.add("close");
+                                    }
+                                };
                             }
-                        };
-                    }
-                },
-                reference -> Optional.empty(),
-                sha -> null,
-                line -> {});
+                        },
+                        PreviousImages.NONE,
+                        CommitLinks.NONE,
+                        Sleeper.real(),
+                        line -> {}));
     }
 
     private ReleaseService.Forge forge() {

@@ -51,7 +51,7 @@ class ManifestBranchPublisherTest {
     private PublishRequest request(ObjectId base, String tag) {
         return new PublishRequest(
                 BRANCH,
-                base,
+                base.name(),
                 GitFixture.edit(DEPLOYMENT, "image: ghcr.io/acme/shop-api:" + tag + " # keep\n"),
                 "ghcr.io/acme/shop-api:1.0",
                 "ghcr.io/acme/shop-api:" + tag,
@@ -70,7 +70,7 @@ class ManifestBranchPublisherTest {
 
         assertThat(result.operation()).isEqualTo(PublishResult.Operation.CREATED);
         assertThat(result.previous()).isNull();
-        assertThat(git.remoteBranch(BRANCH)).isEqualTo(result.commit());
+        assertThat(git.remoteBranch(BRANCH).name()).isEqualTo(result.commit());
         assertThat(git.fileOnRemoteBranch(BRANCH, DEPLOYMENT))
                 .isEqualTo("image: ghcr.io/acme/shop-api:2.0 # keep\n");
         assertThat(git.fileOnRemoteBranch(BRANCH, "README.md")).isEqualTo("shop\n");
@@ -124,7 +124,7 @@ class ManifestBranchPublisherTest {
         PublishResult again = publisher.publish(request(base, "2.0"));
 
         assertThat(again.operation()).isEqualTo(PublishResult.Operation.UP_TO_DATE);
-        assertThat(git.remoteBranch(BRANCH)).isEqualTo(first.commit());
+        assertThat(git.remoteBranch(BRANCH).name()).isEqualTo(first.commit());
     }
 
     @Test
@@ -149,14 +149,14 @@ class ManifestBranchPublisherTest {
 
         assertThat(older.operation()).isEqualTo(PublishResult.Operation.SUPERSEDED);
         assertThat(older.pullRequestShouldShowIt()).isFalse();
-        assertThat(git.remoteBranch(BRANCH)).isEqualTo(newer.commit());
+        assertThat(git.remoteBranch(BRANCH).name()).isEqualTo(newer.commit());
     }
 
     @Test
     void failsTheLeaseWhenAnotherRunPushedInBetween() throws Exception {
         ObjectId base = head();
         publisher.publish(request(base, "2.0"));
-        Optional<ObjectId> lease = publisher.readRemoteBranch(BRANCH);
+        Optional<String> lease = publisher.read(BRANCH);
         ManifestBranchPublisher otherRun =
                 new ManifestBranchPublisher(
                         git.repository(),
@@ -169,7 +169,7 @@ class ManifestBranchPublisherTest {
                 .isInstanceOf(NixshipException.class)
                 .hasMessageContaining("changed on")
                 .hasMessageContaining("another run pushed");
-        assertThat(git.remoteBranch(BRANCH)).isEqualTo(concurrent.commit());
+        assertThat(git.remoteBranch(BRANCH).name()).isEqualTo(concurrent.commit());
     }
 
     @Test
@@ -224,14 +224,19 @@ class ManifestBranchPublisherTest {
                                 + " rule")
                 .message()
                 .doesNotContain("\n");
-        assertThat(git.remoteBranch(BRANCH)).isEqualTo(first.commit());
+        assertThat(git.remoteBranch(BRANCH).name()).isEqualTo(first.commit());
     }
 
     @Test
     void rejectsPathsOutsideTheRepository() throws Exception {
         PublishRequest escaping =
                 new PublishRequest(
-                        BRANCH, head(), GitFixture.edit("../etc/passwd", "x"), "a", "b", "c");
+                        BRANCH,
+                        head().name(),
+                        GitFixture.edit("../etc/passwd", "x"),
+                        "a",
+                        "b",
+                        "c");
 
         assertThatThrownBy(() -> publisher.publish(escaping))
                 .isInstanceOf(NixshipException.class)

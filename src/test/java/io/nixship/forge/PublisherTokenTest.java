@@ -87,7 +87,7 @@ class PublisherTokenTest {
                                 publisher.publish(
                                         new PublishRequest(
                                                 "nixship/acme/shop-api",
-                                                git.repository().resolve("refs/heads/main"),
+                                                git.repository().resolve("refs/heads/main").name(),
                                                 GitFixture.edit(
                                                         "k8s/deployment.yaml", "image: x:2\n"),
                                                 "x:1",

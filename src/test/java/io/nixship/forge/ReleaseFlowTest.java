@@ -124,7 +124,7 @@ class ReleaseFlowTest {
                 publisher.publish(
                         new PublishRequest(
                                 branch,
-                                base,
+                                base.name(),
                                 GitFixture.edit(
                                         DEPLOYMENT, "image: " + IMAGE + ":" + newTag + " # keep\n"),
                                 IMAGE + ":" + oldTag,

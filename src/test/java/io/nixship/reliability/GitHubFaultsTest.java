@@ -317,7 +317,7 @@ class GitHubFaultsTest {
                                     publisher.publish(
                                             new PublishRequest(
                                                     ReleaseRepository.BRANCH,
-                                                    base,
+                                                    base.name(),
                                                     ReleaseRepository.manifestFor("2.0"),
                                                     "ghcr.io/acme/shop-api:1.0",
                                                     "ghcr.io/acme/shop-api:2.0",
@@ -341,7 +341,7 @@ class GitHubFaultsTest {
             publisher.publish(
                     new PublishRequest(
                             ReleaseRepository.BRANCH,
-                            older,
+                            older.name(),
                             ReleaseRepository.manifestFor("1.1"),
                             "ghcr.io/acme/shop-api:1.0",
                             "ghcr.io/acme/shop-api:1.1",
@@ -361,7 +361,7 @@ class GitHubFaultsTest {
                                     publisher.publish(
                                             new PublishRequest(
                                                     ReleaseRepository.BRANCH,
-                                                    newer,
+                                                    newer.name(),
                                                     ReleaseRepository.manifestFor("1.2"),
                                                     "ghcr.io/acme/shop-api:1.0",
                                                     "ghcr.io/acme/shop-api:1.2",

@@ -172,7 +172,7 @@ class RacesTest {
                 publisher.publish(
                         new PublishRequest(
                                 ReleaseRepository.BRANCH,
-                                base,
+                                base.name(),
                                 ReleaseRepository.manifestFor(tag),
                                 IMAGE + ":1.0",
                                 reference,
@@ -183,8 +183,8 @@ class RacesTest {
         // Write the pull request for what the branch holds now, until it holds still while we
         // write.
         for (int i = 0; i < 5; i++) {
-            Optional<ObjectId> tip = publisher.readRemoteBranch(ReleaseRepository.BRANCH);
-            String shown = imageOf(checkout, tip.orElseThrow());
+            Optional<String> tip = publisher.read(ReleaseRepository.BRANCH);
+            String shown = imageOf(checkout, ObjectId.fromString(tip.orElseThrow()));
             pullRequests()
                     .synchronize(
                             new PullRequestSpec(
@@ -194,7 +194,7 @@ class RacesTest {
                                     "Updates the image to " + shown,
                                     List.of("nixship"),
                                     true));
-            if (publisher.readRemoteBranch(ReleaseRepository.BRANCH).equals(tip)) {
+            if (publisher.read(ReleaseRepository.BRANCH).equals(tip)) {
                 break;
             }
         }
@@ -318,12 +318,12 @@ class RacesTest {
             RevCommit newer = repo.commitAndPush("feature 2", "app v2\n");
             ManifestBranchPublisher slow =
                     ManifestBranchPublisher.withoutCredentials(repo.repository(), repo.remoteUrl());
-            Optional<ObjectId> staleLease = slow.readRemoteBranch(ReleaseRepository.BRANCH);
+            Optional<String> staleLease = slow.read(ReleaseRepository.BRANCH);
             ManifestBranchPublisher.withoutCredentials(repo.repository(), repo.remoteUrl())
                     .publish(
                             new PublishRequest(
                                     ReleaseRepository.BRANCH,
-                                    newer,
+                                    newer.name(),
                                     ReleaseRepository.manifestFor("2.1"),
                                     IMAGE + ":1.0",
                                     IMAGE + ":2.1",
@@ -337,7 +337,7 @@ class RacesTest {
                                     slow.publish(
                                             new PublishRequest(
                                                     ReleaseRepository.BRANCH,
-                                                    older,
+                                                    older.name(),
                                                     ReleaseRepository.manifestFor("2.0"),
                                                     IMAGE + ":1.0",
                                                     IMAGE + ":2.0",
@@ -389,7 +389,7 @@ class RacesTest {
                                             .publish(
                                                     new PublishRequest(
                                                             ReleaseRepository.BRANCH,
-                                                            base,
+                                                            base.name(),
                                                             ReleaseRepository.manifestFor("2.0"),
                                                             IMAGE + ":1.0",
                                                             IMAGE + ":2.0",

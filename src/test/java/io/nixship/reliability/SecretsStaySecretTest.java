@@ -391,7 +391,7 @@ class SecretsStaySecretTest {
                     .publish(
                             new PublishRequest(
                                     ReleaseRepository.BRANCH,
-                                    base,
+                                    base.name(),
                                     ReleaseRepository.manifestFor("2.0"),
                                     "ghcr.io/acme/shop-api:1.0",
                                     "ghcr.io/acme/shop-api:2.0",
@@ -442,7 +442,7 @@ class SecretsStaySecretTest {
                                     publisher.publish(
                                             new PublishRequest(
                                                     "nixship/acme/app",
-                                                    base,
+                                                    base.name(),
                                                     Map.of(
                                                             "deploy.yaml",
                                                             "image: a:2\n".getBytes()),

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.config.NixshipConfig;
-import io.nixship.forge.ManifestBranchPublisher;
 import io.nixship.image.ImageLabels;
 import io.nixship.image.LayerListener;
 import io.nixship.image.PreviousImageLookup;
@@ -24,14 +23,15 @@ import io.nixship.nix.channel.LockUpdater;
 import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
 import io.nixship.pipeline.port.BranchNames;
 import io.nixship.pipeline.port.PreviousImage;
+import io.nixship.pipeline.port.PreviousImages;
 import io.nixship.pipeline.port.PublishRequest;
 import io.nixship.pipeline.port.PullRequestResult;
+import io.nixship.pipeline.port.RunLog;
 import io.nixship.pipeline.release.ImageContent;
 import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.registry.ImagePublisher.Published;
 import io.nixship.source.CommitSource;
 import io.nixship.source.ResolvedCommit;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,13 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.revwalk.RevWalk;
-import org.eclipse.jgit.treewalk.TreeWalk;
 
 /**
  * The scheduled job: moves {@code nixship.lock} to the channel's newest release, builds the image
@@ -190,42 +183,33 @@ public final class ChannelUpdateService {
         }
     }
 
-    private final Repository repository;
+    /** Where the new nixpkgs comes from: the channel's releases and the lock moved to one. */
+    public record Nixpkgs(ChannelResolver resolver, LockUpdater updater) {}
+
     private final Project project;
-    private final ChannelResolver resolver;
-    private final LockUpdater updater;
+    private final Nixpkgs nixpkgs;
     private final LockedBuilder builder;
-    private final ReleaseService.ImageSink sink;
-    private final Function<ImageReference, Optional<PreviousImage>> previousImages;
-    private final Function<String, String> commitUrls;
+    private final ReleaseService.Ports ports;
     private final Optional<ReleaseService.Forge> forge;
-    private final Consumer<String> log;
+    private final RunLog log;
 
     /**
+     * @param ports what the release of the image built with the new lock works with
      * @param forge where branches and pull requests go; empty for a dry run, which touches nothing
      *     remote
      */
     public ChannelUpdateService(
-            Repository repository,
             Project project,
-            ChannelResolver resolver,
-            LockUpdater updater,
+            Nixpkgs nixpkgs,
             LockedBuilder builder,
-            ReleaseService.ImageSink sink,
-            Function<ImageReference, Optional<PreviousImage>> previousImages,
-            Function<String, String> commitUrls,
-            Optional<ReleaseService.Forge> forge,
-            Consumer<String> log) {
-        this.repository = repository;
+            ReleaseService.Ports ports,
+            Optional<ReleaseService.Forge> forge) {
         this.project = project;
-        this.resolver = resolver;
-        this.updater = updater;
+        this.nixpkgs = nixpkgs;
         this.builder = builder;
-        this.sink = sink;
-        this.previousImages = previousImages;
-        this.commitUrls = commitUrls;
+        this.ports = ports;
         this.forge = forge;
-        this.log = log;
+        this.log = ports.log();
     }
 
     public Report update(Request request) {
@@ -248,30 +232,30 @@ public final class ChannelUpdateService {
         if (!request.followReleases()) {
             return new Report(result, Optional.empty());
         }
-        Optional<String> newer = ChannelVersions.newerStable(channel, resolver::channelExists);
+        Optional<String> newer =
+                ChannelVersions.newerStable(channel, nixpkgs.resolver()::channelExists);
         if (newer.isEmpty()) {
-            log.accept("no stable channel newer than " + channel + " is published");
+            log.line("no stable channel newer than " + channel + " is published");
             return new Report(result, Optional.empty());
         }
-        log.accept(newer.get() + " is published; proposing it on its own branch");
+        log.line(newer.get() + " is published; proposing it on its own branch");
         return new Report(result, Optional.of(update(request, newer.get())));
     }
 
     private Result update(Request request, String channel) {
-        ChannelRelease release = resolver.resolve(channel);
+        ChannelRelease release = nixpkgs.resolver().resolve(channel);
         String branch = branch(release.channel());
-        Optional<RevCommit> tip = forge.flatMap(remote -> branchTip(remote.branches(), branch));
-        Optional<NixpkgsLock> onBranch = tip.flatMap(this::lockIn);
+        Optional<String> tip = forge.flatMap(remote -> remote.branches().read(branch));
         boolean onThisCommit =
                 tip.filter(
                                 commit ->
-                                        commit.getParentCount() == 1
-                                                && commit.getParent(0)
-                                                        .getName()
-                                                        .equals(project.commitId()))
+                                        ports.commits()
+                                                .parents(commit)
+                                                .equals(List.of(project.commitId())))
                         .isPresent();
+        Optional<NixpkgsLock> onBranch = tip.flatMap(this::lockIn);
         if (onThisCommit && onBranch.filter(lock -> pinsRelease(lock, release)).isPresent()) {
-            log.accept(
+            log.line(
                     branch
                             + " already proposes "
                             + release.release()
@@ -288,9 +272,9 @@ public final class ChannelUpdateService {
                     "",
                     PullRequestResult.none());
         }
-        LockUpdate update = updater.update(project.lock(), release);
+        LockUpdate update = nixpkgs.updater().update(project.lock(), release);
         if (!update.changed()) {
-            log.accept(
+            log.line(
                     project.lockPath()
                             + " is current: "
                             + release.release()
@@ -308,7 +292,7 @@ public final class ChannelUpdateService {
                     PullRequestResult.none());
         }
         onBranch.ifPresent(proposed -> refuseChangedTarball(proposed, update.lock(), branch));
-        log.accept(
+        log.line(
                 "nixpkgs "
                         + release.channel()
                         + " moved to "
@@ -323,11 +307,10 @@ public final class ChannelUpdateService {
                         update.lock().toYaml().getBytes(StandardCharsets.UTF_8),
                         List.of());
 
-        RememberedPrevious previous = new RememberedPrevious(previousImages);
+        RememberedPrevious previous = new RememberedPrevious(ports.previousImages());
         NixpkgsLock lock = update.lock();
         ReleaseService releaseFlow =
                 new ReleaseService(
-                        repository,
                         project.releaseCommit(),
                         // The image goes under the nixpkgs-suffixed tag, so a re-run finds it
                         // there.
@@ -337,10 +320,13 @@ public final class ChannelUpdateService {
                                                 lock,
                                                 tag -> previousImage.layers(nixpkgsTag(tag, lock)),
                                                 layerReady)),
-                        skippingIdentical(previous),
-                        previous,
-                        commitUrls,
-                        log);
+                        new ReleaseService.Ports(
+                                ports.commits(),
+                                skippingIdentical(previous),
+                                previous,
+                                ports.commitLinks(),
+                                ports.sleeper(),
+                                log));
         ReleaseService.Plan plan;
         try {
             plan = releaseFlow.plan(new ReleaseService.Request(request.manifests(), request.pin()));
@@ -351,7 +337,7 @@ public final class ChannelUpdateService {
             return failing(channel, branch, update, lockEdit, failed, releaseFlow);
         }
         if (plan.alreadyCurrent() || previous.identicalTo(plan.built())) {
-            log.accept(
+            log.line(
                     "the image built with "
                             + release.release()
                             + " holds the same as the one the manifests name ("
@@ -413,13 +399,13 @@ public final class ChannelUpdateService {
             FileEdit lockEdit,
             NixException failed,
             ReleaseService release) {
-        log.accept(
+        log.line(
                 "the image does not build on "
                         + update.lock().release().orElse(update.lock().url())
                         + ": "
                         + failed.getMessage());
         if (!failed.logTail().isEmpty()) {
-            log.accept("last lines of the log:\n  " + String.join("\n  ", failed.logTail()));
+            log.line("last lines of the log:\n  " + String.join("\n  ", failed.logTail()));
         }
         ChannelPullRequest content =
                 new ChannelPullRequest(
@@ -440,7 +426,7 @@ public final class ChannelUpdateService {
                         release,
                         new PublishRequest(
                                 branch,
-                                ObjectId.fromString(project.commitId()),
+                                project.commitId(),
                                 Map.of(project.lockPath(), lockEdit.newBytes()),
                                 null,
                                 pin,
@@ -467,7 +453,7 @@ public final class ChannelUpdateService {
                         new ReleaseService.Proposal(request, content.title(), content.body()),
                         forge.get());
         if (!proposed.note().isEmpty()) {
-            log.accept(proposed.note());
+            log.line(proposed.note());
         }
         return proposed.pullRequest();
     }
@@ -521,29 +507,13 @@ public final class ChannelUpdateService {
                 && lock.url().equals(release.tarballUrl());
     }
 
-    private Optional<RevCommit> branchTip(ManifestBranchPublisher branches, String branch) {
-        Optional<ObjectId> tip = branches.readRemoteBranch(branch);
-        if (tip.isEmpty()) {
-            return Optional.empty();
-        }
-        try (RevWalk walk = new RevWalk(repository)) {
-            RevCommit commit = walk.parseCommit(tip.get());
-            return Optional.of(commit);
-        } catch (IOException e) {
-            throw NixshipException.failure(
-                    "cannot read branch " + branch + ": " + e.getMessage(), e);
-        }
-    }
-
     /** The lock a commit holds; empty when it holds none or one that does not parse. */
-    private Optional<NixpkgsLock> lockIn(RevCommit commit) {
-        try (TreeWalk entry = TreeWalk.forPath(repository, project.lockPath(), commit.getTree())) {
-            if (entry == null) {
-                return Optional.empty();
-            }
-            byte[] bytes = repository.open(entry.getObjectId(0)).getBytes();
-            return Optional.of(NixpkgsLock.parse(bytes, project.lockPath()));
-        } catch (IOException | NixshipException e) {
+    private Optional<NixpkgsLock> lockIn(String commit) {
+        try {
+            return ports.commits()
+                    .readFile(commit, project.lockPath())
+                    .map(bytes -> NixpkgsLock.parse(bytes, project.lockPath()));
+        } catch (NixshipException unreadable) {
             return Optional.empty();
         }
     }
@@ -582,13 +552,13 @@ public final class ChannelUpdateService {
         return new ReleaseService.ImageSink() {
             @Override
             public ImageReference repository(NixshipConfig config) {
-                return sink.repository(config);
+                return ports.sink().repository(config);
             }
 
             @Override
             public ReleaseService.ImagePush open(
                     ImageReference repository, Optional<ImageReference> deployed) {
-                ReleaseService.ImagePush push = sink.open(repository, deployed);
+                ReleaseService.ImagePush push = ports.sink().open(repository, deployed);
                 return new ReleaseService.ImagePush() {
                     @Override
                     public Published publish(BuiltImage built, ImageReference target) {
@@ -622,18 +592,17 @@ public final class ChannelUpdateService {
     }
 
     /** Remembers the image the manifests named, for the comparison and the closure size. */
-    private static final class RememberedPrevious
-            implements Function<ImageReference, Optional<PreviousImage>> {
-        private final Function<ImageReference, Optional<PreviousImage>> source;
+    private static final class RememberedPrevious implements PreviousImages {
+        private final PreviousImages source;
         private Optional<PreviousImage> last = Optional.empty();
 
-        RememberedPrevious(Function<ImageReference, Optional<PreviousImage>> source) {
+        RememberedPrevious(PreviousImages source) {
             this.source = source;
         }
 
         @Override
-        public Optional<PreviousImage> apply(ImageReference reference) {
-            last = source.apply(reference);
+        public Optional<PreviousImage> find(ImageReference reference) {
+            last = source.find(reference);
             return last;
         }
 

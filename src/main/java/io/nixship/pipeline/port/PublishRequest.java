@@ -2,17 +2,17 @@ package io.nixship.pipeline.port;
 
 import java.util.Map;
 import java.util.TreeMap;
-import org.eclipse.jgit.lib.ObjectId;
 
 /**
  * What to publish: the file edits (repository-relative path to new content) to commit on {@code
  * branch} on top of {@code baseCommit}, and what the commit message says about them.
  *
+ * @param baseCommit the full id of the commit the branch commit goes on
  * @param sourceCommit the commit the image was built from (usually {@code GITHUB_SHA})
  */
 public record PublishRequest(
         String branch,
-        ObjectId baseCommit,
+        String baseCommit,
         Map<String, byte[]> edits,
         String oldReference,
         String newReference,
@@ -39,7 +39,7 @@ public record PublishRequest(
 
     public PublishRequest(
             String branch,
-            ObjectId baseCommit,
+            String baseCommit,
             Map<String, byte[]> edits,
             String oldReference,
             String newReference,

@@ -1,15 +1,12 @@
 package io.nixship.pipeline.port;
 
-import org.eclipse.jgit.lib.ObjectId;
-
 /**
  * What publishing did to the branch.
  *
- * @param commit the commit the remote branch now points at (null when there is no branch)
- * @param previous the remote branch's value before (null when it did not exist)
+ * @param commit the id of the commit the remote branch now points at (null when there is no branch)
+ * @param previous the id of the remote branch's value before (null when it did not exist)
  */
-public record PublishResult(
-        Operation operation, String branch, ObjectId commit, ObjectId previous) {
+public record PublishResult(Operation operation, String branch, String commit, String previous) {
 
     public enum Operation {
         /** The branch did not exist and now holds the edits. */

@@ -1,10 +1,8 @@
 package io.nixship.pipeline.release;
 
 import io.nixship.NixshipException;
+import io.nixship.Sleeper;
 import io.nixship.config.NixshipConfig;
-import io.nixship.forge.GitTreeManifestFiles;
-import io.nixship.forge.ManifestBranchPublisher;
-import io.nixship.forge.PullRequestService;
 import io.nixship.freeze.Freeze;
 import io.nixship.freeze.FreezeDiff;
 import io.nixship.freeze.FreezeDiffMarkdown;
@@ -19,12 +17,20 @@ import io.nixship.manifest.ManifestSpec;
 import io.nixship.manifest.PinStyle;
 import io.nixship.manifest.UnifiedDiff;
 import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
+import io.nixship.pipeline.port.BranchMoved;
 import io.nixship.pipeline.port.BranchNames;
+import io.nixship.pipeline.port.BranchStore;
+import io.nixship.pipeline.port.CommitLinks;
 import io.nixship.pipeline.port.PreviousImage;
+import io.nixship.pipeline.port.PreviousImages;
+import io.nixship.pipeline.port.ProjectCommits;
 import io.nixship.pipeline.port.PublishRequest;
 import io.nixship.pipeline.port.PublishResult;
+import io.nixship.pipeline.port.PullRequestConflict;
 import io.nixship.pipeline.port.PullRequestResult;
 import io.nixship.pipeline.port.PullRequestSpec;
+import io.nixship.pipeline.port.PullRequests;
+import io.nixship.pipeline.port.RunLog;
 import io.nixship.registry.ImagePublisher.Published;
 import io.nixship.source.CommitSource;
 import io.nixship.source.ResolvedCommit;
@@ -37,11 +43,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Repository;
-import org.kohsuke.github.HttpException;
 
 /**
  * The main job: build the image at a commit, push it, point the manifests at it on a {@code
@@ -137,10 +138,10 @@ public final class ReleaseService {
         default void close() {}
     }
 
-    /** Where the remote side lives: the branch publisher, the pull requests, the base branch. */
+    /** Where the remote side lives: the branches, the pull requests, the base branch. */
     public record Forge(
-            ManifestBranchPublisher branches,
-            PullRequestService pullRequests,
+            BranchStore branches,
+            PullRequests pullRequests,
             String baseBranch,
             List<String> labels) {
         public Forge {
@@ -170,7 +171,7 @@ public final class ReleaseService {
             Published published,
             ImageReference target,
             String branch,
-            ObjectId baseCommit,
+            String baseCommit,
             List<ImageSite> sites,
             List<FileEdit> edits,
             String oldReference,
@@ -211,36 +212,36 @@ public final class ReleaseService {
         }
     }
 
-    private final Repository repository;
+    /**
+     * What a release works with besides the build.
+     *
+     * @param commits the project's repository (its commits are the branches' bases)
+     * @param previousImages what the image a manifest names was built with, empty when unknown
+     * @param commitLinks a commit's web page, empty when there is none to link
+     * @param sleeper waits while another run pushes the branch
+     */
+    public record Ports(
+            ProjectCommits commits,
+            ImageSink sink,
+            PreviousImages previousImages,
+            CommitLinks commitLinks,
+            Sleeper sleeper,
+            RunLog log) {}
+
     private final Commit commit;
     private final ImageBuilder builder;
-    private final ImageSink sink;
-    private final Function<ImageReference, Optional<PreviousImage>> previousImages;
-    private final Function<String, String> commitUrls;
-    private final Consumer<String> log;
+    private final Ports ports;
+    private final RunLog log;
 
     /**
-     * @param repository the git repository of the project (its commits are the branch's bases)
      * @param commit the commit released: the manifests are read from its tree, which is the
      *     branch's base
-     * @param previousImages what the image a manifest names was built with, empty when unknown
-     * @param commitUrls a commit's web page, or null when there is none to link
      */
-    public ReleaseService(
-            Repository repository,
-            Commit commit,
-            ImageBuilder builder,
-            ImageSink sink,
-            Function<ImageReference, Optional<PreviousImage>> previousImages,
-            Function<String, String> commitUrls,
-            Consumer<String> log) {
-        this.repository = repository;
+    public ReleaseService(Commit commit, ImageBuilder builder, Ports ports) {
         this.commit = commit;
         this.builder = builder;
-        this.sink = sink;
-        this.previousImages = previousImages;
-        this.commitUrls = commitUrls;
-        this.log = log;
+        this.ports = ports;
+        this.log = ports.log();
     }
 
     /**
@@ -253,19 +254,17 @@ public final class ReleaseService {
      */
     public Plan plan(Request request) {
         List<ManifestSpec> specs = manifestSpecs(request, commit.config());
-        ImageReference repositoryOnly = sink.repository(commit.config());
-        ObjectId base = ObjectId.fromString(commit.id());
-        ManifestBumper bumper =
-                new ManifestBumper(
-                        GitTreeManifestFiles.at(repository, base, commit.projectDirectory()));
+        ImageReference repositoryOnly = ports.sink().repository(commit.config());
+        String base = commit.id();
+        ManifestBumper bumper = new ManifestBumper(ports.commits().manifests(base));
         List<ImageSite> sites = bumper.locate(repositoryOnly, specs);
         Optional<ImageReference> deployed = deployed(sites);
-        try (ImagePush push = sink.open(repositoryOnly, deployed)) {
+        try (ImagePush push = ports.sink().open(repositoryOnly, deployed)) {
             BuiltImage built = builder.build(push.previousImage(), push.layerReady());
-            log.accept(layerSummary(built));
+            log.line(layerSummary(built));
             ImageReference target =
                     repositoryOnly.withTag(built.tag()).withDigest(built.image().manifestDigest());
-            Optional<PreviousImage> previous = deployed.flatMap(previousImages);
+            Optional<PreviousImage> previous = deployed.flatMap(ports.previousImages()::find);
             boolean alreadyCurrent =
                     !sites.isEmpty()
                             && (sites.stream()
@@ -290,10 +289,9 @@ public final class ReleaseService {
                                 + "; nothing else was changed");
             }
             if (sites.isEmpty()) {
-                log.accept(
-                        "the manifests name " + target.repository() + " nowhere; nothing to bump");
+                log.line("the manifests name " + target.repository() + " nowhere; nothing to bump");
             } else if (alreadyCurrent) {
-                log.accept(
+                log.line(
                         "the manifests already name this image"
                                 + previous.flatMap(PreviousImage::sourceRevision)
                                         .map(source -> " (same content, built from " + source + ")")
@@ -307,7 +305,7 @@ public final class ReleaseService {
                             oldReference,
                             target.toString(),
                             built.commitId(),
-                            commitUrls.apply(built.commitId()),
+                            ports.commitLinks().url(built.commitId()).orElse(null),
                             built.lock().revision().orElse(null),
                             freezeMarkdown(built, previous));
             return new Plan(
@@ -384,8 +382,8 @@ public final class ReleaseService {
      */
     public Proposed propose(Proposal proposal, Forge forge) {
         PublishRequest request = proposal.request();
-        PublishResult published = publishLeased(forge.branches(), request);
-        log.accept(
+        PublishResult published = publishLeased(forge.branches(), request, ports.sleeper());
+        log.line(
                 "branch "
                         + request.branch()
                         + ": "
@@ -438,14 +436,15 @@ public final class ReleaseService {
                                                 forge,
                                                 true)),
                         "");
-            } catch (NixshipException failed) {
-                // GitHub answers 422 when a concurrent run opened the pull request between our
-                // look-up and
-                // our create; looking again finds it and updates it instead.
-                if (attempt >= PULL_REQUEST_ATTEMPTS || !isConflict(failed)) {
-                    throw rolledBack(forge.branches(), request, published, failed);
+            } catch (PullRequestConflict conflict) {
+                // A concurrent run opened the pull request between our look-up and our create;
+                // looking again finds it and updates it instead.
+                if (attempt >= PULL_REQUEST_ATTEMPTS) {
+                    throw rolledBack(forge.branches(), request, published, conflict);
                 }
-                log.accept("pull request: " + failed.getMessage() + "; looking again");
+                log.line("pull request: " + conflict.getMessage() + "; looking again");
+            } catch (NixshipException failed) {
+                throw rolledBack(forge.branches(), request, published, failed);
             }
         }
     }
@@ -456,31 +455,30 @@ public final class ReleaseService {
      * newer one replaces the older commit), so concurrent runs end with the newest build.
      */
     private static PublishResult publishLeased(
-            ManifestBranchPublisher branches, PublishRequest request) {
+            BranchStore branches, PublishRequest request, Sleeper sleeper) {
         for (int attempt = 1; ; attempt++) {
-            Optional<ObjectId> lease = branches.readRemoteBranch(request.branch());
+            Optional<String> lease = branches.read(request.branch());
             try {
                 return branches.publish(request, lease);
-            } catch (ManifestBranchPublisher.ConcurrentUpdate e) {
+            } catch (BranchMoved e) {
                 if (attempt >= LEASE_ATTEMPTS) {
                     throw e;
                 }
                 // Another push held the branch or moved it: once it is done, reading again decides
-                // on top of it.
-                // Read at once, the branch may still show the lease while the other push completes.
-                pauseForOtherPush(attempt);
+                // on top of it. Read at once, the branch may still show the lease while the other
+                // push completes.
+                pauseForOtherPush(sleeper, attempt);
             } catch (NixshipException e) {
-                if (attempt >= LEASE_ATTEMPTS
-                        || branches.readRemoteBranch(request.branch()).equals(lease)) {
+                if (attempt >= LEASE_ATTEMPTS || branches.read(request.branch()).equals(lease)) {
                     throw e;
                 }
             }
         }
     }
 
-    private static void pauseForOtherPush(int attempt) {
+    private static void pauseForOtherPush(Sleeper sleeper, int attempt) {
         try {
-            Thread.sleep(LEASE_RETRY_PAUSE.toMillis() * attempt);
+            sleeper.sleep(LEASE_RETRY_PAUSE.multipliedBy(attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw NixshipException.failure("interrupted while another run was pushing the branch");
@@ -492,8 +490,8 @@ public final class ReleaseService {
      * and this one leaves it alone. Empty while the branch still holds our commit.
      */
     private static Optional<Proposed> movedOn(
-            String branch, ManifestBranchPublisher branches, PublishResult published) {
-        Optional<ObjectId> now = branches.readRemoteBranch(branch);
+            String branch, BranchStore branches, PublishResult published) {
+        Optional<String> now = branches.read(branch);
         if (now.equals(Optional.of(published.commit()))) {
             return Optional.empty();
         }
@@ -503,16 +501,12 @@ public final class ReleaseService {
                         PullRequestResult.none(),
                         branch
                                 + " moved to "
-                                + now.map(ObjectId::name).orElse("nothing")
+                                + now.orElse("nothing")
                                 + " after this run pushed; its pull request is left to the run that moved it"));
     }
 
-    private static boolean isConflict(NixshipException e) {
-        return e.getCause() instanceof HttpException http && http.getResponseCode() == 422;
-    }
-
-    private NixshipException rolledBack(
-            ManifestBranchPublisher branches,
+    private static NixshipException rolledBack(
+            BranchStore branches,
             PublishRequest request,
             PublishResult published,
             NixshipException cause) {
@@ -522,7 +516,7 @@ public final class ReleaseService {
         String undone =
                 published.previous() == null
                         ? "deleted again"
-                        : "put back to " + published.previous().abbreviate(12).name();
+                        : "put back to " + abbreviated(published.previous());
         try {
             branches.rollBack(request, published);
             return NixshipException.failure(
@@ -533,12 +527,16 @@ public final class ReleaseService {
                             + "; branch "
                             + request.branch()
                             + " stays at "
-                            + published.commit().abbreviate(12).name()
+                            + abbreviated(published.commit())
                             + " ("
                             + rollBackFailed.getMessage()
                             + "); re-run to bring its pull request in line",
                     cause);
         }
+    }
+
+    private static String abbreviated(String commitId) {
+        return commitId.substring(0, 12);
     }
 
     private static PullRequestSpec spec(

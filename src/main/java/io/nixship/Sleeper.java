@@ -1,8 +1,11 @@
-package io.nixship.registry;
+package io.nixship;
 
 import java.time.Duration;
 
-/** Waits between retries; tests pass one that records instead of waiting. */
+/**
+ * Waits between retries (registry requests, GitHub rate limits, a branch another run is pushing);
+ * tests pass one that records instead of waiting.
+ */
 @FunctionalInterface
 public interface Sleeper {
     void sleep(Duration duration) throws InterruptedException;

@@ -1,0 +1,242 @@
+package io.nixship.cli;
+
+import io.nixship.NixshipException;
+import io.nixship.Sleeper;
+import io.nixship.config.NixpkgsLock;
+import io.nixship.forge.GitHubApi;
+import io.nixship.forge.GitHubEnvironment;
+import io.nixship.forge.GitHubRateLimits;
+import io.nixship.forge.GitProjectCommits;
+import io.nixship.forge.ManifestBranchPublisher;
+import io.nixship.forge.PullRequestService;
+import io.nixship.image.LayerCompressor;
+import io.nixship.image.LayerListener;
+import io.nixship.image.PreviousImageLookup;
+import io.nixship.manifest.ImageReference;
+import io.nixship.nix.NixSettings;
+import io.nixship.nix.NixVersionCheck;
+import io.nixship.nix.NixpkgsFetcher;
+import io.nixship.nix.SystemProcessRunner;
+import io.nixship.nix.channel.ChannelResolver;
+import io.nixship.nix.channel.JdkChannelHttp;
+import io.nixship.nix.channel.LockUpdater;
+import io.nixship.pipeline.build.ImageBuildService;
+import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
+import io.nixship.pipeline.channel.ChannelUpdateService;
+import io.nixship.pipeline.port.CommitLinks;
+import io.nixship.pipeline.port.PreviousImages;
+import io.nixship.pipeline.release.ReleaseService;
+import io.nixship.registry.RegistryCredentials;
+import io.nixship.registry.RegistryPreviousImages;
+import io.nixship.registry.RegistrySettings;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.kohsuke.github.GitHub;
+
+/**
+ * The one composition root: wires the adapters (git, GitHub, registry, Nix) to the use cases for
+ * one command run. Commands parse options, ask this class for a use case, call it and render the
+ * result.
+ */
+final class UseCases {
+    private final CliContext context;
+    private final CommandSession session;
+
+    private UseCases(CliContext context, CommandSession session) {
+        this.context = context;
+        this.session = session;
+    }
+
+    static UseCases from(CliContext context, CommandSession session) {
+        return new UseCases(context, session);
+    }
+
+    /**
+     * Where a real run's branch and pull request go; the token, the repository and the API are
+     * checked here, before anything is built, so a missing token or an unreachable API costs
+     * nothing.
+     */
+    record Remote(
+            String token,
+            String remoteUrl,
+            String baseBranch,
+            GitHub api,
+            String repositoryName,
+            List<String> labels) {
+        Remote {
+            labels = List.copyOf(labels);
+        }
+
+        ReleaseService.Forge forge(Repository repository) {
+            return new ReleaseService.Forge(
+                    ManifestBranchPublisher.withToken(repository, remoteUrl, token),
+                    new PullRequestService(api, repositoryName),
+                    baseBranch,
+                    labels);
+        }
+    }
+
+    /** The image's registry: where it is pushed and where the deployed image is read from. */
+    record Registry(RegistrySettings settings, Optional<RegistryCredentials> credentials) {
+        /** Reads the password from standard input, so call once per run. */
+        static Registry of(RegistryOptions options, CliContext context, CommandSession session) {
+            return new Registry(
+                    options.settings(session::addMask),
+                    options.credentials(context, session::addMask));
+        }
+    }
+
+    Remote remote(PullRequestOptions options, List<String> labels) {
+        GitHubEnvironment github = session.github();
+        String token = github.requireToken();
+        String repositoryName = github.requireRepository();
+        GitHub api = GitHubApi.connect(github, GitHubRateLimits.standard());
+        // Read even with --base: it proves the API answers and the token sees the repository.
+        String defaultBranch = GitHubApi.defaultBranch(api, repositoryName);
+        return new Remote(
+                token,
+                options.remoteUrl(github),
+                options.baseBranch(defaultBranch),
+                api,
+                repositoryName,
+                labels);
+    }
+
+    /** The release of {@code commit}, built from the project in {@code directory}. */
+    ReleaseService release(
+            Path directory,
+            Repository repository,
+            ReleaseService.Commit commit,
+            Optional<ImageReference> destination,
+            Registry registry,
+            LayerCompressor compressor,
+            boolean dryRun) {
+        return new ReleaseService(
+                commit,
+                (previousImage, layerReady) ->
+                        build(
+                                directory,
+                                commit.id(),
+                                compressor,
+                                previousImage,
+                                layerReady,
+                                Optional.empty()),
+                ports(repository, commit.projectDirectory(), destination, registry, dryRun));
+    }
+
+    /** The channel update of the project as {@code project} holds it. */
+    ChannelUpdateService channelUpdate(
+            Path directory,
+            Repository repository,
+            ChannelUpdateService.Project project,
+            URI channelUrl,
+            URI githubUrl,
+            Registry registry,
+            LayerCompressor compressor,
+            Optional<ReleaseService.Forge> forge,
+            boolean dryRun) {
+        NixSettings nix = NixSettings.fromHost(context.env(), session::log);
+        SystemProcessRunner processes = new SystemProcessRunner();
+        return new ChannelUpdateService(
+                project,
+                new ChannelUpdateService.Nixpkgs(
+                        new ChannelResolver(new JdkChannelHttp(), channelUrl, githubUrl),
+                        // The image is built here, so a release this Nix cannot evaluate is
+                        // refused before anything else.
+                        new LockUpdater(
+                                new NixpkgsFetcher(processes, nix),
+                                new NixVersionCheck(processes, nix)::require)),
+                (lock, previousImage, layerReady) ->
+                        build(
+                                directory,
+                                project.commitId(),
+                                compressor,
+                                previousImage,
+                                layerReady,
+                                Optional.of(lock)),
+                ports(repository, project.directory(), Optional.empty(), registry, dryRun),
+                forge);
+    }
+
+    private ReleaseService.Ports ports(
+            Repository repository,
+            String projectDirectory,
+            Optional<ImageReference> destination,
+            Registry registry,
+            boolean dryRun) {
+        GitHubEnvironment github = session.github();
+        return new ReleaseService.Ports(
+                new GitProjectCommits(repository, projectDirectory),
+                new RegistryImageSink(
+                        session, destination, registry.settings(), registry.credentials(), dryRun),
+                // A dry run reads nothing remote, so it lists the new freeze rather than diffing.
+                dryRun
+                        ? PreviousImages.NONE
+                        : new RegistryPreviousImages(
+                                context.registryHost(),
+                                registry.settings(),
+                                registry.credentials(),
+                                session::log),
+                github.repository() == null
+                        ? CommitLinks.NONE
+                        : sha -> Optional.of(github.commitUrl(sha)),
+                Sleeper.real(),
+                session::log);
+    }
+
+    private BuiltImage build(
+            Path directory,
+            String commit,
+            LayerCompressor compressor,
+            PreviousImageLookup previousImage,
+            LayerListener layerReady,
+            Optional<NixpkgsLock> lock) {
+        return session.group(
+                "nixship build",
+                () ->
+                        new ImageBuildService(
+                                        new SystemProcessRunner(), context.env(), session::log)
+                                .build(
+                                        new ImageBuildService.Request(
+                                                directory,
+                                                commit,
+                                                OptionalInt.empty(),
+                                                context.cacheDirectory(),
+                                                compressor,
+                                                cores(),
+                                                previousImage,
+                                                layerReady,
+                                                lock)));
+    }
+
+    /**
+     * The layer compressor the options ask for; read before anything remote is asked, so a bad
+     * level costs nothing.
+     */
+    static LayerCompressor compressor(CompressionOptions options) {
+        return options.compressor(cores());
+    }
+
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    static Repository openRepository(Path directory) {
+        FileRepositoryBuilder builder = new FileRepositoryBuilder().findGitDir(directory.toFile());
+        if (builder.getGitDir() == null) {
+            throw NixshipException.usage(directory + " is not inside a git repository");
+        }
+        try {
+            return builder.setMustExist(true).build();
+        } catch (IOException e) {
+            throw NixshipException.usage(
+                    "cannot open the git repository at " + directory + ": " + e.getMessage());
+        }
+    }
+}
