@@ -15,8 +15,23 @@ import java.util.Locale;
 final class ChannelUpdateResults {
     private ChannelUpdateResults() {}
 
+    /**
+     * Writes the outputs and the result; exits 1 when the image does not build on the new nixpkgs
+     * (the pull request shows the log).
+     */
+    static int render(CommandSession session, Report report, boolean json, boolean dryRun) {
+        outputs(session, report);
+        session.result(json ? json(report, dryRun) : text(report, dryRun));
+        if (report.buildFails()) {
+            session.log(
+                    "nixship: error: the image does not build on the new nixpkgs; the pull request shows the log");
+            return 1;
+        }
+        return 0;
+    }
+
     /** The channel's pull request first; the newer release's when the channel had none. */
-    static void outputs(CommandSession session, Report report) {
+    private static void outputs(CommandSession session, Report report) {
         Result main =
                 report.release()
                         .filter(result -> !report.channel().changed())
@@ -44,7 +59,7 @@ final class ChannelUpdateResults {
         }
     }
 
-    static String text(Report report, boolean dryRun) {
+    private static String text(Report report, boolean dryRun) {
         StringBuilder text = new StringBuilder();
         for (Result result : report.results()) {
             text.append(result.channel()).append(": ").append(describe(result.status()));
@@ -88,7 +103,7 @@ final class ChannelUpdateResults {
         };
     }
 
-    static String json(Report report, boolean dryRun) {
+    private static String json(Report report, boolean dryRun) {
         ObjectMapper mapper = Json.mapper();
         ObjectNode node = mapper.createObjectNode();
         node.put("dryRun", dryRun);

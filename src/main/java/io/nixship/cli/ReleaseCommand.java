@@ -69,21 +69,13 @@ final class ReleaseCommand implements Callable<Integer> {
         Optional<UseCases.Remote> remote =
                 dryRun ? Optional.empty() : Optional.of(useCases.remote(pullRequest, LABELS));
         Path directory = project.directory(context);
-        UseCases.Registry registrySide = UseCases.Registry.of(registry, context, session);
+        UseCases.Push push = useCases.push(destination, registry, compressor, dryRun);
         // Read before the build: it names the repository and the manifests, whose image the build
         // reuses from.
         ReleaseService.Commit commit =
                 ReleaseService.Commit.read(directory, project.commit, context.env());
         try (Repository repository = UseCases.openRepository(directory)) {
-            ReleaseService service =
-                    useCases.release(
-                            directory,
-                            repository,
-                            commit,
-                            destination,
-                            registrySide,
-                            compressor,
-                            dryRun);
+            ReleaseService service = useCases.release(directory, repository, commit, push);
             ReleaseService.Plan plan =
                     service.plan(new ReleaseService.Request(pullRequest.manifests, pinStyle));
             if (dryRun) {

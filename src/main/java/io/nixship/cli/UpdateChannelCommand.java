@@ -1,6 +1,5 @@
 package io.nixship.cli;
 
-import io.nixship.image.LayerCompressor;
 import io.nixship.manifest.PinStyle;
 import io.nixship.nix.channel.ChannelSpec;
 import io.nixship.pipeline.channel.ChannelUpdateService;
@@ -89,9 +88,9 @@ final class UpdateChannelCommand implements Callable<Integer> {
         PinStyle pinStyle = pullRequest.pinStyle();
         // A misspelt channel fails before anything remote is asked.
         Optional.ofNullable(channel).ifPresent(ChannelSpec::parse);
-        LayerCompressor compressor = UseCases.compressor(compression);
+        UseCases.Push push =
+                useCases.push(Optional.empty(), registry, UseCases.compressor(compression), dryRun);
         Path directory = project.directory(context);
-        UseCases.Registry registrySide = UseCases.Registry.of(registry, context, session);
         ChannelUpdateService.Project state =
                 ChannelUpdateService.Project.read(directory, project.commit, context.env());
         try (Repository repository = UseCases.openRepository(directory)) {
@@ -100,34 +99,17 @@ final class UpdateChannelCommand implements Callable<Integer> {
                     dryRun
                             ? Optional.empty()
                             : Optional.of(useCases.remote(pullRequest, LABELS).forge(repository));
-            Report report =
+            ChannelUpdateService service =
                     useCases.channelUpdate(
-                                    directory,
-                                    repository,
-                                    state,
-                                    channelUrl,
-                                    githubUrl,
-                                    registrySide,
-                                    compressor,
-                                    forge,
-                                    dryRun)
-                            .update(
-                                    new ChannelUpdateService.Request(
-                                            Optional.ofNullable(channel),
-                                            followReleases,
-                                            pullRequest.manifests,
-                                            pinStyle));
-            ChannelUpdateResults.outputs(session, report);
-            session.result(
-                    json
-                            ? ChannelUpdateResults.json(report, dryRun)
-                            : ChannelUpdateResults.text(report, dryRun));
-            if (report.buildFails()) {
-                session.log(
-                        "nixship: error: the image does not build on the new nixpkgs; the pull request shows the log");
-                return 1;
-            }
-            return 0;
+                            directory, repository, state, channelUrl, githubUrl, push, forge);
+            Report report =
+                    service.update(
+                            new ChannelUpdateService.Request(
+                                    Optional.ofNullable(channel),
+                                    followReleases,
+                                    pullRequest.manifests,
+                                    pinStyle));
+            return ChannelUpdateResults.render(session, report, json, dryRun);
         }
     }
 }

@@ -92,6 +92,25 @@ final class UseCases {
         }
     }
 
+    /**
+     * Where the built image goes and how it is compressed; a dry run pushes nothing and reads
+     * nothing from the registry.
+     */
+    record Push(
+            Optional<ImageReference> destination,
+            Registry registry,
+            LayerCompressor compressor,
+            boolean dryRun) {}
+
+    /** Reads the registry options (the password from standard input), so call once per run. */
+    Push push(
+            Optional<ImageReference> destination,
+            RegistryOptions registry,
+            LayerCompressor compressor,
+            boolean dryRun) {
+        return new Push(destination, Registry.of(registry, context, session), compressor, dryRun);
+    }
+
     Remote remote(PullRequestOptions options, List<String> labels) {
         GitHubEnvironment github = session.github();
         String token = github.requireToken();
@@ -110,24 +129,18 @@ final class UseCases {
 
     /** The release of {@code commit}, built from the project in {@code directory}. */
     ReleaseService release(
-            Path directory,
-            Repository repository,
-            ReleaseService.Commit commit,
-            Optional<ImageReference> destination,
-            Registry registry,
-            LayerCompressor compressor,
-            boolean dryRun) {
+            Path directory, Repository repository, ReleaseService.Commit commit, Push push) {
         return new ReleaseService(
                 commit,
                 (previousImage, layerReady) ->
                         build(
                                 directory,
                                 commit.id(),
-                                compressor,
+                                push.compressor(),
                                 previousImage,
                                 layerReady,
                                 Optional.empty()),
-                ports(repository, commit.projectDirectory(), destination, registry, dryRun));
+                ports(repository, commit.projectDirectory(), push));
     }
 
     /** The channel update of the project as {@code project} holds it. */
@@ -137,10 +150,8 @@ final class UseCases {
             ChannelUpdateService.Project project,
             URI channelUrl,
             URI githubUrl,
-            Registry registry,
-            LayerCompressor compressor,
-            Optional<ReleaseService.Forge> forge,
-            boolean dryRun) {
+            Push push,
+            Optional<ReleaseService.Forge> forge) {
         NixSettings nix = NixSettings.fromHost(context.env(), session::log);
         SystemProcessRunner processes = new SystemProcessRunner();
         return new ChannelUpdateService(
@@ -156,25 +167,26 @@ final class UseCases {
                         build(
                                 directory,
                                 project.commitId(),
-                                compressor,
+                                push.compressor(),
                                 previousImage,
                                 layerReady,
                                 Optional.of(lock)),
-                ports(repository, project.directory(), Optional.empty(), registry, dryRun),
+                ports(repository, project.directory(), push),
                 forge);
     }
 
-    private ReleaseService.Ports ports(
-            Repository repository,
-            String projectDirectory,
-            Optional<ImageReference> destination,
-            Registry registry,
-            boolean dryRun) {
+    private ReleaseService.Ports ports(Repository repository, String projectDirectory, Push push) {
         GitHubEnvironment github = session.github();
+        Registry registry = push.registry();
+        boolean dryRun = push.dryRun();
         return new ReleaseService.Ports(
                 new GitProjectCommits(repository, projectDirectory),
                 new RegistryImageSink(
-                        session, destination, registry.settings(), registry.credentials(), dryRun),
+                        session,
+                        push.destination(),
+                        registry.settings(),
+                        registry.credentials(),
+                        dryRun),
                 // A dry run reads nothing remote, so it lists the new freeze rather than diffing.
                 dryRun
                         ? PreviousImages.NONE
