@@ -1,8 +1,6 @@
 package io.nixship.cli;
 
-import io.nixship.nix.SystemProcessRunner;
 import io.nixship.pipeline.freezediff.EnvironmentSources;
-import io.nixship.registry.RegistryImageReader;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,13 +28,7 @@ final class EnvironmentOptions {
                 directory == null
                         ? context.workingDir()
                         : context.workingDir().resolve(directory).normalize();
-        Path cache = context.cacheDirectory(cacheDir);
-        RegistryImageReader reader =
-                new RegistryImageReader(
-                        context.host().registry(cache),
-                        registry.settings(session::addMask),
-                        registry.credentials(context, session::addMask));
-        return new EnvironmentSources(
-                new SystemProcessRunner(), context.env(), session::log, reader, project, cache);
+        UseCases useCases = UseCases.from(context, session);
+        return useCases.environments(project, useCases.cacheDirectory(cacheDir), registry);
     }
 }

@@ -2,7 +2,6 @@ package io.nixship.cli;
 
 import io.nixship.freeze.Freeze;
 import io.nixship.image.OciLayoutReader;
-import io.nixship.nix.SystemProcessRunner;
 import io.nixship.pipeline.freezediff.FreezeSources;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -46,8 +45,7 @@ final class FreezeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandSession session = new CommandSession(context);
-        FreezeSources sources =
-                new FreezeSources(new SystemProcessRunner(), context.env(), session::log);
+        FreezeSources sources = UseCases.from(context, session).freezes();
         Freeze freeze =
                 source.shell != null
                         ? sources.fromDevShell(

@@ -9,6 +9,7 @@ import io.nixship.forge.GitHubRateLimits;
 import io.nixship.forge.GitProjectCommits;
 import io.nixship.forge.ManifestBranchPublisher;
 import io.nixship.forge.PullRequestService;
+import io.nixship.freeze.DeploymentFreeze;
 import io.nixship.image.LayerCompressor;
 import io.nixship.image.LayerListener;
 import io.nixship.image.PreviousImageLookup;
@@ -20,13 +21,20 @@ import io.nixship.nix.SystemProcessRunner;
 import io.nixship.nix.channel.ChannelResolver;
 import io.nixship.nix.channel.JdkChannelHttp;
 import io.nixship.nix.channel.LockUpdater;
+import io.nixship.pipeline.build.BuildAndPublishService;
 import io.nixship.pipeline.build.ImageBuildService;
 import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
 import io.nixship.pipeline.channel.ChannelUpdateService;
+import io.nixship.pipeline.freezediff.EnvironmentSources;
+import io.nixship.pipeline.freezediff.FreezeSources;
 import io.nixship.pipeline.port.CommitLinks;
 import io.nixship.pipeline.port.PreviousImages;
 import io.nixship.pipeline.release.ReleaseService;
+import io.nixship.pipeline.verify.DriftCheck;
+import io.nixship.registry.ImagePublisher;
+import io.nixship.registry.PushListener;
 import io.nixship.registry.RegistryCredentials;
+import io.nixship.registry.RegistryImageReader;
 import io.nixship.registry.RegistryPreviousImages;
 import io.nixship.registry.RegistrySettings;
 import java.io.IOException;
@@ -34,7 +42,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.kohsuke.github.GitHub;
@@ -209,22 +216,55 @@ final class UseCases {
             PreviousImageLookup previousImage,
             LayerListener layerReady,
             Optional<NixpkgsLock> lock) {
-        return session.group(
-                "nixship build",
-                () ->
-                        new ImageBuildService(
-                                        new SystemProcessRunner(), context.env(), session::log)
-                                .build(
-                                        new ImageBuildService.Request(
-                                                directory,
-                                                commit,
-                                                OptionalInt.empty(),
-                                                context.cacheDirectory(),
-                                                compressor,
-                                                cores(),
-                                                previousImage,
-                                                layerReady,
-                                                lock)));
+        ImageBuildService.Request request =
+                ImageBuildService.Request.of(directory, commit, context.cacheDirectory())
+                        .withCompression(compressor, cores())
+                        .reusing(previousImage, layerReady);
+        ImageBuildService.Request pinned = lock.map(request::withLock).orElse(request);
+        return session.group("nixship build", () -> imageBuilds().build(pinned));
+    }
+
+    /** {@code --cache-dir}, else the host's cache directory. */
+    Path cacheDirectory(Path option) {
+        return context.cacheDirectory(option);
+    }
+
+    ImageBuildService imageBuilds() {
+        return new ImageBuildService(new SystemProcessRunner(), context.env(), session::log);
+    }
+
+    BuildAndPublishService buildAndPublish(
+            RegistryOptions registry, Path cache, PushListener progress) {
+        return new BuildAndPublishService(
+                imageBuilds(),
+                new ImagePublisher(
+                        context.host().registry(cache),
+                        registry.settings(session::addMask),
+                        registry.credentials(context, session::addMask)),
+                session::group,
+                progress);
+    }
+
+    /** Environments of sides; commit and lock sides build {@code project} with {@code cache}. */
+    EnvironmentSources environments(Path project, Path cache, RegistryOptions registry) {
+        RegistryImageReader reader =
+                new RegistryImageReader(
+                        context.host().registry(cache),
+                        registry.settings(session::addMask),
+                        registry.credentials(context, session::addMask));
+        return new EnvironmentSources(
+                new SystemProcessRunner(), context.env(), session::log, reader, project, cache);
+    }
+
+    FreezeSources freezes() {
+        return new FreezeSources(new SystemProcessRunner(), context.env(), session::log);
+    }
+
+    DriftCheck driftCheck(EnvironmentSources environments) {
+        return new DriftCheck(
+                environments,
+                new DeploymentFreeze(new SystemProcessRunner(), context.env(), session::log),
+                session::log);
     }
 
     /**

@@ -1,14 +1,11 @@
 package io.nixship.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.nixship.Json;
 import io.nixship.freeze.DeploymentFreeze;
 import io.nixship.freeze.DiffFormat;
+import io.nixship.freeze.FreezeDiffJson;
 import io.nixship.freeze.FreezeDiffMarkdown;
-import io.nixship.nix.SystemProcessRunner;
 import io.nixship.pipeline.verify.DriftCheck;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -61,8 +58,6 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Mixin EnvironmentOptions environment;
 
-    private static final ObjectMapper JSON = Json.mapper();
-
     VerifyCommand(CliContext context) {
         this.context = context;
     }
@@ -80,11 +75,7 @@ final class VerifyCommand implements Callable<Integer> {
                                                 Optional.ofNullable(namespace),
                                                 Optional.ofNullable(kubeContext)));
         DriftCheck check =
-                new DriftCheck(
-                        environment.sources(context, session),
-                        new DeploymentFreeze(
-                                new SystemProcessRunner(), context.env(), session::log),
-                        session::log);
+                UseCases.from(context, session).driftCheck(environment.sources(context, session));
         DriftCheck.Result result =
                 session.group(
                         "nixship verify",
@@ -93,7 +84,7 @@ final class VerifyCommand implements Callable<Integer> {
                                         context.workingDir(), Optional.ofNullable(image), target));
         StringBuilder text = new StringBuilder();
         StringBuilder allMarkdown = new StringBuilder();
-        ArrayNode json = JSON.createArrayNode();
+        ArrayNode json = Json.mapper().createArrayNode();
         for (DriftCheck.Comparison comparison : result.comparisons()) {
             String heading =
                     result.shell().name() + " (-) vs " + comparison.target().name() + " (+)";
@@ -104,7 +95,7 @@ final class VerifyCommand implements Callable<Integer> {
                     .put("shell", result.shell().name())
                     .put("target", comparison.target().name())
                     .put("drift", comparison.drifted())
-                    .set("diff", readJson(DiffFormat.JSON.render(comparison.diff())));
+                    .set("diff", FreezeDiffJson.tree(comparison.diff()));
             text.append(comparison.drifted() ? "drift: " : "match: ").append(heading).append('\n');
             if (comparison.drifted()) {
                 text.append(
@@ -117,13 +108,5 @@ final class VerifyCommand implements Callable<Integer> {
         session.print(
                 diffFormat == DiffFormat.JSON ? json.toPrettyString() + "\n" : text.toString());
         return result.drifted() ? 1 : 0;
-    }
-
-    private static JsonNode readJson(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the diff renderer wrote invalid JSON", e);
-        }
     }
 }

@@ -37,7 +37,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -79,11 +78,8 @@ class ReleaseServiceTest {
                                 CliRun.offline(harness.project.dir(), home).environment(),
                                 line -> {})
                         .build(
-                                new ImageBuildService.Request(
-                                        harness.project.dir(),
-                                        "HEAD",
-                                        OptionalInt.empty(),
-                                        home.resolve("layers")));
+                                ImageBuildService.Request.of(
+                                        harness.project.dir(), "HEAD", home.resolve("layers")));
         deployedReference =
                 harness.image() + ":" + built.tag() + "@" + built.image().manifestDigest();
         harness.project.write(

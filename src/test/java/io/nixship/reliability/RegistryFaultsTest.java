@@ -39,7 +39,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,12 +82,7 @@ class RegistryFaultsTest {
                         new SystemProcessRunner(),
                         CliRun.offline(project.dir(), shared.resolve("home")).environment(),
                         line -> {})
-                .build(
-                        new ImageBuildService.Request(
-                                project.dir(),
-                                commit,
-                                OptionalInt.empty(),
-                                shared.resolve("cache")))
+                .build(ImageBuildService.Request.of(project.dir(), commit, shared.resolve("cache")))
                 .image();
     }
 

@@ -35,7 +35,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.jgit.api.Git;
@@ -241,9 +240,7 @@ class SecretsStaySecretTest {
                 };
 
         new ImageBuildService(recording, env, line -> {})
-                .build(
-                        new ImageBuildService.Request(
-                                project.dir(), "HEAD", OptionalInt.empty(), tmp.resolve("cache")));
+                .build(ImageBuildService.Request.of(project.dir(), "HEAD", tmp.resolve("cache")));
 
         assertThat(children)
                 .extracting(ProcessSpec::program)

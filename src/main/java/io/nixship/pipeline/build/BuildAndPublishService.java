@@ -144,16 +144,11 @@ public final class BuildAndPublishService {
 
     private static ImageBuildService.Request buildRequest(
             Request request, PreviousImageLookup previousImage, LayerListener layerReady) {
-        return new ImageBuildService.Request(
-                request.projectDirectory(),
-                request.commit(),
-                request.maxLayers(),
-                request.cacheDirectory(),
-                request.compressor(),
-                request.jobs(),
-                previousImage,
-                layerReady,
-                Optional.empty());
+        return ImageBuildService.Request.of(
+                        request.projectDirectory(), request.commit(), request.cacheDirectory())
+                .withMaxLayers(request.maxLayers())
+                .withCompression(request.compressor(), request.jobs())
+                .reusing(previousImage, layerReady);
     }
 
     private static void await(CompletableFuture<Void> access) {

@@ -88,31 +88,72 @@ public final class ImageBuildService {
             LayerListener layerReady,
             Optional<NixpkgsLock> lock) {
         /**
-         * gzip, one job per core, no previous image, nobody waiting on single layers, the commit's
-         * lock.
+         * The project at {@code commit}: gzip, one job per core, the configured layer limit, no
+         * previous image, nobody waiting on single layers, the commit's lock.
          */
-        public Request(
-                Path projectDirectory, String commit, OptionalInt maxLayers, Path cacheDirectory) {
-            this(projectDirectory, commit, maxLayers, cacheDirectory, Optional.empty());
-        }
-
-        /** Like the four-argument form, built with {@code lock} instead of the commit's. */
-        public Request(
-                Path projectDirectory,
-                String commit,
-                OptionalInt maxLayers,
-                Path cacheDirectory,
-                Optional<NixpkgsLock> lock) {
-            this(
+        public static Request of(Path projectDirectory, String commit, Path cacheDirectory) {
+            return new Request(
                     projectDirectory,
                     commit,
-                    maxLayers,
+                    OptionalInt.empty(),
                     cacheDirectory,
                     new LayerCompressor(),
                     Runtime.getRuntime().availableProcessors(),
                     PreviousImageLookup.NONE,
                     LayerListener.NONE,
+                    Optional.empty());
+        }
+
+        public Request withMaxLayers(OptionalInt limit) {
+            return new Request(
+                    projectDirectory,
+                    commit,
+                    limit,
+                    cacheDirectory,
+                    compressor,
+                    jobs,
+                    previousImage,
+                    layerReady,
                     lock);
+        }
+
+        public Request withCompression(LayerCompressor layerCompressor, int parallelJobs) {
+            return new Request(
+                    projectDirectory,
+                    commit,
+                    maxLayers,
+                    cacheDirectory,
+                    layerCompressor,
+                    parallelJobs,
+                    previousImage,
+                    layerReady,
+                    lock);
+        }
+
+        public Request reusing(PreviousImageLookup previous, LayerListener listener) {
+            return new Request(
+                    projectDirectory,
+                    commit,
+                    maxLayers,
+                    cacheDirectory,
+                    compressor,
+                    jobs,
+                    previous,
+                    listener,
+                    lock);
+        }
+
+        public Request withLock(NixpkgsLock pinned) {
+            return new Request(
+                    projectDirectory,
+                    commit,
+                    maxLayers,
+                    cacheDirectory,
+                    compressor,
+                    jobs,
+                    previousImage,
+                    layerReady,
+                    Optional.of(pinned));
         }
     }
 

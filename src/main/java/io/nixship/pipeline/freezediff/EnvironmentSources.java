@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
@@ -106,9 +105,7 @@ public final class EnvironmentSources {
      */
     public ImageBuildService.BuiltImage build(String revision) {
         return new ImageBuildService(processes, environment, log)
-                .build(
-                        new ImageBuildService.Request(
-                                projectDirectory, revision, OptionalInt.empty(), cacheDirectory));
+                .build(ImageBuildService.Request.of(projectDirectory, revision, cacheDirectory));
     }
 
     public Path projectDirectory() {
