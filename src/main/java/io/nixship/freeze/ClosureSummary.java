@@ -7,6 +7,7 @@ import io.nixship.nix.Closure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A runtime closure as far as a source knows it: its store paths (with NAR sizes when known) and
@@ -31,9 +32,8 @@ public record ClosureSummary(List<ClosureDiff.StorePathSize> paths, long totalNa
      * store-path annotations or the size label (an image not built by nixship).
      */
     public static Optional<ClosureSummary> fromImage(JsonNode manifest, JsonNode config) {
-        JsonNode sizeLabel =
-                config.path("config").path("Labels").path(ImageLabels.CLOSURE_SIZE_LABEL);
-        if (!sizeLabel.isTextual() || !sizeLabel.asText().matches("[0-9]{1,18}")) {
+        OptionalLong size = ImageLabels.read(config).closureNarSize();
+        if (size.isEmpty()) {
             return Optional.empty();
         }
         List<ClosureDiff.StorePathSize> paths = new ArrayList<>();
@@ -52,6 +52,6 @@ public record ClosureSummary(List<ClosureDiff.StorePathSize> paths, long totalNa
         if (paths.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new ClosureSummary(paths, Long.parseLong(sizeLabel.asText())));
+        return Optional.of(new ClosureSummary(paths, size.getAsLong()));
     }
 }

@@ -19,13 +19,11 @@ public record Environment(
      * What an image's manifest and config (labels and layer annotations) say about its environment.
      */
     public static Environment fromImage(String name, JsonNode manifest, JsonNode config) {
-        JsonNode revision =
-                config.path("config").path("Labels").path(ImageLabels.NIXPKGS_REVISION_LABEL);
         return new Environment(
                 name,
                 freezeOfImage(config, name),
                 ClosureSummary.fromImage(manifest, config),
-                revision.isTextual() ? Optional.of(revision.asText()) : Optional.empty());
+                ImageLabels.read(config).nixpkgsRevision());
     }
 
     /**
@@ -45,14 +43,14 @@ public record Environment(
 
     /** The freeze an image config carries in its {@code io.nixship.freeze} label. */
     public static Freeze freezeOfImage(JsonNode config, String imageName) {
-        JsonNode label = config.path("config").path("Labels").path(ImageLabels.FREEZE_LABEL);
-        if (!label.isTextual()) {
+        Optional<String> label = ImageLabels.read(config).freeze();
+        if (label.isEmpty()) {
             throw NixshipException.usage(
                     imageName
                             + " has no "
                             + ImageLabels.FREEZE_LABEL
                             + " label: was it built by nixship?");
         }
-        return Freeze.parse(label.asText());
+        return Freeze.parse(label.get());
     }
 }

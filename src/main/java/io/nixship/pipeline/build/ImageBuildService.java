@@ -40,11 +40,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -321,16 +321,17 @@ public final class ImageBuildService {
             ImageInputs inputs,
             LayerCompressor compressor) {
         var app = snapshot.config().app();
-        Map<String, String> labels = new LinkedHashMap<>();
-        snapshot.remoteUrl().ifPresent(url -> labels.put("org.opencontainers.image.source", url));
-        labels.put("org.opencontainers.image.revision", snapshot.commitId());
-        labels.put("org.opencontainers.image.created", snapshot.commitTime().toString());
-        labels.put(ImageLabels.FREEZE_LABEL, freeze.render());
-        lock.revision()
-                .ifPresent(revision -> labels.put(ImageLabels.NIXPKGS_REVISION_LABEL, revision));
-        lock.channel().ifPresent(channel -> labels.put(ImageLabels.NIXPKGS_CHANNEL_LABEL, channel));
-        lock.release().ifPresent(release -> labels.put(ImageLabels.NIXPKGS_RELEASE_LABEL, release));
-        labels.put(ImageLabels.CLOSURE_SIZE_LABEL, Long.toString(closure.totalNarSize()));
+        Map<String, String> labels =
+                new ImageLabels(
+                                snapshot.remoteUrl(),
+                                Optional.of(snapshot.commitId()),
+                                Optional.of(snapshot.commitTime()),
+                                Optional.of(freeze.render()),
+                                lock.revision(),
+                                lock.channel(),
+                                lock.release(),
+                                OptionalLong.of(closure.totalNarSize()))
+                        .toMap();
         return new ImageSettings(
                 ImageSettings.DEFAULT_ARCHITECTURE,
                 ImageSettings.DEFAULT_OS,

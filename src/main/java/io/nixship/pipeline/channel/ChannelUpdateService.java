@@ -1,7 +1,6 @@
 package io.nixship.pipeline.channel;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.config.NixshipConfig;
@@ -55,12 +54,6 @@ public final class ChannelUpdateService {
     public static final String BRANCH_PREFIX = BranchNames.PREFIX + "channel-";
 
     /** Labels that name the nixpkgs pin, not what the image holds. */
-    private static final List<String> NIXPKGS_LABELS =
-            List.of(
-                    ImageLabels.NIXPKGS_REVISION_LABEL,
-                    ImageLabels.NIXPKGS_CHANNEL_LABEL,
-                    ImageLabels.NIXPKGS_RELEASE_LABEL);
-
     /**
      * Builds the project at the commit being updated, with {@code lock} instead of the commit's,
      * reusing the layers {@code previousImage} finds and handing each layer to {@code layerReady}.
@@ -614,25 +607,12 @@ public final class ChannelUpdateService {
         }
 
         OptionalLong closureSize() {
-            JsonNode label =
-                    last.map(
-                                    image ->
-                                            image.config()
-                                                    .path("config")
-                                                    .path("Labels")
-                                                    .path(ImageLabels.CLOSURE_SIZE_LABEL))
-                            .orElse(null);
-            return label != null && label.isTextual() && label.asText().matches("[0-9]{1,18}")
-                    ? OptionalLong.of(Long.parseLong(label.asText()))
-                    : OptionalLong.empty();
+            return last.map(image -> ImageLabels.read(image.config()).closureNarSize())
+                    .orElse(OptionalLong.empty());
         }
 
         private static JsonNode withoutPin(JsonNode config) {
-            JsonNode copy = config.deepCopy();
-            if (copy.path("config").path("Labels") instanceof ObjectNode labels) {
-                NIXPKGS_LABELS.forEach(labels::remove);
-            }
-            return copy;
+            return ImageLabels.without(config, ImageLabels.NIXPKGS_PIN);
         }
     }
 

@@ -3,13 +3,13 @@ package io.nixship.pipeline.freezediff;
 import io.nixship.NixshipException;
 import io.nixship.config.NixshipConfig;
 import io.nixship.forge.PullRequestEvent;
-import io.nixship.forge.StickyCommentService;
 import io.nixship.freeze.Environment;
 import io.nixship.freeze.FreezeDiff;
 import io.nixship.freeze.FreezeDiffMarkdown;
 import io.nixship.manifest.ImageReference;
 import io.nixship.pipeline.build.ImageBuildService;
 import io.nixship.pipeline.port.CommentResult;
+import io.nixship.pipeline.port.PullRequestComments;
 import io.nixship.source.CommitSource;
 import io.nixship.source.SourceSnapshot;
 import io.nixship.source.TemporaryDirectory;
@@ -57,7 +57,7 @@ public final class PullRequestFreezeDiff {
             PullRequestEvent event,
             String baseRevision,
             String headRevision,
-            StickyCommentService comments) {
+            PullRequestComments comments) {
         Comparison comparison = compare(baseRevision, headRevision);
         String markdown = FreezeDiffMarkdown.render(comparison.diff());
         CommentResult result = comments.upsert(event.number(), comparison.key(), markdown);

@@ -13,7 +13,7 @@ public record PreviousImage(ImageReference reference, JsonNode config) {
      */
     public Optional<Freeze> freeze() {
         try {
-            return label(ImageLabels.FREEZE_LABEL).map(Freeze::parse);
+            return labels().freeze().map(Freeze::parse);
         } catch (RuntimeException unreadable) {
             // Someone else's label: the pull request then lists the new freeze on its own.
             return Optional.empty();
@@ -21,16 +21,15 @@ public record PreviousImage(ImageReference reference, JsonNode config) {
     }
 
     public Optional<String> nixpkgsRevision() {
-        return label(ImageLabels.NIXPKGS_REVISION_LABEL);
+        return labels().nixpkgsRevision();
     }
 
     /** The commit it was built from. */
     public Optional<String> sourceRevision() {
-        return label("org.opencontainers.image.revision");
+        return labels().revision();
     }
 
-    private Optional<String> label(String name) {
-        JsonNode label = config.path("config").path("Labels").path(name);
-        return label.isTextual() ? Optional.of(label.asText()) : Optional.empty();
+    private ImageLabels labels() {
+        return ImageLabels.read(config);
     }
 }

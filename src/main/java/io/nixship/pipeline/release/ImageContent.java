@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.Json;
 import io.nixship.NixshipException;
+import io.nixship.image.ImageLabels;
 import io.nixship.image.OciImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,9 +18,6 @@ import java.io.InputStream;
  */
 public final class ImageContent {
     private static final ObjectMapper JSON = Json.mapper();
-    private static final String[] PER_BUILD_LABELS = {
-        "org.opencontainers.image.revision", "org.opencontainers.image.created"
-    };
 
     private ImageContent() {}
 
@@ -36,7 +34,7 @@ public final class ImageContent {
     }
 
     private static JsonNode withoutBuildDetails(JsonNode config) {
-        JsonNode copy = config.deepCopy();
+        JsonNode copy = ImageLabels.without(config, ImageLabels.PER_BUILD);
         if (copy instanceof ObjectNode object) {
             object.remove("created");
             copy.path("history")
@@ -46,11 +44,6 @@ public final class ImageContent {
                                     step.remove("created");
                                 }
                             });
-            if (copy.path("config").path("Labels") instanceof ObjectNode labels) {
-                for (String label : PER_BUILD_LABELS) {
-                    labels.remove(label);
-                }
-            }
         }
         return copy;
     }
