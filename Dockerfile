@@ -16,6 +16,12 @@ RUN apt-get update \
 WORKDIR /src
 COPY pom.xml ./
 COPY src ./src
+COPY scripts/aot-train ./scripts/aot-train
+COPY examples/imgproxy-lite/k8s ./examples/imgproxy-lite/k8s
+# Also trains the ahead-of-time cache (scripts/aot-train) on what this stage can run: no Nix or registry
+# here, so `bump` on the example's manifests, `--version` and `--help`. The build stage's JVM is the
+# runtime's (openjdk-25-jdk-headless holds the same JVM as the -jre-headless below), and COPY keeps the
+# jar's size and time, which the cache checks; where either differs the JVM starts without the cache.
 RUN mvn -B -q package -DskipTests
 
 # Runtime stage.
@@ -51,14 +57,10 @@ USER root
 ENV HOME=/root \
     NIXSHIP_NIX_USER=nixship \
     XDG_CACHE_HOME=/var/cache/nixship \
-    NIXSHIP_CDS_ARCHIVE=/opt/nixship/nixship.jsa
+    NIXSHIP_AOT_CACHE=/opt/nixship/nixship.aot
 COPY --from=build /src/target/nixship.jar /opt/nixship/nixship.jar
-COPY src/main/cds/nixship.classlist /opt/nixship/nixship.classlist
+COPY --from=build /src/target/nixship.aot /opt/nixship/nixship.aot
 COPY docker/entrypoint.sh /opt/nixship/entrypoint.sh
-# A class-data-sharing archive of the classes a push loads (the class list pom.xml uses), dumped by this
-# image's own JVM: the CLI starts faster on every action run.
-RUN mkdir -p "$XDG_CACHE_HOME" \
- && java -XX:+UseSerialGC -Xshare:dump -XX:SharedClassListFile=/opt/nixship/nixship.classlist \
-      -XX:SharedArchiveFile="$NIXSHIP_CDS_ARCHIVE" -cp /opt/nixship/nixship.jar >/dev/null
+RUN mkdir -p "$XDG_CACHE_HOME"
 WORKDIR /github/workspace
 ENTRYPOINT ["/opt/nixship/entrypoint.sh"]

@@ -77,11 +77,12 @@ hand_secrets() {
 exec 3< <(hand_secrets)
 
 jar="${NIXSHIP_JAR:-/opt/nixship/nixship.jar}"
-# JVM warnings (e.g. a class-data archive that no longer matches) go to stderr: stdout is the result;
-# no hsperfdata file is made, so "Cannot use file .../hsperfdata_root/..." cannot appear at all.
-# The same JVM options as the ./nixship launcher (see there for why).
-java_options=(-Xlog:disable -Xlog:all=warning:stderr -XX:-UsePerfData -Xshare:auto -XX:+UseSerialGC -XX:CompileThresholdScaling=10)
-if [ -f "${NIXSHIP_CDS_ARCHIVE:-}" ]; then
-  java_options+=("-XX:SharedArchiveFile=$NIXSHIP_CDS_ARCHIVE")
+# JVM warnings go to stderr: stdout is the result; no hsperfdata file is made, so "Cannot use file
+# .../hsperfdata_root/..." cannot appear at all. The same JVM options as the ./nixship launcher and
+# scripts/aot-train, which trained the ahead-of-time cache (see there for why).
+java_options=(-Xlog:disable -Xlog:all=warning:stderr -XX:-UsePerfData -XX:+UseSerialGC -XX:CompileThresholdScaling=10)
+if [ -f "${NIXSHIP_AOT_CACHE:-}" ]; then
+  # A cache that does not fit this JVM or jar is skipped, its messages silenced like the launcher's.
+  java_options+=("-XX:AOTCache=$NIXSHIP_AOT_CACHE" "-Xlog:aot*=off:stderr" "-Xlog:cds*=off:stderr")
 fi
 exec env "${scrub[@]}" NIXSHIP_SECRETS_FILE=/dev/fd/3 java "${java_options[@]}" -jar "$jar" "$command"

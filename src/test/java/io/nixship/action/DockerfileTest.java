@@ -192,26 +192,19 @@ class DockerfileTest {
     }
 
     @Test
-    void theJarIsBuiltByMavenAndShippedWithAClassDataSharingArchive() {
+    void theJarIsBuiltByMavenAndShippedWithTheAheadOfTimeCacheTrainedOnIt() {
         assertThat(instructions)
                 .contains(
+                        "COPY scripts/aot-train ./scripts/aot-train",
+                        "COPY examples/imgproxy-lite/k8s ./examples/imgproxy-lite/k8s",
                         "RUN mvn -B -q package -DskipTests",
-                        "COPY --from=build /src/target/nixship.jar /opt/nixship/nixship.jar");
-        assertThat(instructions)
-                .contains("COPY src/main/cds/nixship.classlist /opt/nixship/nixship.classlist");
-        assertThat(instructions)
-                .anySatisfy(
-                        i ->
-                                assertThat(i)
-                                        .contains(
-                                                "-Xshare:dump",
-                                                "-XX:SharedClassListFile=/opt/nixship/nixship.classlist",
-                                                "-XX:SharedArchiveFile=\"$NIXSHIP_CDS_ARCHIVE\""));
+                        "COPY --from=build /src/target/nixship.jar /opt/nixship/nixship.jar",
+                        "COPY --from=build /src/target/nixship.aot /opt/nixship/nixship.aot");
         assertThat(named("ENV"))
                 .anySatisfy(
                         env ->
                                 assertThat(env)
-                                        .contains("NIXSHIP_CDS_ARCHIVE=/opt/nixship/nixship.jsa"));
+                                        .contains("NIXSHIP_AOT_CACHE=/opt/nixship/nixship.aot"));
     }
 
     private static List<String> packages(String install) {

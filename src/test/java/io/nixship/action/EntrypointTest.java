@@ -126,7 +126,6 @@ class EntrypointTest {
                         "-Xlog:disable",
                         "-Xlog:all=warning:stderr",
                         "-XX:-UsePerfData",
-                        "-Xshare:auto",
                         "-XX:+UseSerialGC",
                         "-XX:CompileThresholdScaling=10",
                         "-jar",
@@ -135,16 +134,11 @@ class EntrypointTest {
     }
 
     @Test
-    void noCommandInputMeansReleaseAndTheCdsArchiveIsUsedWhenPresent() throws Exception {
-        Path archive = Files.writeString(tmp.resolve("nixship.jsa"), "archive");
+    void noCommandInputMeansReleaseAndTheAheadOfTimeCacheIsUsedWhenPresent() throws Exception {
+        Path cache = Files.writeString(tmp.resolve("nixship.aot"), "cache");
 
         Run run =
-                run(
-                        Map.of(
-                                "NIXSHIP_CDS_ARCHIVE",
-                                archive.toString(),
-                                "NIXSHIP_JAR",
-                                "/x/nixship.jar"));
+                run(Map.of("NIXSHIP_AOT_CACHE", cache.toString(), "NIXSHIP_JAR", "/x/nixship.jar"));
 
         assertThat(run.exitCode()).isZero();
         assertThat(run.javaArgv())
@@ -152,10 +146,11 @@ class EntrypointTest {
                         "-Xlog:disable",
                         "-Xlog:all=warning:stderr",
                         "-XX:-UsePerfData",
-                        "-Xshare:auto",
                         "-XX:+UseSerialGC",
                         "-XX:CompileThresholdScaling=10",
-                        "-XX:SharedArchiveFile=" + archive,
+                        "-XX:AOTCache=" + cache,
+                        "-Xlog:aot*=off:stderr",
+                        "-Xlog:cds*=off:stderr",
                         "-jar",
                         "/x/nixship.jar",
                         "release");

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged jar and the class-data sharing archive {@code mvn package} dumps from it, as the
- * launcher starts them.
+ * The packaged jar and the ahead-of-time cache {@code mvn package} trains on it
+ * (scripts/aot-train), as the launcher starts them.
  */
 class PackagedJarIT {
     @TempDir Path temp;
 
     @Test
-    void theLauncherLoadsNixshipsClassesFromTheArchiveDumpedForThisJar() throws IOException {
+    void theLauncherLoadsNixshipsClassesFromTheCacheTrainedOnThisJar() throws IOException {
         Path classLog = temp.resolve("classes.log");
         CliRun settings =
                 CliRun.offline(temp, temp.resolve("home"))
@@ -30,6 +30,13 @@ class PackagedJarIT {
         assertThat(version.out()).startsWith("nixship ");
         assertThat(Files.readAllLines(classLog))
                 .anyMatch(
-                        line -> line.contains(" io.nixship.cli.Main source: shared objects file"));
+                        line ->
+                                line.contains(
+                                        " io.nixship.cli.NixshipCli source: shared objects file"))
+                .as("bump, which the training ran, though this run did not")
+                .anyMatch(
+                        line ->
+                                line.contains(
+                                        " io.nixship.cli.BumpCommand source: shared objects file"));
     }
 }

@@ -25,7 +25,7 @@ class LauncherTest {
     @TempDir Path checkout;
 
     private Path jar;
-    private Path archive;
+    private Path cache;
 
     @BeforeEach
     void standInJar() throws IOException {
@@ -50,7 +50,7 @@ class LauncherTest {
         assertThat(compiled).isZero();
         jar = Files.createDirectories(checkout.resolve("target")).resolve("nixship.jar");
         writeJar(List.of());
-        archive = checkout.resolve("target/nixship.jsa");
+        cache = checkout.resolve("target/nixship.aot");
     }
 
     /** The stand-in jar: Hello plus {@code extraEntries} (empty files), so a rebuild can differ. */
@@ -86,13 +86,18 @@ class LauncherTest {
 
     private record Run(int exitCode, String out, String err) {}
 
-    private void createArchive() throws IOException, InterruptedException {
+    /**
+     * A cache trained on the stand-in jar with the launcher's JVM options, as scripts/aot-train
+     * does.
+     */
+    private void trainCache() throws IOException, InterruptedException {
         Process java =
                 new ProcessBuilder(
                                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-XX:ArchiveClassesAtExit=" + archive,
-                                "-Xlog:cds=off",
-                                "-Xlog:cds+dynamic=off",
+                                "-XX:-UsePerfData",
+                                "-XX:+UseSerialGC",
+                                "-XX:CompileThresholdScaling=10",
+                                "-XX:AOTCacheOutput=" + cache,
                                 "-jar",
                                 jar.toString(),
                                 "training")
@@ -100,7 +105,7 @@ class LauncherTest {
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .start();
         assertThat(java.waitFor()).isZero();
-        assertThat(archive).exists();
+        assertThat(cache).exists();
     }
 
     @Test
@@ -138,7 +143,7 @@ class LauncherTest {
     }
 
     @Test
-    void runsTheJarWithoutAnArchive() throws Exception {
+    void runsTheJarWithoutACache() throws Exception {
         Run run = launch(Map.of(), "a", "b");
 
         assertThat(run.exitCode()).isZero();
@@ -147,8 +152,8 @@ class LauncherTest {
     }
 
     @Test
-    void loadsClassesFromTheArchiveWhenItIsNewerThanTheJar() throws Exception {
-        createArchive();
+    void loadsClassesFromTheCacheWhenItIsNewerThanTheJar() throws Exception {
+        trainCache();
         Path classLog = checkout.resolve("classes.log");
 
         Run run =
@@ -158,13 +163,13 @@ class LauncherTest {
         assertThat(run.out()).isEqualTo("hello a\n");
         assertThat(run.err()).isEmpty();
         assertThat(Files.readAllLines(classLog))
-                .anyMatch(line -> line.contains("Hello source: shared objects file (top)"));
+                .anyMatch(line -> line.contains("Hello source: shared objects file"));
     }
 
     @Test
-    void ignoresAnArchiveOlderThanTheJarAndPrintsNothingAboutIt() throws Exception {
-        createArchive();
-        Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+    void ignoresACacheOlderThanTheJarAndPrintsNothingAboutIt() throws Exception {
+        trainCache();
+        Files.setLastModifiedTime(cache, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
 
         Run run = launch(Map.of(), "a");
 
@@ -174,10 +179,21 @@ class LauncherTest {
     }
 
     @Test
-    void anArchiveThatDoesNotFitTheJarIsSkippedSilently() throws Exception {
-        createArchive();
+    void aCacheThatDoesNotFitTheJarIsSkippedSilently() throws Exception {
+        trainCache();
         writeJar(List.of("rebuilt.txt"));
         Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+
+        Run run = launch(Map.of(), "a");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("hello a\n");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void aCacheFileThatIsNoCacheIsSkippedSilently() throws Exception {
+        Files.writeString(cache, "not an ahead-of-time cache");
 
         Run run = launch(Map.of(), "a");
 
