@@ -1,7 +1,11 @@
 package io.nixship.cli;
 
 import io.nixship.registry.RegistryHost;
+import java.io.BufferedWriter;
+import java.io.Console;
 import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,12 +36,28 @@ public record CliContext(
 
     public static CliContext system() {
         return new CliContext(
-                new PrintWriter(System.out, true),
-                new PrintWriter(System.err, true),
+                writer(System.out),
+                writer(System.err),
                 System.in,
                 HandedSecrets.addTo(System.getenv()),
                 Path.of("").toAbsolutePath(),
-                System.console() != null && !"dumb".equals(System.getenv("TERM")));
+                onTerminal() && !"dumb".equals(System.getenv("TERM")));
+    }
+
+    /**
+     * Whether stdin and stdout are a terminal: since JDK 22 {@code System.console()} may be present
+     * without one, so null alone no longer says.
+     */
+    @SuppressWarnings("SystemConsoleNull") // null is still possible (no console provider)
+    private static boolean onTerminal() {
+        Console console = System.console();
+        return console != null && console.isTerminal();
+    }
+
+    /** In the stream's own charset (stdout.encoding), as {@code new PrintWriter(stream)} writes. */
+    private static PrintWriter writer(PrintStream stream) {
+        return new PrintWriter(
+                new BufferedWriter(new OutputStreamWriter(stream, stream.charset())), true);
     }
 
     public Map<String, String> env() {

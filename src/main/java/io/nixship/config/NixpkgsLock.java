@@ -130,7 +130,8 @@ public record NixpkgsLock(
 
     private static void field(StringBuilder out, String name, String value) {
         out.append(name).append(": \"");
-        for (char c : value.toCharArray()) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");

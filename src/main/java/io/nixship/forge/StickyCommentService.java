@@ -88,6 +88,8 @@ public final class StickyCommentService implements PullRequestComments {
         }
     }
 
+    // getUser(), its replacement, fetches the user again (GET /users/{login}) for every comment.
+    @SuppressWarnings("deprecation")
     private boolean writtenByUs(GHIssueComment comment) {
         return author.equalsIgnoreCase(comment.getUserName());
     }

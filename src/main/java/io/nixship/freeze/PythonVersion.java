@@ -105,18 +105,12 @@ public final class PythonVersion implements Comparable<PythonVersion> {
     }
 
     private static String canonicalPreLetter(String letter) {
-        switch (letter) {
-            case "alpha":
-                return "a";
-            case "beta":
-                return "b";
-            case "c":
-            case "pre":
-            case "preview":
-                return "rc";
-            default:
-                return letter;
-        }
+        return switch (letter) {
+            case "alpha" -> "a";
+            case "beta" -> "b";
+            case "c", "pre", "preview" -> "rc";
+            default -> letter;
+        };
     }
 
     private static BigInteger number(String digits) {
@@ -242,14 +236,14 @@ public final class PythonVersion implements Comparable<PythonVersion> {
 
     private static int compareMissingLow(BigInteger a, BigInteger b) {
         if (a == null || b == null) {
-            return a == b ? 0 : a == null ? -1 : 1;
+            return a == null && b == null ? 0 : a == null ? -1 : 1;
         }
         return a.compareTo(b);
     }
 
     private static int compareMissingHigh(BigInteger a, BigInteger b) {
         if (a == null || b == null) {
-            return a == b ? 0 : a == null ? 1 : -1;
+            return a == null && b == null ? 0 : a == null ? 1 : -1;
         }
         return a.compareTo(b);
     }
@@ -266,10 +260,10 @@ public final class PythonVersion implements Comparable<PythonVersion> {
             Object x = a.get(i);
             Object y = b.get(i);
             int c;
-            if (x instanceof BigInteger && y instanceof BigInteger) {
-                c = ((BigInteger) x).compareTo((BigInteger) y);
-            } else if (x instanceof String && y instanceof String) {
-                c = ((String) x).compareTo((String) y);
+            if (x instanceof BigInteger bx && y instanceof BigInteger by) {
+                c = bx.compareTo(by);
+            } else if (x instanceof String sx && y instanceof String sy) {
+                c = sx.compareTo(sy);
             } else {
                 c = x instanceof String ? -1 : 1;
             }
@@ -283,7 +277,7 @@ public final class PythonVersion implements Comparable<PythonVersion> {
     /** Equal when pip would call them equal, e.g. {@code 2.0} and {@code 2.0.0}. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof PythonVersion && compareTo((PythonVersion) o) == 0;
+        return o instanceof PythonVersion other && compareTo(other) == 0;
     }
 
     @Override

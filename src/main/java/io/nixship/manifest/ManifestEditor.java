@@ -118,7 +118,7 @@ public final class ManifestEditor {
 
     private final class Plan {
         private final YamlDocument document;
-        private final Map<Node, NodePath> paths;
+        private final IdentityHashMap<Node, NodePath> paths;
         private final ImageReference target;
         private final PinStyle pin;
         private final List<Splice> splices = new ArrayList<>();
@@ -128,7 +128,7 @@ public final class ManifestEditor {
 
         Plan(
                 YamlDocument document,
-                Map<Node, NodePath> paths,
+                IdentityHashMap<Node, NodePath> paths,
                 ImageReference target,
                 PinStyle pin) {
             this.document = document;

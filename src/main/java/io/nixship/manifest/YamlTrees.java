@@ -30,15 +30,15 @@ final class YamlTrees {
     }
 
     /** The path at which each node is first reached; the editor and the verifier agree on it. */
-    static Map<Node, NodePath> firstPaths(List<Node> documents) {
-        Map<Node, NodePath> paths = new IdentityHashMap<>();
+    static IdentityHashMap<Node, NodePath> firstPaths(List<Node> documents) {
+        IdentityHashMap<Node, NodePath> paths = new IdentityHashMap<>();
         for (int i = 0; i < documents.size(); i++) {
             record(documents.get(i), NodePath.root(i), paths);
         }
         return paths;
     }
 
-    private static void record(Node node, NodePath path, Map<Node, NodePath> paths) {
+    private static void record(Node node, NodePath path, IdentityHashMap<Node, NodePath> paths) {
         if (paths.putIfAbsent(node, path) != null) {
             return;
         }

@@ -110,7 +110,7 @@ final class NixSetup {
         }
         Matcher sandbox = SANDBOX_START.matcher(message);
         if (message.startsWith("unable to start build process")
-                || sandbox.find() && NOT_PERMITTED.matcher(message).find()) {
+                || (sandbox.find() && NOT_PERMITTED.matcher(message).find())) {
             return Optional.of(
                     "Nix set-up: the build sandbox cannot start here ("
                             + message

@@ -120,7 +120,8 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
 
     @Override
     public void layerReady(Layer layer) {
-        upload(layer.blob());
+        // Started now, awaited by finish() (byDigest keeps it).
+        var unused = upload(layer.blob());
     }
 
     /**
@@ -242,17 +243,19 @@ public final class LayerUploads implements LayerListener, AutoCloseable {
     }
 
     private void report(Descriptor descriptor, CompletableFuture<BlobOutcome> outcome) {
-        outcome.whenComplete(
-                (done, failure) -> {
-                    if (failure == null) {
-                        if (done == BlobOutcome.UPLOADED) {
-                            bytesUploaded.addAndGet(descriptor.size());
-                        }
-                        listener.layerDone(descriptor, done);
-                    } else {
-                        firstFailure.completeExceptionally(unwrap(failure));
-                    }
-                });
+        // Bookkeeping only: the outcome itself is what finish() waits for and fails with.
+        var unused =
+                outcome.whenComplete(
+                        (done, failure) -> {
+                            if (failure == null) {
+                                if (done == BlobOutcome.UPLOADED) {
+                                    bytesUploaded.addAndGet(descriptor.size());
+                                }
+                                listener.layerDone(descriptor, done);
+                            } else {
+                                firstFailure.completeExceptionally(unwrap(failure));
+                            }
+                        });
     }
 
     /** After one blob failed the push is lost: the uploads still queued do not start. */

@@ -475,13 +475,14 @@ public final class RegistryClient {
         // the
         // compressor at once (off the HTTP client's threads); after the last byte this changes
         // nothing.
-        patch.whenCompleteAsync(
-                (response, failure) ->
-                        body.fail(
-                                failure != null
-                                        ? failure
-                                        : new IOException("the registry answered early")),
-                executor);
+        var unused =
+                patch.whenCompleteAsync(
+                        (response, failure) ->
+                                body.fail(
+                                        failure != null
+                                                ? failure
+                                                : new IOException("the registry answered early")),
+                        executor);
         return new StreamedUpload(body, patch, listener);
     }
 

@@ -62,17 +62,12 @@ final class RegistryErrors {
     }
 
     private static String reason(int status) {
-        switch (status) {
-            case 403:
-                return "DENIED";
-            case 404:
-                return "NOT_FOUND";
-            case 408:
-                return "REQUEST_TIMEOUT";
-            case 429:
-                return "TOOMANYREQUESTS";
-            default:
-                return status >= 500 ? "SERVER_ERROR" : "HTTP_ERROR";
-        }
+        return switch (status) {
+            case 403 -> "DENIED";
+            case 404 -> "NOT_FOUND";
+            case 408 -> "REQUEST_TIMEOUT";
+            case 429 -> "TOOMANYREQUESTS";
+            default -> status >= 500 ? "SERVER_ERROR" : "HTTP_ERROR";
+        };
     }
 }

@@ -377,7 +377,7 @@ public final class CommitSource implements AutoCloseable {
                 problem == null && slash >= 0;
                 slash = relative.indexOf('/', slash + 1)) {
             String ancestor = relative.substring(0, slash);
-            if (links.contains(ancestor) || (written.contains(ancestor))) {
+            if (links.contains(ancestor) || written.contains(ancestor)) {
                 problem = "has '" + relative + "' under the symlink or file '" + ancestor + "'";
             }
             directories.add(ancestor);

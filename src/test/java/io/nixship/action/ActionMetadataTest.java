@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -39,9 +38,7 @@ class ActionMetadataTest {
         table.append(
                 "<!-- Generated from action.yml by ActionMetadataTest: edit action.yml, then paste the test's expected block. -->\n");
         table.append("| Input | Default | Description |\n| --- | --- | --- |\n");
-        for (Iterator<Map.Entry<String, JsonNode>> it = action.get("inputs").fields();
-                it.hasNext(); ) {
-            Map.Entry<String, JsonNode> input = it.next();
+        for (Map.Entry<String, JsonNode> input : action.get("inputs").properties()) {
             String byDefault = input.getValue().path("default").asText("");
             table.append("| `")
                     .append(input.getKey())
@@ -52,9 +49,7 @@ class ActionMetadataTest {
                     .append(" |\n");
         }
         table.append("\n| Output | Description |\n| --- | --- |\n");
-        for (Iterator<Map.Entry<String, JsonNode>> it = action.get("outputs").fields();
-                it.hasNext(); ) {
-            Map.Entry<String, JsonNode> output = it.next();
+        for (Map.Entry<String, JsonNode> output : action.get("outputs").properties()) {
             table.append("| `")
                     .append(output.getKey())
                     .append("` | ")
@@ -113,8 +108,8 @@ class ActionMetadataTest {
                 .matches("Dockerfile|docker://ghcr\\.io/[a-z0-9._/-]+@sha256:[0-9a-f]{64}");
         for (String section : List.of("inputs", "outputs")) {
             action.get(section)
-                    .fields()
-                    .forEachRemaining(
+                    .properties()
+                    .forEach(
                             entry -> {
                                 assertThat(entry.getKey()).as(section).matches(KEBAB);
                                 assertThat(entry.getValue().path("description").asText())
@@ -177,8 +172,8 @@ class ActionMetadataTest {
                     .as("%s runs on pull_request_target", file)
                     .isFalse();
             workflow.get("jobs")
-                    .fields()
-                    .forEachRemaining(
+                    .properties()
+                    .forEach(
                             job -> {
                                 assertThat(job.getValue().path("permissions").isObject())
                                         .as("%s job %s declares permissions", file, job.getKey())

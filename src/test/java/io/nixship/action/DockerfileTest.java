@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -52,7 +53,7 @@ class DockerfileTest {
 
     private static List<String> named(String keyword) {
         return instructions.stream()
-                .filter(i -> i.toUpperCase().startsWith(keyword + " "))
+                .filter(i -> i.toUpperCase(Locale.ROOT).startsWith(keyword + " "))
                 .toList();
     }
 
@@ -60,7 +61,7 @@ class DockerfileTest {
     private static Map<String, String> baseArguments() {
         Map<String, String> arguments = new HashMap<>();
         for (String instruction : instructions) {
-            if (instruction.toUpperCase().startsWith("FROM ")) {
+            if (instruction.toUpperCase(Locale.ROOT).startsWith("FROM ")) {
                 break;
             }
             Matcher m = ARG.matcher(instruction);

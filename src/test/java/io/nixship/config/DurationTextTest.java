@@ -17,8 +17,8 @@ class DurationTextTest {
 
     @Test
     void theLargestExactUnitIsChosen() {
-        assertThat(DurationText.format(Duration.ofMinutes(120))).isEqualTo("2h");
-        assertThat(DurationText.format(Duration.ofSeconds(120))).isEqualTo("2m");
+        assertThat(DurationText.format(Duration.ofHours(2))).isEqualTo("2h");
+        assertThat(DurationText.format(Duration.ofMinutes(2))).isEqualTo("2m");
         assertThat(DurationText.format(Duration.ofSeconds(150))).isEqualTo("150s");
         assertThat(DurationText.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
     }

@@ -33,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -632,8 +631,7 @@ class ActionImageIT {
         JsonNode declared =
                 new YAMLMapper().readTree(Path.of("action.yml").toFile()).path("inputs");
         Map<String, String> inputs = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = declared.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> input = it.next();
+        for (Map.Entry<String, JsonNode> input : declared.properties()) {
             inputs.put(input.getKey(), input.getValue().path("default").asText(""));
         }
         inputs.put("github-token", TOKEN);

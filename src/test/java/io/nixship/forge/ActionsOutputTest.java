@@ -54,8 +54,7 @@ class ActionsOutputTest {
             if (heredoc > 0) {
                 String delimiter = line.substring(heredoc + 2);
                 List<String> value = new ArrayList<>();
-                String next;
-                while (!(next = lines.pop()).equals(delimiter)) {
+                for (String next = lines.pop(); !next.equals(delimiter); next = lines.pop()) {
                     value.add(next);
                 }
                 outputs.put(line.substring(0, heredoc), String.join("\n", value));

@@ -1,5 +1,6 @@
 package io.nixship.image;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -33,7 +34,8 @@ class LayerCompressorTest {
                 System.arraycopy(chunk, 0, data, i, n);
             } else {
                 byte[] line =
-                        ("line " + i + " of a text file that repeats itself a lot\n").getBytes();
+                        ("line " + i + " of a text file that repeats itself a lot\n")
+                                .getBytes(UTF_8);
                 for (int j = 0; j < n; j++) {
                     data[i + j] = line[j % line.length];
                 }
@@ -65,7 +67,7 @@ class LayerCompressorTest {
         Path file = Files.write(temp.resolve("layer.gz"), gz.bytes());
         Process gzip =
                 new ProcessBuilder("gzip", "-t", file.toString()).redirectErrorStream(true).start();
-        String output = new String(gzip.getInputStream().readAllBytes());
+        String output = new String(gzip.getInputStream().readAllBytes(), UTF_8);
         assertThat(gzip.waitFor()).as(output).isZero();
         // One member: the trailer's size is the whole input.
         byte[] bytes = gz.bytes();

@@ -1,5 +1,6 @@
 package io.nixship.nix;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +42,7 @@ class NixpkgsFetcherTest {
         NixpkgsLock lock =
                 NixpkgsLock.parse(
                         ("url: " + fake.fileUrl() + "\nsha256: " + fake.hash().sri() + "\n")
-                                .getBytes(),
+                                .getBytes(UTF_8),
                         "nixship.lock");
         NixpkgsSource source =
                 new NixpkgsFetcher(new SystemProcessRunner(), nix.settings)

@@ -1,5 +1,6 @@
 package io.nixship.registry;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -107,12 +108,12 @@ class RegistryProtocolPartsTest {
                                 "https://r.example.com/v2/app/blobs/uploads/x?_state=secretish"),
                         400,
                         "{\"errors\":[{\"code\":\"MANIFEST_BLOB_UNKNOWN\",\"message\":\"blob unknown\\nto registry\"}]}"
-                                .getBytes());
+                                .getBytes(UTF_8));
 
         assertThat(line)
                 .isEqualTo(
                         "registry r.example.com: PUT /v2/app/blobs/uploads/x answered 400 MANIFEST_BLOB_UNKNOWN (blob unknown to registry)");
         assertThat(RegistryErrors.codes(401, new byte[0])).isEqualTo("UNAUTHORIZED");
-        assertThat(RegistryErrors.codes(502, "<html>".getBytes())).isEqualTo("SERVER_ERROR");
+        assertThat(RegistryErrors.codes(502, "<html>".getBytes(UTF_8))).isEqualTo("SERVER_ERROR");
     }
 }

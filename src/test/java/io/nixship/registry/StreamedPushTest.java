@@ -9,6 +9,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -73,8 +74,8 @@ class StreamedPushTest {
         byte[] big = new byte[BIG_FILE];
         new Random(9).nextBytes(big);
         write(LIBS, "lib/libbig.so", big);
-        write(TOOLS, "bin/tool", "#!/bin/sh\necho tool\n".repeat(1000).getBytes());
-        write(ENV, "bin/run", "#!/bin/sh\nexec tool\n".getBytes());
+        write(TOOLS, "bin/tool", "#!/bin/sh\necho tool\n".repeat(1000).getBytes(UTF_8));
+        write(ENV, "bin/run", "#!/bin/sh\nexec tool\n".getBytes(UTF_8));
     }
 
     @AfterEach
@@ -202,6 +203,7 @@ class StreamedPushTest {
     private interface StreamWatch {
         void written(long soFar);
 
+        @SuppressWarnings("UnusedVariable") // a no-op default; the one override reads it
         default void completing(Layer layer) {}
     }
 

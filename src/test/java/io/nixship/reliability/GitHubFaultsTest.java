@@ -23,6 +23,7 @@ import io.nixship.pipeline.port.PublishRequest;
 import io.nixship.pipeline.port.PullRequestResult;
 import io.nixship.pipeline.port.PullRequestSpec;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -399,7 +400,8 @@ class GitHubFaultsTest {
                             .redirectOutput(base.resolve("daemon.log").toFile())
                             .start();
             for (int i = 0; i < 200; i++) {
-                try (Socket socket = new Socket("127.0.0.1", port)) {
+                try {
+                    new Socket(InetAddress.getLoopbackAddress(), port).close();
                     return new GitDaemon(process, port);
                 } catch (IOException notYet) {
                     Thread.sleep(50);
@@ -415,9 +417,9 @@ class GitHubFaultsTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroy();
-            process.waitFor();
+            process.onExit().join();
         }
     }
 }

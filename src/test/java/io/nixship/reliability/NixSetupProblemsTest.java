@@ -35,7 +35,7 @@ class NixSetupProblemsTest {
         Path conf = nixConf("build-users-group = nixship-no-such-group\nsandbox = relaxed\n");
         ExampleProject project = TinyProject.create(tmp.resolve("p"), "");
 
-        String error = failedBuild(project, cli(project).env("NIX_CONF_DIR", conf.toString()));
+        String error = failedBuild(cli(project).env("NIX_CONF_DIR", conf.toString()));
 
         assertThat(error)
                 .isEqualTo(
@@ -59,7 +59,7 @@ class NixSetupProblemsTest {
         project.write("default.nix", TinyProject.DEFAULT_NIX.replace("__noChroot = true;\n", ""));
         project.commitAll("a builder that needs the host's /bin/sh");
 
-        String error = failedBuild(project, cli(project).env("NIX_CONF_DIR", conf.toString()));
+        String error = failedBuild(cli(project).env("NIX_CONF_DIR", conf.toString()));
 
         assertThat(error)
                 .isEqualTo(
@@ -93,7 +93,7 @@ class NixSetupProblemsTest {
         Path conf = nixConf("build-users-group = nixbld\nsandbox = true\n");
         ExampleProject project = TinyProject.create(tmp.resolve("p"), "");
 
-        String error = failedBuild(project, cli(project).env("NIX_CONF_DIR", conf.toString()));
+        String error = failedBuild(cli(project).env("NIX_CONF_DIR", conf.toString()));
 
         assertThat(error)
                 .isEqualTo(
@@ -107,8 +107,7 @@ class NixSetupProblemsTest {
     void aStoreTheUserCannotWriteNamesThePathAndWhoMayWriteIt() throws IOException {
         ExampleProject project = TinyProject.create(tmp.resolve("p"), "");
 
-        String error =
-                failedBuild(project, cli(project).env("NIXSHIP_NIX_BIN", nixAsNobody().toString()));
+        String error = failedBuild(cli(project).env("NIXSHIP_NIX_BIN", nixAsNobody().toString()));
 
         assertThat(error)
                 .startsWith("Nix set-up: cannot write /nix/")
@@ -122,7 +121,7 @@ class NixSetupProblemsTest {
         ExampleProject project = TinyProject.create(tmp.resolve("p"), "");
         Path socket = tmp.resolve("no-daemon/socket");
 
-        String error = failedBuild(project, cli(project).env("NIX_REMOTE", "unix://" + socket));
+        String error = failedBuild(cli(project).env("NIX_REMOTE", "unix://" + socket));
 
         assertThat(error)
                 .startsWith("Nix set-up: no nix-daemon answers at " + socket + " (")
@@ -138,7 +137,7 @@ class NixSetupProblemsTest {
      * Builds, expects exit 1 with one error line that blames neither the project nor the build;
      * returns it.
      */
-    private String failedBuild(ExampleProject project, CliRun cli) {
+    private String failedBuild(CliRun cli) {
         CliRun.Result result = cli.run("build", "--to", "oci:" + tmp.resolve("out"));
 
         assertThat(result.exitCode()).as(result.err()).isEqualTo(1);

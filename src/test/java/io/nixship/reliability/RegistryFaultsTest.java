@@ -198,10 +198,14 @@ class RegistryFaultsTest {
                         .atPriority(1)
                         .willReturn(aResponse().withStatus(502)));
 
-        catchThrowableOfType(NixshipException.class, () -> push(imageA, frontHost(), 3, 0.0));
+        var unused =
+                catchThrowableOfType(
+                        NixshipException.class, () -> push(imageA, frontHost(), 3, 0.0));
         List<Duration> low = List.copyOf(waits);
         waits.clear();
-        catchThrowableOfType(NixshipException.class, () -> push(imageA, frontHost(), 3, 0.999));
+        unused =
+                catchThrowableOfType(
+                        NixshipException.class, () -> push(imageA, frontHost(), 3, 0.999));
 
         assertThat(low).containsExactly(Duration.ofMillis(250), Duration.ofMillis(500));
         assertThat(waits).containsExactly(Duration.ofMillis(499), Duration.ofMillis(999));

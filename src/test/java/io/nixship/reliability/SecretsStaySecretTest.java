@@ -12,6 +12,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.request;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -256,7 +257,8 @@ class SecretsStaySecretTest {
     @Test
     void registryPasswordNeverAppearsInAnErrorEvenWhenTheRegistryEchoesIt() {
         WireMockServer hostile = wireMock();
-        String basic = Base64.getEncoder().encodeToString(("ci:" + REGISTRY_PASSWORD).getBytes());
+        String basic =
+                Base64.getEncoder().encodeToString(("ci:" + REGISTRY_PASSWORD).getBytes(UTF_8));
         hostile.stubFor(
                 any(anyUrl())
                         .atPriority(1)
@@ -442,7 +444,7 @@ class SecretsStaySecretTest {
                                                     base.name(),
                                                     Map.of(
                                                             "deploy.yaml",
-                                                            "image: a:2\n".getBytes()),
+                                                            "image: a:2\n".getBytes(UTF_8)),
                                                     "a:1",
                                                     "a:2",
                                                     base.name())));

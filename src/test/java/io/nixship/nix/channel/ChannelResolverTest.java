@@ -1,5 +1,6 @@
 package io.nixship.nix.channel;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -132,7 +133,7 @@ class ChannelResolverTest {
                     return new ChannelHttp.Response(
                             200,
                             Optional.empty(),
-                            "a0f3e10d9435a0f3e10d9435a0f3e10d9435a0f3\n".getBytes());
+                            "a0f3e10d9435a0f3e10d9435a0f3e10d9435a0f3\n".getBytes(UTF_8));
                 };
         ChannelResolver relative =
                 new ChannelResolver(

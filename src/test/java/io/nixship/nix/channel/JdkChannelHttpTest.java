@@ -1,5 +1,6 @@
 package io.nixship.nix.channel;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -119,7 +120,7 @@ class JdkChannelHttpTest {
                                         new String(PASSWORD)))
                         .redirectErrorStream(true)
                         .start();
-        String output = new String(keytool.getInputStream().readAllBytes());
+        String output = new String(keytool.getInputStream().readAllBytes(), UTF_8);
         if (keytool.waitFor() != 0) {
             throw new AssertionError("keytool failed: " + output);
         }
