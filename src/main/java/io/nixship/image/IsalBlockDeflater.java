@@ -26,6 +26,7 @@ import java.util.Optional;
  * <p>The offsets are those of {@code struct isal_zstream} in ISA-L's public header, stable across
  * the library's ABI 2 (Debian 12's 2.30, 13's 2.31).
  */
+@SuppressWarnings("restricted") // calling native code through FFM is this class's purpose
 final class IsalBlockDeflater implements GzipBlockDeflater {
     private static final String LIBRARY = "libisal.so.2";
     private static final String SONAME_PREFIX = "libisal.so.";

@@ -46,7 +46,7 @@ record HelmKeys(ScalarNode tag, String tagKey, ScalarNode digest, String digestK
             return false;
         }
         String value = ManifestLocator.value(digest);
-        return value == null || value.isEmpty() ? digestKey.equals("sha") : !value.contains(":");
+        return (value == null || value.isEmpty()) ? digestKey.equals("sha") : !value.contains(":");
     }
 
     /** The digest as the field should hold it: the whole digest, or its hex for a hex-only one. */

@@ -100,8 +100,8 @@ class EntrypointTest {
                         .filter(line -> line.startsWith("handed_secrets=("))
                         .flatMap(line -> List.of(line.replaceAll("[()]", " ").split(" +")).stream())
                         .toList();
-        inputs.fields()
-                .forEachRemaining(
+        inputs.properties()
+                .forEach(
                         input -> {
                             String description = input.getValue().path("description").asText();
                             if (description.toLowerCase(java.util.Locale.ROOT).contains("masked")) {

@@ -216,7 +216,7 @@ class LayerCompressorTest {
                 new ProcessBuilder("gunzip", "-t", file.toString())
                         .redirectErrorStream(true)
                         .start();
-        String output = new String(gunzip.getInputStream().readAllBytes());
+        String output = new String(gunzip.getInputStream().readAllBytes(), UTF_8);
         assertThat(gunzip.waitFor()).as(output).isZero();
         assertThat(new LayerCompressor(LayerCompression.GZIP, 3, 1, isal).id())
                 .matches("gzip-3-blocks-1048576-incompressible-stored-isal-[0-9.]+");
