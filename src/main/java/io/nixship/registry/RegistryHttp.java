@@ -437,7 +437,6 @@ final class RegistryHttp {
         }
     }
 
-    /** The Authorization header for {@code uri}: only for this registry's own origin. */
     /**
      * Sends and reads the answer within {@link #timeout} in all (headers by the request's own
      * timeout, the body by this wait), refusing a body over {@code maxBytes} as soon as it passes
@@ -508,6 +507,7 @@ final class RegistryHttp {
         }
     }
 
+    /** The Authorization header for {@code uri}: only for this registry's own origin. */
     private Optional<String> authorization(URI uri, List<String> scopes)
             throws IOException, InterruptedException {
         AuthChallenge current = challenge;
