@@ -53,7 +53,6 @@ import java.util.OptionalLong;
 public final class ChannelUpdateService {
     public static final String BRANCH_PREFIX = BranchNames.PREFIX + "channel-";
 
-    /** Labels that name the nixpkgs pin, not what the image holds. */
     /**
      * Builds the project at the commit being updated, with {@code lock} instead of the commit's,
      * reusing the layers {@code previousImage} finds and handing each layer to {@code layerReady}.
