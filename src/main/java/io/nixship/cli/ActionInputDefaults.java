@@ -1,10 +1,7 @@
 package io.nixship.cli;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -20,8 +17,8 @@ import picocli.CommandLine.Model.OptionSpec;
  * values). Options given on the command line still win; empty inputs count as unset.
  *
  * <p>Secrets are never options: {@code registry-password} is read from the environment by {@link
- * RegistryOptions}, {@code github-token} becomes {@code GITHUB_TOKEN} through {@link
- * #withGitHubTokenInput}; both are masked where they are read.
+ * RegistryOptions}, {@code github-token} becomes the GitHub token in {@link HostEnvironment#from};
+ * both are masked where they are read.
  */
 final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
     /** Inputs that are the default of the option with the same long name. */
@@ -69,37 +66,10 @@ final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
 
     private static final String CONFIG_FILE_NAME = ".nixship.yaml";
 
-    private final Map<String, String> env;
+    private final HostEnvironment host;
 
-    ActionInputDefaults(Map<String, String> env) {
-        this.env = Map.copyOf(env);
-    }
-
-    /** The value of input {@code name} ({@code INPUT_NAME}), empty when unset or blank. */
-    static Optional<String> input(Map<String, String> env, String name) {
-        String value = env.get("INPUT_" + name.toUpperCase(Locale.ROOT));
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
-    }
-
-    /**
-     * The context with {@code GITHUB_TOKEN} set from the {@code github-token} input when that is
-     * given: the input is the explicit choice (a PAT, an app token), the variable only a
-     * workflow-wide default.
-     */
-    static CliContext withGitHubTokenInput(CliContext context) {
-        Optional<String> token = input(context.env(), GITHUB_TOKEN);
-        if (token.isEmpty() || token.get().equals(context.env("GITHUB_TOKEN"))) {
-            return context;
-        }
-        Map<String, String> env = new HashMap<>(context.env());
-        env.put("GITHUB_TOKEN", token.get());
-        return new CliContext(
-                context.out(),
-                context.err(),
-                context.in(),
-                env,
-                context.workingDir(),
-                context.interactive());
+    ActionInputDefaults(HostEnvironment host) {
+        this.host = host;
     }
 
     @Override
@@ -117,18 +87,18 @@ final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
             case "image" -> image().orElse(null);
             // Commands that push name their destination --to; the image input is that destination.
             case "to" -> command.findOption("--image") == null ? image().orElse(null) : null;
-            case CONFIG -> input(env, CONFIG).orElse(null);
+            case CONFIG -> host.actionInput(CONFIG).orElse(null);
             case "dir" ->
                     command.findOption("--" + CONFIG) == null
                             ? projectDirectory(command).orElse(null)
                             : null;
-            default -> OPTION_INPUTS.contains(name) ? input(env, name).orElse(null) : null;
+            default -> OPTION_INPUTS.contains(name) ? host.actionInput(name).orElse(null) : null;
         };
     }
 
     private Optional<String> image() {
-        Optional<String> registry = input(env, REGISTRY);
-        return input(env, "image")
+        Optional<String> registry = host.actionInput(REGISTRY);
+        return host.actionInput("image")
                 .map(
                         image ->
                                 registry.isPresent() && !namesRegistryHost(image)
@@ -150,7 +120,7 @@ final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
     }
 
     private Optional<String> projectDirectory(CommandSpec command) {
-        Optional<String> config = input(env, CONFIG);
+        Optional<String> config = host.actionInput(CONFIG);
         if (config.isEmpty()) {
             return Optional.empty();
         }

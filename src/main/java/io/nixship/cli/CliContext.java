@@ -35,13 +35,14 @@ public record CliContext(
     }
 
     public static CliContext system() {
+        HostEnvironment host = HostEnvironment.from(HandedSecrets.addTo(System.getenv()));
         return new CliContext(
                 writer(System.out),
                 writer(System.err),
                 System.in,
-                HandedSecrets.addTo(System.getenv()),
+                host,
                 Path.of("").toAbsolutePath(),
-                onTerminal() && !"dumb".equals(System.getenv("TERM")));
+                host.interactive(onTerminal()));
     }
 
     /**
@@ -58,14 +59,6 @@ public record CliContext(
     private static PrintWriter writer(PrintStream stream) {
         return new PrintWriter(
                 new BufferedWriter(new OutputStreamWriter(stream, stream.charset())), true);
-    }
-
-    public Map<String, String> env() {
-        return host.variables();
-    }
-
-    public String env(String name) {
-        return host.variables().get(name);
     }
 
     /** The host's cache directory (see {@link HostEnvironment#cacheDirectory}). */

@@ -3,6 +3,7 @@ package io.nixship.cli;
 import io.nixship.forge.ActionsOutput;
 import io.nixship.forge.GitHubEnvironment;
 import io.nixship.forge.SecretMasker;
+import io.nixship.pipeline.port.HostSettings;
 import java.util.function.Supplier;
 
 /**
@@ -22,12 +23,17 @@ final class CommandSession {
 
     CommandSession(CliContext context) {
         this.context = context;
-        this.github = GitHubEnvironment.from(context.env());
+        this.github = context.host().github();
         this.actions = ActionsOutput.forEnvironment(github, context.err(), new SecretMasker());
     }
 
     CliContext context() {
         return context;
+    }
+
+    /** What the use cases take from the host, Nix's lines going to this session's log. */
+    HostSettings hostSettings() {
+        return context.host().settings(this::log);
     }
 
     GitHubEnvironment github() {

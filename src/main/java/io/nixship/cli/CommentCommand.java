@@ -72,7 +72,9 @@ final class CommentCommand implements Callable<Integer> {
                                 session.github().requireToken()));
         PullRequestFreezeDiff service =
                 new PullRequestFreezeDiff(
-                        environment.sources(context, session), context.env(), session::log);
+                        environment.sources(context, session),
+                        context.host().githubRepository(),
+                        session::log);
         PullRequestFreezeDiff.Outcome outcome =
                 session.group(
                         "nixship comment #" + pull.number(),

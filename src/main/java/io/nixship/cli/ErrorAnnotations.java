@@ -28,13 +28,14 @@ final class ErrorAnnotations {
     private final Optional<Path> projectDir;
 
     ErrorAnnotations(CliContext context) {
-        GitHubEnvironment github = GitHubEnvironment.from(context.env());
+        GitHubEnvironment github = context.host().github();
         SecretMasker masker = new SecretMasker();
         // Registered without ::add-mask:: lines: a command's session already printed them, and an
         // error
         // raised before any session must not be the first line to name the secret in the log.
         github.optionalToken().ifPresent(masker::register);
-        ActionInputDefaults.input(context.env(), ActionInputDefaults.REGISTRY_PASSWORD)
+        context.host()
+                .actionInput(ActionInputDefaults.REGISTRY_PASSWORD)
                 .ifPresent(masker::register);
         this.inActions = github.inActions();
         this.actions =
@@ -47,7 +48,8 @@ final class ErrorAnnotations {
                         () -> UUID.randomUUID().toString());
         this.workingDir = context.workingDir();
         this.projectDir =
-                ActionInputDefaults.input(context.env(), ActionInputDefaults.CONFIG)
+                context.host()
+                        .actionInput(ActionInputDefaults.CONFIG)
                         .map(config -> Path.of(config).getParent());
     }
 

@@ -89,7 +89,7 @@ final class LockCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandSession session = new CommandSession(context);
-        NixSettings nix = NixSettings.fromHost(context.env(), session::log);
+        NixSettings nix = context.host().nix(session::log);
         SystemProcessRunner processes = new SystemProcessRunner();
         NixVersionCheck versions = new NixVersionCheck(processes, nix);
         NixpkgsPinner pinner =

@@ -57,8 +57,7 @@ public final class NixshipCli {
      * subcommand is built, since picocli reads every command's annotations as it is added and that
      * was a third of a no-op push's start; otherwise (help, version, a typo) every subcommand is.
      */
-    public static CommandLine commandLine(CliContext given, String[] args) {
-        CliContext context = ActionInputDefaults.withGitHubTokenInput(given);
+    public static CommandLine commandLine(CliContext context, String[] args) {
         CommandLine commandLine = new CommandLine(new NixshipCli());
         Map<String, Function<CliContext, Object>> subcommands = subcommands();
         if (args.length > 0 && subcommands.containsKey(args[0])) {
@@ -69,7 +68,7 @@ public final class NixshipCli {
         }
         // After every addSubcommand: picocli hands the provider only to the subcommands that exist
         // now.
-        commandLine.setDefaultValueProvider(new ActionInputDefaults(context.env()));
+        commandLine.setDefaultValueProvider(new ActionInputDefaults(context.host()));
         commandLine.setOut(context.out());
         commandLine.setErr(context.err());
         commandLine.setExecutionExceptionHandler(

@@ -75,7 +75,7 @@ final class RegistryOptions {
      */
     Optional<RegistryCredentials> credentials(CliContext context, Consumer<String> secrets) {
         Optional<String> passwordInput =
-                ActionInputDefaults.input(context.env(), ActionInputDefaults.REGISTRY_PASSWORD);
+                context.host().actionInput(ActionInputDefaults.REGISTRY_PASSWORD);
         passwordInput.ifPresent(secrets);
         if (!passwordStdin && passwordInput.isEmpty()) {
             if (username != null) {

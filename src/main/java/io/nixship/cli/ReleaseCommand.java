@@ -73,7 +73,8 @@ final class ReleaseCommand implements Callable<Integer> {
         // Read before the build: it names the repository and the manifests, whose image the build
         // reuses from.
         ReleaseService.Commit commit =
-                ReleaseService.Commit.read(directory, project.commit, context.env());
+                ReleaseService.Commit.read(
+                        directory, project.commit, context.host().githubRepository());
         try (Repository repository = UseCases.openRepository(directory)) {
             ReleaseService service = useCases.release(directory, repository, commit, push);
             ReleaseService.Plan plan =

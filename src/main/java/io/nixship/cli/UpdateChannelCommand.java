@@ -92,7 +92,8 @@ final class UpdateChannelCommand implements Callable<Integer> {
                 useCases.push(Optional.empty(), registry, UseCases.compressor(compression), dryRun);
         Path directory = project.directory(context);
         ChannelUpdateService.Project state =
-                ChannelUpdateService.Project.read(directory, project.commit, context.env());
+                ChannelUpdateService.Project.read(
+                        directory, project.commit, context.host().githubRepository());
         try (Repository repository = UseCases.openRepository(directory)) {
             // Checked before anything is downloaded or built, so a missing token costs nothing.
             Optional<ReleaseService.Forge> forge =

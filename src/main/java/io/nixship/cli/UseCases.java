@@ -159,7 +159,7 @@ final class UseCases {
             URI githubUrl,
             Push push,
             Optional<ReleaseService.Forge> forge) {
-        NixSettings nix = NixSettings.fromHost(context.env(), session::log);
+        NixSettings nix = context.host().nix(session::log);
         SystemProcessRunner processes = new SystemProcessRunner();
         return new ChannelUpdateService(
                 project,
@@ -230,7 +230,8 @@ final class UseCases {
     }
 
     ImageBuildService imageBuilds() {
-        return new ImageBuildService(new SystemProcessRunner(), context.env(), session::log);
+        return new ImageBuildService(
+                new SystemProcessRunner(), session.hostSettings(), session::log);
     }
 
     BuildAndPublishService buildAndPublish(
@@ -253,17 +254,23 @@ final class UseCases {
                         registry.settings(session::addMask),
                         registry.credentials(context, session::addMask));
         return new EnvironmentSources(
-                new SystemProcessRunner(), context.env(), session::log, reader, project, cache);
+                new SystemProcessRunner(),
+                session.hostSettings(),
+                session::log,
+                reader,
+                project,
+                cache);
     }
 
     FreezeSources freezes() {
-        return new FreezeSources(new SystemProcessRunner(), context.env(), session::log);
+        return new FreezeSources(new SystemProcessRunner(), session.hostSettings());
     }
 
     DriftCheck driftCheck(EnvironmentSources environments) {
         return new DriftCheck(
                 environments,
-                new DeploymentFreeze(new SystemProcessRunner(), context.env(), session::log),
+                new DeploymentFreeze(
+                        new SystemProcessRunner(), context.host().kubectl(), session::log),
                 session::log);
     }
 

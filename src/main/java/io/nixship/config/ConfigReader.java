@@ -24,20 +24,20 @@ final class ConfigReader {
 
     private ConfigReader() {}
 
-    static NixshipConfig read(byte[] content, String fileName, Map<String, String> environment) {
+    static NixshipConfig read(byte[] content, String fileName, Optional<String> githubRepository) {
         StrictYaml.Parsed<RawConfig> parsed =
                 StrictYaml.read(StrictYaml.mapper(), content, fileName, RawConfig.class);
-        return apply(parsed.value(), parsed, environment);
+        return apply(parsed.value(), parsed, githubRepository);
     }
 
     static NixshipConfig apply(
-            RawConfig raw, StrictYaml.Parsed<RawConfig> where, Map<String, String> environment) {
+            RawConfig raw, StrictYaml.Parsed<RawConfig> where, Optional<String> githubRepository) {
         RawConfig r = raw != null ? raw : new RawConfig(null, null, null, null, null, null);
         Located at = new Located(where);
         Optional<String> image =
                 Optional.ofNullable(r.image())
                         .map(value -> nonBlank(at, "image", value))
-                        .or(() -> defaultImage(environment));
+                        .or(() -> defaultImage(githubRepository));
         String tag = r.tag() == null ? NixshipConfig.DEFAULT_TAG : nonBlank(at, "tag", r.tag());
         int maxLayers = r.maxLayers() == null ? NixshipConfig.DEFAULT_MAX_LAYERS : r.maxLayers();
         if (maxLayers < 2 || maxLayers > LAYER_CAP_LIMIT) {
@@ -113,13 +113,11 @@ final class ConfigReader {
                 ports);
     }
 
-    private static Optional<String> defaultImage(Map<String, String> environment) {
-        String repository = environment.get("GITHUB_REPOSITORY");
-        if (repository == null || repository.isBlank()) {
-            return Optional.empty();
-        }
+    private static Optional<String> defaultImage(Optional<String> githubRepository) {
         // GHCR repository names must be lowercase, while GitHub keeps the owner's capitals.
-        return Optional.of("ghcr.io/" + repository.trim().toLowerCase(Locale.ROOT));
+        return githubRepository
+                .filter(repository -> !repository.isBlank())
+                .map(repository -> "ghcr.io/" + repository.trim().toLowerCase(Locale.ROOT));
     }
 
     private static String port(Located at, String field, String value) {

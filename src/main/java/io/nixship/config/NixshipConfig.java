@@ -5,13 +5,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * A project's {@code .nixship.yaml} with every default applied. {@code image} is empty when neither
- * the file nor {@code GITHUB_REPOSITORY} names one; {@link #requireImage()} fails only when a
- * command actually needs it.
+ * the file nor the GitHub repository names one; {@link #requireImage()} fails only when a command
+ * actually needs it.
  */
 public record NixshipConfig(
         Optional<String> image,
@@ -29,19 +28,20 @@ public record NixshipConfig(
     }
 
     /** The configuration of a project without a {@code .nixship.yaml}. */
-    public static NixshipConfig defaults(Map<String, String> environment) {
-        return ConfigReader.apply(null, null, environment);
+    public static NixshipConfig defaults(Optional<String> githubRepository) {
+        return ConfigReader.apply(null, null, githubRepository);
     }
 
     /**
      * Parses a {@code .nixship.yaml}; {@code fileName} is how errors name it (e.g. {@code
-     * examples/app/.nixship.yaml}); {@code environment} supplies {@code GITHUB_REPOSITORY}.
+     * examples/app/.nixship.yaml}); {@code githubRepository} ({@code owner/name}) names the default
+     * image.
      *
      * @throws NixshipException usage error naming file, line and field
      */
     public static NixshipConfig parse(
-            byte[] content, String fileName, Map<String, String> environment) {
-        return ConfigReader.read(content, fileName, environment);
+            byte[] content, String fileName, Optional<String> githubRepository) {
+        return ConfigReader.read(content, fileName, githubRepository);
     }
 
     /**
@@ -49,13 +49,13 @@ public record NixshipConfig(
      * commit), defaults applied when there is none.
      */
     public static NixshipConfig readProject(
-            Path projectDirectory, Map<String, String> environment) {
+            Path projectDirectory, Optional<String> githubRepository) {
         Path file = projectDirectory.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
-            return defaults(environment);
+            return defaults(githubRepository);
         }
         try {
-            return parse(Files.readAllBytes(file), file.toString(), environment);
+            return parse(Files.readAllBytes(file), file.toString(), githubRepository);
         } catch (IOException e) {
             throw NixshipException.usage("cannot read " + file + ": " + e.getMessage());
         }

@@ -2,13 +2,12 @@ package io.nixship.forge;
 
 import io.nixship.NixshipException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * The GitHub Actions context, read from an environment map given by the caller so that core code
- * never calls {@code System.getenv}. Absent variables are {@code null}, except the API and server
- * URLs, which default to github.com.
+ * The GitHub Actions context ({@code GITHUB_*}, {@code RUNNER_TEMP}), read by the CLI's host
+ * environment. Absent variables are {@code null}, except the API and server URLs, which default to
+ * github.com (without a trailing slash).
  */
 public record GitHubEnvironment(
         boolean inActions,
@@ -27,23 +26,6 @@ public record GitHubEnvironment(
 
     public static final String DEFAULT_API_URL = "https://api.github.com";
     public static final String DEFAULT_SERVER_URL = "https://github.com";
-
-    public static GitHubEnvironment from(Map<String, String> env) {
-        return new GitHubEnvironment(
-                "true".equals(env.get("GITHUB_ACTIONS")),
-                withoutTrailingSlash(valueOr(env, "GITHUB_API_URL", DEFAULT_API_URL)),
-                withoutTrailingSlash(valueOr(env, "GITHUB_SERVER_URL", DEFAULT_SERVER_URL)),
-                value(env, "GITHUB_REPOSITORY"),
-                value(env, "GITHUB_SHA"),
-                value(env, "GITHUB_REF"),
-                value(env, "GITHUB_EVENT_NAME"),
-                path(env, "GITHUB_EVENT_PATH"),
-                value(env, "GITHUB_TOKEN"),
-                path(env, "GITHUB_OUTPUT"),
-                path(env, "GITHUB_STEP_SUMMARY"),
-                path(env, "GITHUB_WORKSPACE"),
-                path(env, "RUNNER_TEMP"));
-    }
 
     /** The owner part of {@code GITHUB_REPOSITORY} ({@code owner/name}). */
     public String owner() {
@@ -109,24 +91,5 @@ public record GitHubEnvironment(
                 + ", runnerTemp="
                 + runnerTemp
                 + "]";
-    }
-
-    private static String value(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isEmpty() ? null : v;
-    }
-
-    private static String valueOr(Map<String, String> env, String name, String fallback) {
-        String v = value(env, name);
-        return v == null ? fallback : v;
-    }
-
-    private static Path path(Map<String, String> env, String name) {
-        String v = value(env, name);
-        return v == null ? null : Path.of(v);
-    }
-
-    private static String withoutTrailingSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 }

@@ -15,22 +15,37 @@ import java.util.regex.Pattern;
 
 /**
  * The freeze of a running Deployment: {@code kubectl exec deploy/NAME -- python3 -m pip freeze},
- * argv only. The kubectl program is {@code $NIXSHIP_KUBECTL} when set, else {@code kubectl} on the
- * PATH.
+ * argv only.
  */
 public final class DeploymentFreeze {
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private final ProcessRunner processes;
-    private final Map<String, String> environment;
+    private final Kubectl kubectl;
     private final Consumer<String> log;
 
-    public DeploymentFreeze(
-            ProcessRunner processes, Map<String, String> environment, Consumer<String> log) {
+    public DeploymentFreeze(ProcessRunner processes, Kubectl kubectl, Consumer<String> log) {
         this.processes = processes;
-        this.environment = Map.copyOf(environment);
+        this.kubectl = kubectl;
         this.log = log;
+    }
+
+    /**
+     * The kubectl to run ({@code $NIXSHIP_KUBECTL}, else {@code kubectl} on the PATH) and the whole
+     * host environment it runs in: kubeconfig and cloud credential plugins read variables of their
+     * own.
+     */
+    public record Kubectl(String program, Map<String, String> environment) {
+        public Kubectl {
+            environment = Map.copyOf(environment);
+        }
+
+        /** Never prints the environment, which holds tokens. */
+        @Override
+        public String toString() {
+            return "Kubectl[program=" + program + "]";
+        }
     }
 
     /** Which Deployment, in which namespace and kubeconfig context (empty: kubectl's defaults). */
@@ -64,10 +79,7 @@ public final class DeploymentFreeze {
 
     public Environment read(Target target) {
         List<String> argv = new ArrayList<>();
-        argv.add(
-                Optional.ofNullable(environment.get("NIXSHIP_KUBECTL"))
-                        .filter(v -> !v.isBlank())
-                        .orElse("kubectl"));
+        argv.add(kubectl.program());
         target.context().ifPresent(context -> argv.addAll(List.of("--context", context)));
         target.namespace().ifPresent(namespace -> argv.addAll(List.of("--namespace", namespace)));
         argv.addAll(
@@ -84,7 +96,13 @@ public final class DeploymentFreeze {
         try {
             result =
                     processes.run(
-                            new ProcessSpec(argv, environment, Optional.empty(), TIMEOUT, log, 20));
+                            new ProcessSpec(
+                                    argv,
+                                    kubectl.environment(),
+                                    Optional.empty(),
+                                    TIMEOUT,
+                                    log,
+                                    20));
         } catch (ProgramNotFoundException e) {
             throw NixshipException.usage(
                     argv.get(0) + " not found: install kubectl or set NIXSHIP_KUBECTL to its path");

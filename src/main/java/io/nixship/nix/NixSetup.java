@@ -134,8 +134,7 @@ final class NixSetup {
 
     /** A path Nix itself manages: the store, the state directory, or a directory above them. */
     private static boolean isNixPath(Path path, NixSettings settings) {
-        Path state =
-                Path.of(settings.hostEnvironment().getOrDefault("NIX_STATE_DIR", "/nix/var/nix"));
+        Path state = Path.of(settings.host().variable("NIX_STATE_DIR", "/nix/var/nix"));
         Path store = storeDir(settings);
         return inside(path, store)
                 || inside(path, state)
@@ -149,10 +148,10 @@ final class NixSetup {
     }
 
     private static Path storeDir(NixSettings settings) {
-        return Path.of(settings.hostEnvironment().getOrDefault("NIX_STORE_DIR", "/nix/store"));
+        return Path.of(settings.host().variable("NIX_STORE_DIR", "/nix/store"));
     }
 
     private static String configFile(NixSettings settings) {
-        return settings.hostEnvironment().getOrDefault("NIX_CONF_DIR", "/etc/nix") + "/nix.conf";
+        return settings.host().variable("NIX_CONF_DIR", "/etc/nix") + "/nix.conf";
     }
 }

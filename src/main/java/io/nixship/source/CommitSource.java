@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jgit.errors.AmbiguousObjectException;
@@ -178,10 +177,11 @@ public final class CommitSource implements AutoCloseable {
      * @throws NixshipException usage error when the commit, the Nix file or an {@code app.copy}
      *     entry is missing, or the config or lock is invalid
      */
-    public SourceSnapshot snapshot(String revision, Path target, Map<String, String> environment) {
+    public SourceSnapshot snapshot(
+            String revision, Path target, Optional<String> githubRepository) {
         ResolvedCommit commit = resolve(revision);
         String configName = repositoryPath(NixshipConfig.FILE_NAME);
-        NixshipConfig config = config(commit, environment);
+        NixshipConfig config = config(commit, githubRepository);
         Optional<NixpkgsLock> lock = lock(commit);
         if (readFile(commit, config.nix().file()).isEmpty()) {
             throw NixshipException.usage(
@@ -215,11 +215,11 @@ public final class CommitSource implements AutoCloseable {
     }
 
     /** The project's {@code .nixship.yaml} at {@code commit}, or the defaults when it has none. */
-    public NixshipConfig config(ResolvedCommit commit, Map<String, String> environment) {
+    public NixshipConfig config(ResolvedCommit commit, Optional<String> githubRepository) {
         String configName = repositoryPath(NixshipConfig.FILE_NAME);
         return readFile(commit, NixshipConfig.FILE_NAME)
-                .map(bytes -> NixshipConfig.parse(bytes, configName, environment))
-                .orElseGet(() -> NixshipConfig.defaults(environment));
+                .map(bytes -> NixshipConfig.parse(bytes, configName, githubRepository))
+                .orElseGet(() -> NixshipConfig.defaults(githubRepository));
     }
 
     /** The project's {@code nixship.lock} at {@code commit}, if it has one. */

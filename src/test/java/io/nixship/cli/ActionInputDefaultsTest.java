@@ -66,7 +66,7 @@ class ActionInputDefaultsTest {
 
     private static <T> T parse(T command, Map<String, String> env, String... args) {
         CommandLine commandLine = new CommandLine(command);
-        commandLine.setDefaultValueProvider(new ActionInputDefaults(env));
+        commandLine.setDefaultValueProvider(new ActionInputDefaults(HostEnvironment.from(env)));
         commandLine.parseArgs(args);
         return command;
     }
@@ -220,10 +220,8 @@ class ActionInputDefaultsTest {
         CliContext emptyInput =
                 context(Map.of("INPUT_GITHUB-TOKEN", "", "GITHUB_TOKEN", "ghs_workflow"));
 
-        assertThat(ActionInputDefaults.withGitHubTokenInput(withInput).env("GITHUB_TOKEN"))
-                .isEqualTo("ghs_input");
-        assertThat(ActionInputDefaults.withGitHubTokenInput(emptyInput).env("GITHUB_TOKEN"))
-                .isEqualTo("ghs_workflow");
+        assertThat(withInput.host().github().token()).isEqualTo("ghs_input");
+        assertThat(emptyInput.host().github().token()).isEqualTo("ghs_workflow");
     }
 
     @Test
@@ -259,8 +257,8 @@ class ActionInputDefaultsTest {
                 .doesNotContain(
                         ActionInputDefaults.REGISTRY_PASSWORD, ActionInputDefaults.GITHUB_TOKEN);
         assertThat(
-                        ActionInputDefaults.input(
-                                Map.of("INPUT_REGISTRY-PASSWORD", "  "), "registry-password"))
+                        HostEnvironment.from(Map.of("INPUT_REGISTRY-PASSWORD", "  "))
+                                .actionInput("registry-password"))
                 .isEqualTo(Optional.empty());
     }
 }

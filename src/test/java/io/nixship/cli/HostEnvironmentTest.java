@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nixship.NixshipException;
+import io.nixship.freeze.DeploymentFreeze;
+import io.nixship.nix.NixSettings;
 import io.nixship.registry.RegistryCredentials;
 import io.nixship.registry.RegistryHost;
 import java.nio.file.Path;
@@ -95,5 +97,70 @@ class HostEnvironmentTest {
                 .contains(new RegistryCredentials("x-access-token", "ghs_1"));
         assertThat(HostEnvironment.from(Map.of("GITHUB_TOKEN", " ")).actionsToken()).isEmpty();
         assertThat(HostEnvironment.from(Map.of()).searchPath()).isEqualTo(List.of());
+    }
+
+    @Test
+    void nixSeesOnlyItsOwnHostVariablesAndNixshipsNixSettings() {
+        HostEnvironment host =
+                HostEnvironment.from(
+                        Map.of(
+                                "PATH", "/bin",
+                                "NIX_REMOTE", "daemon",
+                                "GITHUB_TOKEN", "ghs_secret",
+                                "NIX_PATH", "nixpkgs=/n",
+                                "NIXSHIP_NIX_BIN", "/nix/bin",
+                                "NIXSHIP_OFFLINE", "1",
+                                "NIXSHIP_NIX_QUIET_NOTICE", "2s"));
+        NixSettings nix = host.nix(line -> {});
+
+        assertThat(nix.host().passedThrough())
+                .containsExactly(Map.entry("PATH", "/bin"), Map.entry("NIX_REMOTE", "daemon"));
+        assertThat(nix.host().nixPath()).contains("nixpkgs=/n");
+        assertThat(nix.host().quietNotice()).contains("2s");
+        assertThat(nix.binDirectory()).contains(Path.of("/nix/bin"));
+        assertThat(nix.offline()).isTrue();
+        assertThat(
+                        HostEnvironment.from(Map.of("NIXSHIP_NIX_BIN", " "))
+                                .nix(line -> {})
+                                .binDirectory())
+                .isEmpty();
+    }
+
+    @Test
+    void theUseCasesGetTheRepositoryThatNamesTheDefaultImage() {
+        assertThat(
+                        HostEnvironment.from(Map.of("GITHUB_REPOSITORY", "acme/shop"))
+                                .settings(line -> {})
+                                .githubRepository())
+                .contains("acme/shop");
+        assertThat(HostEnvironment.from(Map.of()).githubRepository()).isEmpty();
+    }
+
+    @Test
+    void kubectlIsNixshipKubectlElseThePathsAndRunsInTheWholeEnvironment() {
+        assertThat(HostEnvironment.from(Map.of()).kubectl().program()).isEqualTo("kubectl");
+        DeploymentFreeze.Kubectl kubectl =
+                HostEnvironment.from(Map.of("NIXSHIP_KUBECTL", "/k", "KUBECONFIG", "/c")).kubectl();
+        assertThat(kubectl.program()).isEqualTo("/k");
+        assertThat(kubectl.environment()).containsEntry("KUBECONFIG", "/c");
+    }
+
+    @Test
+    void progressIsDrawnOnlyOnAConsoleWhoseTerminalIsNotDumb() {
+        assertThat(HostEnvironment.from(Map.of("TERM", "xterm")).interactive(true)).isTrue();
+        assertThat(HostEnvironment.from(Map.of("TERM", "dumb")).interactive(true)).isFalse();
+        assertThat(HostEnvironment.from(Map.of("TERM", "xterm")).interactive(false)).isFalse();
+    }
+
+    @Test
+    void neitherInputsNorTokensAppearInItsText() {
+        HostEnvironment host =
+                HostEnvironment.from(
+                        Map.of(
+                                "INPUT_REGISTRY-PASSWORD", "hunter2",
+                                "GITHUB_TOKEN", "ghs_secret"));
+
+        assertThat(host.actionInput("registry-password")).contains("hunter2");
+        assertThat(host.toString()).doesNotContain("hunter2").doesNotContain("ghs_secret");
     }
 }

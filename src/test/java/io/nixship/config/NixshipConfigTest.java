@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NixshipConfigTest {
     private static NixshipConfig parse(String yaml) {
         return NixshipConfig.parse(
-                yaml.getBytes(StandardCharsets.UTF_8), ".nixship.yaml", Map.of());
+                yaml.getBytes(StandardCharsets.UTF_8), ".nixship.yaml", Optional.empty());
     }
 
     private static String errorOf(String yaml) {
@@ -41,14 +41,13 @@ class NixshipConfigTest {
         assertThat(config.app().workdir()).isEqualTo("/opt");
         assertThat(config.app().copy()).isEmpty();
         assertThat(config.manifests()).isEmpty();
-        assertThat(config).isEqualTo(NixshipConfig.defaults(Map.of()));
+        assertThat(config).isEqualTo(NixshipConfig.defaults(Optional.empty()));
     }
 
     @Test
     void imageDefaultsToGhcrOfTheLowercasedGithubRepository() {
         NixshipConfig config =
-                NixshipConfig.parse(
-                        new byte[0], ".nixship.yaml", Map.of("GITHUB_REPOSITORY", "Acme/ImgProxy"));
+                NixshipConfig.parse(new byte[0], ".nixship.yaml", Optional.of("Acme/ImgProxy"));
         assertThat(config.requireImage()).isEqualTo("ghcr.io/acme/imgproxy");
     }
 
@@ -166,7 +165,7 @@ class NixshipConfigTest {
                 .contains("nested deeper");
         byte[] big =
                 ("# " + "x".repeat(StrictYaml.MAX_BYTES) + "\n").getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> NixshipConfig.parse(big, ".nixship.yaml", Map.of()))
+        assertThatThrownBy(() -> NixshipConfig.parse(big, ".nixship.yaml", Optional.empty()))
                 .hasMessageContaining("larger than");
     }
 
@@ -228,7 +227,7 @@ class NixshipConfigTest {
                         "nix:\n  env: {BUILD: 1, PYTHON_FLAVOUR: slim, PATHOLOGY: on}\n"
                                 .getBytes(StandardCharsets.UTF_8),
                         ".nixship.yaml",
-                        Map.of());
+                        Optional.empty());
 
         assertThat(config.nix().env()).containsOnlyKeys("BUILD", "PYTHON_FLAVOUR", "PATHOLOGY");
     }

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.nixship.Sleeper;
+import io.nixship.cli.HostEnvironment;
 import io.nixship.config.NixshipConfig;
 import io.nixship.forge.GitHubApi;
 import io.nixship.forge.GitHubRateLimits;
@@ -75,7 +76,10 @@ class ReleaseServiceTest {
         BuiltImage built =
                 new ImageBuildService(
                                 new SystemProcessRunner(),
-                                CliRun.offline(harness.project.dir(), home).environment(),
+                                HostEnvironment.from(
+                                                CliRun.offline(harness.project.dir(), home)
+                                                        .environment())
+                                        .settings(line -> {}),
                                 line -> {})
                         .build(
                                 ImageBuildService.Request.of(

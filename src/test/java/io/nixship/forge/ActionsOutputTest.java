@@ -3,6 +3,7 @@ package io.nixship.forge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nixship.cli.HostEnvironment;
 import io.nixship.testsupport.RunnerCommands;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
@@ -157,16 +158,17 @@ class ActionsOutputTest {
     @Test
     void masksTheTokenBeforeAnyOtherLineAndNeverPrintsItAgain() throws Exception {
         GitHubEnvironment env =
-                GitHubEnvironment.from(
-                        Map.of(
-                                "GITHUB_ACTIONS",
-                                "true",
-                                "GITHUB_TOKEN",
-                                TOKEN,
-                                "GITHUB_OUTPUT",
-                                dir.resolve("output").toString(),
-                                "GITHUB_STEP_SUMMARY",
-                                dir.resolve("summary").toString()));
+                HostEnvironment.from(
+                                Map.of(
+                                        "GITHUB_ACTIONS",
+                                        "true",
+                                        "GITHUB_TOKEN",
+                                        TOKEN,
+                                        "GITHUB_OUTPUT",
+                                        dir.resolve("output").toString(),
+                                        "GITHUB_STEP_SUMMARY",
+                                        dir.resolve("summary").toString()))
+                        .github();
         ActionsOutput actions = ActionsOutput.forEnvironment(env, log, new SecretMasker());
 
         actions.log("pushing with " + TOKEN);

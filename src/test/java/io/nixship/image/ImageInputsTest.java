@@ -7,14 +7,13 @@ import io.nixship.config.NixshipConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ImageInputsTest {
     private static final String COMMIT = "1111111111111111111111111111111111111111";
-    private static final NixshipConfig CONFIG = NixshipConfig.defaults(Map.of());
+    private static final NixshipConfig CONFIG = NixshipConfig.defaults(Optional.empty());
     private static final NixpkgsLock LOCK = lock("0000000000000000000000000000000000000000");
     private static final String FORMAT =
             "nixship-tar-1;mtime=1;gzip-3-blocks-1048576-incompressible-stored";

@@ -3,6 +3,7 @@ package io.nixship.nix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nixship.NixshipException;
+import io.nixship.cli.HostEnvironment;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -144,7 +145,11 @@ class NixBuilderTest {
         host.put("NIXSHIP_TEST_SECRET", "ghp_should_not_leak");
         NixSettings settings =
                 new NixSettings(
-                        nix.settings.binDirectory(), true, Duration.ofMinutes(5), host, line -> {});
+                        nix.settings.binDirectory(),
+                        true,
+                        Duration.ofMinutes(5),
+                        HostEnvironment.from(host).nixHost(),
+                        line -> {});
         BuildResult result =
                 new NixBuilder(new SystemProcessRunner(), settings)
                         .build(request("env-probe", BUILD));

@@ -2,6 +2,7 @@ package io.nixship.nix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nixship.cli.HostEnvironment;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * reports it, and project errors that only look like permission problems.
  */
 class NixSetupTest {
-    private final NixSettings settings = NixSettings.fromHost(Map.of(), line -> {});
+    private final NixSettings settings = HostEnvironment.from(Map.of()).nix(line -> {});
 
     @Test
     void aSandboxThatCannotCloneItsNamespacesSaysHowToLetItOrTurnItOff() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nixship.NixshipException;
+import io.nixship.cli.HostEnvironment;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** NIXSHIP_NIX_USER: every Nix command switched to that user, through the daemon. */
 class NixUserTest {
     private static NixSettings settings(Map<String, String> host) {
-        return NixSettings.fromHost(host, line -> {});
+        return HostEnvironment.from(host).nix(line -> {});
     }
 
     @Test

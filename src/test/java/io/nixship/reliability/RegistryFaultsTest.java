@@ -80,7 +80,10 @@ class RegistryFaultsTest {
     private static OciImage build(String commit) {
         return new ImageBuildService(
                         new SystemProcessRunner(),
-                        CliRun.offline(project.dir(), shared.resolve("home")).environment(),
+                        HostEnvironment.from(
+                                        CliRun.offline(project.dir(), shared.resolve("home"))
+                                                .environment())
+                                .settings(line -> {}),
                         line -> {})
                 .build(ImageBuildService.Request.of(project.dir(), commit, shared.resolve("cache")))
                 .image();

@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.nixship.NixshipException;
+import io.nixship.cli.HostEnvironment;
 import io.nixship.forge.ManifestBranchPublisher;
 import io.nixship.nix.ProcessRunner;
 import io.nixship.nix.ProcessSpec;
@@ -240,7 +241,7 @@ class SecretsStaySecretTest {
                     return system.run(spec);
                 };
 
-        new ImageBuildService(recording, env, line -> {})
+        new ImageBuildService(recording, HostEnvironment.from(env).settings(line -> {}), line -> {})
                 .build(ImageBuildService.Request.of(project.dir(), "HEAD", tmp.resolve("cache")));
 
         assertThat(children)

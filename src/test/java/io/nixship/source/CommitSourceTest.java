@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -72,7 +72,7 @@ class CommitSourceTest {
         project("");
         RevCommit head = commit("first");
         try (CommitSource source = CommitSource.open(repo)) {
-            SourceSnapshot snapshot = source.snapshot("HEAD", out.resolve("src"), Map.of());
+            SourceSnapshot snapshot = source.snapshot("HEAD", out.resolve("src"), Optional.empty());
             assertThat(snapshot.commitId()).isEqualTo(head.getName());
             assertThat(snapshot.commitTime())
                     .isEqualTo(java.time.Instant.ofEpochSecond(1_700_000_000L));
@@ -109,7 +109,7 @@ class CommitSourceTest {
         write("app.py", "print('dirty working tree')\n");
         write("untracked.py", "x\n");
         try (CommitSource source = CommitSource.open(repo)) {
-            SourceSnapshot snapshot = source.snapshot("HEAD", out.resolve("src"), Map.of());
+            SourceSnapshot snapshot = source.snapshot("HEAD", out.resolve("src"), Optional.empty());
             assertThat(snapshot.directory().resolve("app.py")).hasContent("print('committed')");
             assertThat(snapshot.files()).doesNotContain("untracked.py");
         }
@@ -130,7 +130,7 @@ class CommitSourceTest {
             assertThat(source.resolve("old").id()).isEqualTo(first.getName());
             assertThat(source.resolve("main").id()).isEqualTo(second.getName());
             assertThat(source.resolve("HEAD~1").id()).isEqualTo(first.getName());
-            SourceSnapshot snapshot = source.snapshot("v1", out.resolve("v1"), Map.of());
+            SourceSnapshot snapshot = source.snapshot("v1", out.resolve("v1"), Optional.empty());
             assertThat(snapshot.directory().resolve("app.py")).hasContent("print('committed')");
         }
     }
@@ -154,7 +154,7 @@ class CommitSourceTest {
         Files.delete(repo.resolve("default.nix"));
         RevCommit head = commit("no nix");
         try (CommitSource source = CommitSource.open(repo)) {
-            assertThatThrownBy(() -> source.snapshot("HEAD", out.resolve("src"), Map.of()))
+            assertThatThrownBy(() -> source.snapshot("HEAD", out.resolve("src"), Optional.empty()))
                     .isInstanceOf(NixshipException.class)
                     .hasMessageStartingWith(
                             "default.nix not found at commit " + head.getName().substring(0, 7));
@@ -167,7 +167,7 @@ class CommitSourceTest {
         commit("config only");
         write("env.nix", "{ }: 1\n");
         try (CommitSource source = CommitSource.open(repo)) {
-            assertThatThrownBy(() -> source.snapshot("HEAD", out.resolve("src"), Map.of()))
+            assertThatThrownBy(() -> source.snapshot("HEAD", out.resolve("src"), Optional.empty()))
                     .hasMessageStartingWith("env.nix not found at commit");
         }
     }
@@ -178,7 +178,7 @@ class CommitSourceTest {
         write(".nixship.yaml", "app:\n  copy: [app.py, \"*.rb\"]\n");
         commit("first");
         try (CommitSource source = CommitSource.open(repo)) {
-            assertThatThrownBy(() -> source.snapshot("HEAD", out.resolve("src"), Map.of()))
+            assertThatThrownBy(() -> source.snapshot("HEAD", out.resolve("src"), Optional.empty()))
                     .hasMessageStartingWith(
                             ".nixship.yaml: app.copy entry '*.rb' matches no file at commit");
         }
@@ -192,7 +192,7 @@ class CommitSourceTest {
         write("examples/app/.nixship.yaml", "app:\n  copy: [app.py]\n  cpy: []\n");
         commit("first");
         try (CommitSource source = CommitSource.open(repo, "examples/app")) {
-            assertThatThrownBy(() -> source.snapshot("HEAD", out.resolve("bad"), Map.of()))
+            assertThatThrownBy(() -> source.snapshot("HEAD", out.resolve("bad"), Optional.empty()))
                     .hasMessageStartingWith(
                             "examples/app/.nixship.yaml:3: unknown field 'app.cpy'");
         }
@@ -200,7 +200,7 @@ class CommitSourceTest {
         commit("fix");
         try (CommitSource source = CommitSource.open(repo.resolve("examples/app"))) {
             assertThat(source.projectDirectory()).isEqualTo("examples/app");
-            SourceSnapshot snapshot = source.snapshot("HEAD", out.resolve("src"), Map.of());
+            SourceSnapshot snapshot = source.snapshot("HEAD", out.resolve("src"), Optional.empty());
             assertThat(snapshot.files())
                     .contains("default.nix", "app.py")
                     .doesNotContain("README.md");
@@ -248,8 +248,7 @@ class CommitSourceTest {
         commit("bare");
         try (CommitSource source = CommitSource.open(repo)) {
             SourceSnapshot snapshot =
-                    source.snapshot(
-                            "HEAD", out.resolve("src"), Map.of("GITHUB_REPOSITORY", "acme/app"));
+                    source.snapshot("HEAD", out.resolve("src"), Optional.of("acme/app"));
             assertThat(snapshot.config().requireImage()).isEqualTo("ghcr.io/acme/app");
             assertThat(snapshot.lock()).isEmpty();
             assertThat(snapshot.appFiles()).isEmpty();
@@ -282,7 +281,8 @@ class CommitSourceTest {
                                 CraftedTrees.Entry.directory("a", "file", "pwned\n")));
 
         try (CommitSource source = CommitSource.open(repo)) {
-            assertThatThrownBy(() -> source.snapshot(crafted, out.resolve("snap"), Map.of()))
+            assertThatThrownBy(
+                            () -> source.snapshot(crafted, out.resolve("snap"), Optional.empty()))
                     .isInstanceOfSatisfying(
                             NixshipException.class,
                             e -> {
@@ -308,7 +308,8 @@ class CommitSourceTest {
                                 CraftedTrees.Entry.file("twice.txt", "two\n")));
 
         try (CommitSource source = CommitSource.open(repo)) {
-            assertThatThrownBy(() -> source.snapshot(crafted, out.resolve("snap"), Map.of()))
+            assertThatThrownBy(
+                            () -> source.snapshot(crafted, out.resolve("snap"), Optional.empty()))
                     .isInstanceOf(NixshipException.class)
                     .hasMessageContaining("has the path 'twice.txt' twice");
         }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * never mixes two versions.
  */
 public final class TestNix {
-    /** The variable nixship itself reads (see {@code NixSettings.fromHost}). */
+    /** The variable nixship itself reads (see {@code cli.HostEnvironment}). */
     public static final String BIN_VARIABLE = "NIXSHIP_NIX_BIN";
 
     private TestNix() {}

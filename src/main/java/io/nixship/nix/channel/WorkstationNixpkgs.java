@@ -64,13 +64,13 @@ public final class WorkstationNixpkgs {
     private final String releasesBase;
 
     /**
-     * The settings' host environment's {@code NIX_PATH} decides what {@code <nixpkgs>} is; {@code
-     * releasesBase} is where channel releases live ({@link #DEFAULT_RELEASES_BASE}).
+     * The host's {@code NIX_PATH} decides what {@code <nixpkgs>} is; {@code releasesBase} is where
+     * channel releases live ({@link #DEFAULT_RELEASES_BASE}).
      */
     public WorkstationNixpkgs(ProcessRunner runner, NixSettings settings, URI releasesBase) {
         this.commands = new NixCommands(runner, settings);
-        String value = settings.hostEnvironment().get("NIX_PATH");
-        this.nixPath = value == null ? Map.of() : Map.of("NIX_PATH", value);
+        this.nixPath =
+                settings.host().nixPath().map(value -> Map.of("NIX_PATH", value)).orElse(Map.of());
         this.releasesBase = releasesBase.toString().replaceAll("/+$", "");
     }
 

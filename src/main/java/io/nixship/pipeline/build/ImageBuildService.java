@@ -30,6 +30,7 @@ import io.nixship.nix.NixSettings;
 import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.NixpkgsSource;
 import io.nixship.nix.ProcessRunner;
+import io.nixship.pipeline.port.HostSettings;
 import io.nixship.source.CommitSource;
 import io.nixship.source.ResolvedCommit;
 import io.nixship.source.SourceSnapshot;
@@ -56,13 +57,12 @@ import java.util.function.Consumer;
  */
 public final class ImageBuildService {
     private final ProcessRunner processes;
-    private final Map<String, String> environment;
+    private final HostSettings host;
     private final Consumer<String> log;
 
-    public ImageBuildService(
-            ProcessRunner processes, Map<String, String> environment, Consumer<String> log) {
+    public ImageBuildService(ProcessRunner processes, HostSettings host, Consumer<String> log) {
         this.processes = processes;
-        this.environment = Map.copyOf(environment);
+        this.host = host;
         this.log = log;
     }
 
@@ -191,7 +191,7 @@ public final class ImageBuildService {
     public ImageInputs inputs(Request request) {
         try (CommitSource source = CommitSource.open(request.projectDirectory())) {
             ResolvedCommit commit = source.resolve(request.commit());
-            NixshipConfig config = source.config(commit, environment);
+            NixshipConfig config = source.config(commit, host.githubRepository());
             NixpkgsLock lock =
                     request.lock()
                             .or(() -> source.lock(commit))
@@ -205,15 +205,20 @@ public final class ImageBuildService {
         try (TemporaryDirectory work = TemporaryDirectory.create("nixship-build-");
                 CommitSource source = CommitSource.open(request.projectDirectory())) {
             SourceSnapshot snapshot =
-                    source.snapshot(request.commit(), work.resolve("source"), environment);
+                    source.snapshot(
+                            request.commit(), work.resolve("source"), host.githubRepository());
             String project = source.projectDirectory();
             String lockName = displayPath(project, NixpkgsLock.FILE_NAME);
             NixpkgsLock lock =
                     request.lock()
                             .or(snapshot::lock)
                             .orElseThrow(() -> missingLock(project, snapshot.commit()));
-            NixSettings host = NixSettings.fromHost(environment, log);
-            NixSettings nix = snapshot.config().nix().timeout().map(host::withTimeout).orElse(host);
+            NixSettings nix =
+                    snapshot.config()
+                            .nix()
+                            .timeout()
+                            .map(host.nix()::withTimeout)
+                            .orElse(host.nix());
 
             log.accept("nixpkgs: " + lock.release().orElse(lock.url()));
             NixpkgsSource nixpkgs =

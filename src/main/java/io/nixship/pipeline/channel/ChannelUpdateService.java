@@ -96,9 +96,10 @@ public final class ChannelUpdateService {
 
         /**
          * Reads the config and the lock at {@code commit} (never the working tree) of the project
-         * in {@code directory}; {@code environment} supplies the config's defaults.
+         * in {@code directory}; {@code githubRepository} names the default image.
          */
-        public static Project read(Path directory, String commit, Map<String, String> environment) {
+        public static Project read(
+                Path directory, String commit, Optional<String> githubRepository) {
             try (CommitSource source = CommitSource.open(directory)) {
                 ResolvedCommit resolved = source.resolve(commit);
                 String lockPath = repositoryPath(source.projectDirectory(), NixpkgsLock.FILE_NAME);
@@ -106,7 +107,7 @@ public final class ChannelUpdateService {
                 return new Project(
                         resolved.id(),
                         source.projectDirectory(),
-                        source.config(resolved, environment),
+                        source.config(resolved, githubRepository),
                         bytes.map(content -> NixpkgsLock.parse(content, lockPath)),
                         bytes.orElse(new byte[0]));
             }

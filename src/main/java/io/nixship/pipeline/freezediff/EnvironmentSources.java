@@ -19,11 +19,11 @@ import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.NixpkgsSource;
 import io.nixship.nix.ProcessRunner;
 import io.nixship.pipeline.build.ImageBuildService;
+import io.nixship.pipeline.port.HostSettings;
 import io.nixship.registry.RegistryImageReader;
 import io.nixship.source.TemporaryDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  */
 public final class EnvironmentSources {
     private final ProcessRunner processes;
-    private final Map<String, String> environment;
+    private final HostSettings host;
     private final Consumer<String> log;
     private final RegistryImageReader registry;
     private final Path projectDirectory;
@@ -46,13 +46,13 @@ public final class EnvironmentSources {
      */
     public EnvironmentSources(
             ProcessRunner processes,
-            Map<String, String> environment,
+            HostSettings host,
             Consumer<String> log,
             RegistryImageReader registry,
             Path projectDirectory,
             Path cacheDirectory) {
         this.processes = processes;
-        this.environment = Map.copyOf(environment);
+        this.host = host;
         this.log = log;
         this.registry = registry;
         this.projectDirectory = projectDirectory;
@@ -104,7 +104,7 @@ public final class EnvironmentSources {
      * written.
      */
     public ImageBuildService.BuiltImage build(String revision) {
-        return new ImageBuildService(processes, environment, log)
+        return new ImageBuildService(processes, host, log)
                 .build(ImageBuildService.Request.of(projectDirectory, revision, cacheDirectory));
     }
 
@@ -122,9 +122,8 @@ public final class EnvironmentSources {
             throw NixshipException.usage(lockFile + " not found: give the path of a nixship.lock");
         }
         NixpkgsLock lock = NixpkgsLock.read(lockFile);
-        NixshipConfig config = NixshipConfig.readProject(projectDirectory, environment);
-        NixSettings host = NixSettings.fromHost(environment, log);
-        NixSettings nix = config.nix().timeout().map(host::withTimeout).orElse(host);
+        NixshipConfig config = NixshipConfig.readProject(projectDirectory, host.githubRepository());
+        NixSettings nix = config.nix().timeout().map(host.nix()::withTimeout).orElse(host.nix());
         NixpkgsSource nixpkgs =
                 new NixpkgsFetcher(processes, nix)
                         .fetch(lock, lock.resolveUrl(lockFile.getParent()), lockFile.toString());
@@ -161,7 +160,7 @@ public final class EnvironmentSources {
 
     /** The developer's {@code nix-shell} of the project, with the nixpkgs revision of its lock. */
     public Environment fromDevShell(Path project) {
-        Freeze freeze = new FreezeSources(processes, environment, log).fromDevShell(project);
+        Freeze freeze = new FreezeSources(processes, host).fromDevShell(project);
         Path lockFile = project.resolve(NixpkgsLock.FILE_NAME);
         return new Environment(
                 "nix-shell in " + project,
@@ -172,6 +171,6 @@ public final class EnvironmentSources {
 
     /** The project's {@code .nixship.yaml} as it is on disk, defaults applied. */
     public NixshipConfig projectConfig() {
-        return NixshipConfig.readProject(projectDirectory, environment);
+        return NixshipConfig.readProject(projectDirectory, host.githubRepository());
     }
 }

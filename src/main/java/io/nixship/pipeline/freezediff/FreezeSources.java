@@ -14,10 +14,10 @@ import io.nixship.nix.NixSettings;
 import io.nixship.nix.NixpkgsFetcher;
 import io.nixship.nix.NixpkgsSource;
 import io.nixship.nix.ProcessRunner;
+import io.nixship.pipeline.port.HostSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * Where a freeze comes from, at the edges: the label of a built image, or a project's dev shell
@@ -26,14 +26,11 @@ import java.util.function.Consumer;
  */
 public final class FreezeSources {
     private final ProcessRunner processes;
-    private final Map<String, String> environment;
-    private final Consumer<String> log;
+    private final HostSettings host;
 
-    public FreezeSources(
-            ProcessRunner processes, Map<String, String> environment, Consumer<String> log) {
+    public FreezeSources(ProcessRunner processes, HostSettings host) {
         this.processes = processes;
-        this.environment = Map.copyOf(environment);
-        this.log = log;
+        this.host = host;
     }
 
     /** The freeze of the image in an OCI layout ({@code DIR[:TAG]}). */
@@ -48,15 +45,14 @@ public final class FreezeSources {
      * {@code nix-shell} there gives the developer), evaluated against the project's lock.
      */
     public Freeze fromDevShell(Path projectDirectory) {
-        NixshipConfig config = NixshipConfig.readProject(projectDirectory, environment);
+        NixshipConfig config = NixshipConfig.readProject(projectDirectory, host.githubRepository());
         Path lockFile = projectDirectory.resolve(NixpkgsLock.FILE_NAME);
         if (!Files.isRegularFile(lockFile)) {
             throw NixshipException.usage(
                     lockFile + " not found: pin nixpkgs with 'nixship lock' first");
         }
         NixpkgsLock lock = NixpkgsLock.read(lockFile);
-        NixSettings host = NixSettings.fromHost(environment, log);
-        NixSettings nix = config.nix().timeout().map(host::withTimeout).orElse(host);
+        NixSettings nix = config.nix().timeout().map(host.nix()::withTimeout).orElse(host.nix());
         NixpkgsSource nixpkgs =
                 new NixpkgsFetcher(processes, nix)
                         .fetch(lock, lock.resolveUrl(projectDirectory), lockFile.toString());

@@ -13,7 +13,6 @@ import io.nixship.pipeline.port.PullRequestComments;
 import io.nixship.source.CommitSource;
 import io.nixship.source.SourceSnapshot;
 import io.nixship.source.TemporaryDirectory;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -25,13 +24,14 @@ import java.util.function.Consumer;
  */
 public final class PullRequestFreezeDiff {
     private final EnvironmentSources sources;
-    private final Map<String, String> environment;
+    private final Optional<String> githubRepository;
     private final Consumer<String> log;
 
+    /** {@code githubRepository} names the default image of a project without one. */
     public PullRequestFreezeDiff(
-            EnvironmentSources sources, Map<String, String> environment, Consumer<String> log) {
+            EnvironmentSources sources, Optional<String> githubRepository, Consumer<String> log) {
         this.sources = sources;
-        this.environment = Map.copyOf(environment);
+        this.githubRepository = githubRepository;
         this.log = log;
     }
 
@@ -93,7 +93,7 @@ public final class PullRequestFreezeDiff {
         try (TemporaryDirectory work = TemporaryDirectory.create("nixship-comment-");
                 CommitSource source = CommitSource.open(sources.projectDirectory())) {
             SourceSnapshot snapshot =
-                    source.snapshot(baseRevision, work.resolve("base"), environment);
+                    source.snapshot(baseRevision, work.resolve("base"), githubRepository);
             Optional<ImageReference> found =
                     DeployedImage.find(snapshot.config(), snapshot.directory());
             if (found.isEmpty()) {

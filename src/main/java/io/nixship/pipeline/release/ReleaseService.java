@@ -78,13 +78,13 @@ public final class ReleaseService {
     public record Commit(String id, String projectDirectory, NixshipConfig config) {
         /** Reads {@code revision} of the project in {@code directory} (never the working tree). */
         public static Commit read(
-                Path directory, String revision, Map<String, String> environment) {
+                Path directory, String revision, Optional<String> githubRepository) {
             try (CommitSource source = CommitSource.open(directory)) {
                 ResolvedCommit resolved = source.resolve(revision);
                 return new Commit(
                         resolved.id(),
                         source.projectDirectory(),
-                        source.config(resolved, environment));
+                        source.config(resolved, githubRepository));
             }
         }
     }

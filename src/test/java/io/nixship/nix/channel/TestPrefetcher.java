@@ -1,5 +1,6 @@
 package io.nixship.nix.channel;
 
+import io.nixship.cli.HostEnvironment;
 import io.nixship.nix.NixSettings;
 import io.nixship.nix.NixVersionCheck;
 import io.nixship.nix.NixpkgsFetcher;
@@ -37,6 +38,6 @@ final class TestPrefetcher {
         Map<String, String> env = new HashMap<>(System.getenv());
         env.remove("NIX_PATH");
         env.putAll(extra);
-        return NixSettings.fromHost(env, line -> {}).withOffline(true);
+        return HostEnvironment.from(env).nix(line -> {}).withOffline(true);
     }
 }

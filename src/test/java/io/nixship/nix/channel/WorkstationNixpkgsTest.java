@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nixship.NixshipException;
-import io.nixship.nix.NixSettings;
+import io.nixship.cli.HostEnvironment;
 import io.nixship.nix.SystemProcessRunner;
 import io.nixship.testsupport.ChannelServer;
 import io.nixship.testsupport.TestNixpkgs;
@@ -52,13 +52,13 @@ class WorkstationNixpkgsTest {
             WorkstationNixpkgs workstation =
                     new WorkstationNixpkgs(
                             new SystemProcessRunner(),
-                            NixSettings.fromHost(
+                            HostEnvironment.from(
                                             Map.of(
                                                     "PATH",
                                                     System.getenv("PATH"),
                                                     "NIX_PATH",
-                                                    "nixpkgs=" + channelTree),
-                                            line -> {})
+                                                    "nixpkgs=" + channelTree))
+                                    .nix(line -> {})
                                     .withOffline(true),
                             server.url());
             WorkstationRevision detected = workstation.detect();

@@ -1,9 +1,11 @@
-package io.nixship.forge;
+package io.nixship.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nixship.NixshipException;
+import io.nixship.forge.GitHubEnvironment;
+import io.nixship.forge.ManifestBranchPublisher;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,20 +14,21 @@ class GitHubEnvironmentTest {
     @Test
     void readsTheActionsContextFromTheGivenEnvironment() {
         GitHubEnvironment env =
-                GitHubEnvironment.from(
-                        Map.ofEntries(
-                                Map.entry("GITHUB_ACTIONS", "true"),
-                                Map.entry("GITHUB_API_URL", "https://ghe.example/api/v3/"),
-                                Map.entry("GITHUB_SERVER_URL", "https://ghe.example"),
-                                Map.entry("GITHUB_REPOSITORY", "acme/shop"),
-                                Map.entry("GITHUB_SHA", "abc123"),
-                                Map.entry("GITHUB_REF", "refs/heads/main"),
-                                Map.entry("GITHUB_EVENT_NAME", "push"),
-                                Map.entry("GITHUB_EVENT_PATH", "/tmp/event.json"),
-                                Map.entry("GITHUB_TOKEN", "ghs_x"),
-                                Map.entry("GITHUB_OUTPUT", "/tmp/out"),
-                                Map.entry("GITHUB_STEP_SUMMARY", "/tmp/summary"),
-                                Map.entry("RUNNER_TEMP", "/tmp/runner")));
+                HostEnvironment.from(
+                                Map.ofEntries(
+                                        Map.entry("GITHUB_ACTIONS", "true"),
+                                        Map.entry("GITHUB_API_URL", "https://ghe.example/api/v3/"),
+                                        Map.entry("GITHUB_SERVER_URL", "https://ghe.example"),
+                                        Map.entry("GITHUB_REPOSITORY", "acme/shop"),
+                                        Map.entry("GITHUB_SHA", "abc123"),
+                                        Map.entry("GITHUB_REF", "refs/heads/main"),
+                                        Map.entry("GITHUB_EVENT_NAME", "push"),
+                                        Map.entry("GITHUB_EVENT_PATH", "/tmp/event.json"),
+                                        Map.entry("GITHUB_TOKEN", "ghs_x"),
+                                        Map.entry("GITHUB_OUTPUT", "/tmp/out"),
+                                        Map.entry("GITHUB_STEP_SUMMARY", "/tmp/summary"),
+                                        Map.entry("RUNNER_TEMP", "/tmp/runner")))
+                        .github();
 
         assertThat(env.inActions()).isTrue();
         assertThat(env.apiUrl()).isEqualTo("https://ghe.example/api/v3");
@@ -42,7 +45,7 @@ class GitHubEnvironmentTest {
 
     @Test
     void defaultsToGitHubDotComOutsideActions() {
-        GitHubEnvironment env = GitHubEnvironment.from(Map.of());
+        GitHubEnvironment env = HostEnvironment.from(Map.of()).github();
 
         assertThat(env.inActions()).isFalse();
         assertThat(env.apiUrl()).isEqualTo("https://api.github.com");
@@ -55,7 +58,7 @@ class GitHubEnvironmentTest {
 
     @Test
     void rejectsARepositoryThatIsNotOwnerSlashName() {
-        GitHubEnvironment env = GitHubEnvironment.from(Map.of("GITHUB_REPOSITORY", "shop"));
+        GitHubEnvironment env = HostEnvironment.from(Map.of("GITHUB_REPOSITORY", "shop")).github();
 
         assertThatThrownBy(env::owner)
                 .isInstanceOf(NixshipException.class)
@@ -64,7 +67,7 @@ class GitHubEnvironmentTest {
 
     @Test
     void neverPrintsTheToken() {
-        GitHubEnvironment env = GitHubEnvironment.from(Map.of("GITHUB_TOKEN", "ghs_secret"));
+        GitHubEnvironment env = HostEnvironment.from(Map.of("GITHUB_TOKEN", "ghs_secret")).github();
 
         assertThat(env.toString()).doesNotContain("ghs_secret").contains("token=***");
     }
