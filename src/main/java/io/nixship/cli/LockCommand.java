@@ -1,21 +1,9 @@
 package io.nixship.cli;
 
-import io.nixship.nix.NixException;
-import io.nixship.nix.NixFailureKind;
-import io.nixship.nix.NixSettings;
-import io.nixship.nix.NixVersionCheck;
-import io.nixship.nix.NixpkgsFetcher;
-import io.nixship.nix.SystemProcessRunner;
-import io.nixship.nix.channel.ChannelResolver;
-import io.nixship.nix.channel.JdkChannelHttp;
-import io.nixship.nix.channel.LockRefresher;
 import io.nixship.nix.channel.LockUpdate;
-import io.nixship.nix.channel.LockUpdater;
-import io.nixship.nix.channel.NixpkgsPinner;
-import io.nixship.nix.channel.WorkstationNixpkgs;
+import io.nixship.pipeline.lock.LockService;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -89,58 +77,21 @@ final class LockCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CommandSession session = new CommandSession(context);
-        NixSettings nix = context.host().nix(session::log);
-        SystemProcessRunner processes = new SystemProcessRunner();
-        NixVersionCheck versions = new NixVersionCheck(processes, nix);
-        NixpkgsPinner pinner =
-                new NixpkgsPinner(
-                        new ChannelResolver(new JdkChannelHttp(), channelUrl, githubUrl),
-                        new LockUpdater(
-                                new NixpkgsFetcher(processes, nix),
-                                (storePath, release) ->
-                                        versions.problem(storePath, release)
-                                                .ifPresent(
-                                                        problem ->
-                                                                refuseOrWarn(session, problem))));
         Path project =
                 directory == null
                         ? context.workingDir()
                         : context.workingDir().resolve(directory).normalize();
         LockUpdate update =
-                new LockRefresher(pinner)
-                        .refresh(
-                                project,
-                                Optional.ofNullable(channel),
-                                fromWorkstation
-                                        ? Optional.of(
-                                                new WorkstationNixpkgs(processes, nix, releasesUrl))
-                                        : Optional.empty());
-        String pinned =
-                update.lock().release().orElse(update.lock().url())
-                        + update.lock().revision().map(rev -> " (" + rev + ")").orElse("");
-        session.log(
-                update.changed()
-                        ? update.previous().isPresent()
-                                ? "nixship.lock moved to " + pinned
-                                : "nixship.lock created: " + pinned
-                        : "nixship.lock is current: " + pinned);
+                UseCases.from(context, session)
+                        .lock(channelUrl, githubUrl, releasesUrl)
+                        .lock(
+                                new LockService.Request(
+                                        project,
+                                        Optional.ofNullable(channel),
+                                        fromWorkstation,
+                                        ignoreNixVersion));
         session.actions().setOutput("changed", Boolean.toString(update.changed()));
         session.result(update.lock().toYaml().strip());
         return 0;
-    }
-
-    /**
-     * A release this Nix cannot evaluate is refused, unless the user pins it for a newer Nix
-     * elsewhere.
-     */
-    private void refuseOrWarn(CommandSession session, String problem) {
-        if (!ignoreNixVersion) {
-            throw new NixException(
-                    NixFailureKind.NIX_TOO_OLD,
-                    problem
-                            + "; to pin it anyway for a machine with a newer Nix, add --ignore-nix-version",
-                    List.of());
-        }
-        session.log("nixship: warning: " + problem + " (pinned anyway: --ignore-nix-version)");
     }
 }

@@ -21,12 +21,14 @@ import io.nixship.nix.SystemProcessRunner;
 import io.nixship.nix.channel.ChannelResolver;
 import io.nixship.nix.channel.JdkChannelHttp;
 import io.nixship.nix.channel.LockUpdater;
+import io.nixship.nix.channel.WorkstationNixpkgs;
 import io.nixship.pipeline.build.BuildAndPublishService;
 import io.nixship.pipeline.build.ImageBuildService;
 import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
 import io.nixship.pipeline.channel.ChannelUpdateService;
 import io.nixship.pipeline.freezediff.EnvironmentSources;
 import io.nixship.pipeline.freezediff.FreezeSources;
+import io.nixship.pipeline.lock.LockService;
 import io.nixship.pipeline.port.CommitLinks;
 import io.nixship.pipeline.port.PreviousImages;
 import io.nixship.pipeline.release.ReleaseService;
@@ -271,6 +273,21 @@ final class UseCases {
                 environments,
                 new DeploymentFreeze(
                         new SystemProcessRunner(), context.host().kubectl(), session::log),
+                session::log);
+    }
+
+    /**
+     * {@code nixship lock}, asking {@code channelUrl} (and {@code githubUrl} for {@code
+     * github:NixOS/nixpkgs/<rev>}) for releases and {@code releasesUrl} for the workstation's.
+     */
+    LockService lock(URI channelUrl, URI githubUrl, URI releasesUrl) {
+        NixSettings nix = context.host().nix(session::log);
+        SystemProcessRunner processes = new SystemProcessRunner();
+        return new LockService(
+                new ChannelResolver(new JdkChannelHttp(), channelUrl, githubUrl),
+                new NixpkgsFetcher(processes, nix),
+                new NixVersionCheck(processes, nix),
+                new WorkstationNixpkgs(processes, nix, releasesUrl),
                 session::log);
     }
 
