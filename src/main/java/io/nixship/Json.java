@@ -1,6 +1,7 @@
 package io.nixship;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -40,6 +41,20 @@ public final class Json {
      */
     public static ObjectMapper canonical() {
         return JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
+    }
+
+    /**
+     * {@code value} (a result record, a list...) as compact JSON, record components in their
+     * declared order: how a command prints its {@code --json} result. A value Jackson cannot write
+     * is a bug.
+     */
+    public static String compact(Object value) {
+        try {
+            return mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(
+                    "cannot write a " + value.getClass().getSimpleName() + " as JSON", e);
+        }
     }
 
     /** Output for people: two-space indents, every array element on its own line, "\n" ends. */

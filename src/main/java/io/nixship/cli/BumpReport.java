@@ -1,7 +1,5 @@
 package io.nixship.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.Json;
 import io.nixship.manifest.BumpPlan;
 import io.nixship.manifest.FoundReference;
@@ -66,31 +64,41 @@ final class BumpReport {
     }
 
     String json(String diff) {
-        ObjectNode root = Json.mapper().createObjectNode();
-        root.put("image", target.toString());
-        root.put("changed", plan.wouldChange());
-        ArrayNode references = root.putArray("references");
-        for (FoundReference found : plan.references()) {
-            ObjectNode node = references.addObject();
-            node.put("file", found.file());
-            node.put("line", found.line());
-            node.put("form", found.form().name().toLowerCase(Locale.ROOT));
-            node.put("before", found.before());
-            node.put("after", found.after());
-            node.put("moved", found.moved());
-        }
-        ArrayNode skipped = root.putArray("skipped");
-        plan.skipped()
-                .forEach(
-                        file ->
-                                skipped.addObject()
-                                        .put("file", path(file))
-                                        .put("reason", file.reason()));
-        ArrayNode empty = root.putArray("withoutReference");
-        plan.entriesWithoutReference().forEach(empty::add);
-        root.put("diff", diff);
-        return root.toString();
+        return Json.compact(
+                new Report(
+                        target.toString(),
+                        plan.wouldChange(),
+                        plan.references().stream().map(Reference::of).toList(),
+                        plan.skipped().stream()
+                                .map(file -> new Skipped(path(file), file.reason()))
+                                .toList(),
+                        plan.entriesWithoutReference(),
+                        diff));
     }
+
+    /** The {@code --json} report; its fields in this order. */
+    record Report(
+            String image,
+            boolean changed,
+            List<Reference> references,
+            List<Skipped> skipped,
+            List<String> withoutReference,
+            String diff) {}
+
+    record Reference(
+            String file, int line, String form, String before, String after, boolean moved) {
+        static Reference of(FoundReference found) {
+            return new Reference(
+                    found.file(),
+                    found.line(),
+                    found.form().name().toLowerCase(Locale.ROOT),
+                    found.before(),
+                    found.after(),
+                    found.moved());
+        }
+    }
+
+    record Skipped(String file, String reason) {}
 
     private static String path(SkippedFile skipped) {
         return skipped.file().toString().replace('\\', '/');
