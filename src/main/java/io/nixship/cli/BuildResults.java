@@ -1,10 +1,12 @@
 package io.nixship.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nixship.Json;
 import io.nixship.pipeline.build.BuildAndPublishService;
 import io.nixship.pipeline.build.ImageBuildService;
 import io.nixship.registry.ImagePublisher;
+import io.nixship.registry.PushResult;
+import java.util.Optional;
 
 /** {@code nixship build --json}: what was built or found, and what the push did. */
 final class BuildResults {
@@ -45,51 +47,82 @@ final class BuildResults {
 
     /** The registry already held the image: its reference, tag and what the push skipped. */
     private static String upToDateJson(ImagePublisher.Published published) {
-        ObjectNode node = Json.mapper().createObjectNode();
-        node.put("reference", published.reference());
-        node.put("digest", published.digest());
-        node.put("tag", published.tag());
-        node.put("upToDate", true);
-        published
-                .push()
-                .ifPresent(
-                        push -> {
-                            node.put("size", push.totalSize());
-                            node.putObject("layers")
-                                    .put("total", push.layersTotal())
-                                    .put("uploaded", 0)
-                                    .put("skipped", push.layersSkipped());
-                            node.put("bytesUploaded", 0);
-                        });
-        return node.toString();
+        Optional<PushResult> push = published.push();
+        return Json.compact(
+                new UpToDate(
+                        published.reference(),
+                        published.digest(),
+                        published.tag(),
+                        true,
+                        push.map(PushResult::totalSize).orElse(null),
+                        push.map(p -> new PushedLayers(p.layersTotal(), 0, p.layersSkipped()))
+                                .orElse(null),
+                        push.map(p -> 0L).orElse(null)));
     }
 
     private static String json(
             ImageBuildService.BuiltImage built, ImagePublisher.Published published) {
-        ObjectNode node = Json.mapper().createObjectNode();
-        node.put("reference", published.reference());
-        node.put("digest", published.digest());
-        node.put("tag", published.tag());
-        node.put("upToDate", false);
-        node.put("commit", built.commitId());
-        node.put("size", built.image().totalSize());
-        node.put("closureSize", built.closure().totalNarSize());
-        node.put("storePaths", built.closure().paths().size());
-        ObjectNode layers = node.putObject("layers");
-        layers.put("total", built.image().layers().size());
-        layers.put("fromCache", built.assembled().layersFromCache());
-        layers.put("reused", built.assembled().layersReused());
-        layers.put("compressed", built.assembled().layersCompressed());
-        published
-                .push()
-                .ifPresent(
-                        push -> {
-                            layers.put("uploaded", push.layersUploaded());
-                            layers.put("skipped", push.layersSkipped());
-                            layers.put("mounted", push.layersMounted());
-                            node.put("bytesUploaded", push.bytesUploaded());
-                        });
-        node.put("freeze", built.freeze().render());
-        return node.toString();
+        Optional<PushResult> push = published.push();
+        return Json.compact(
+                new Built(
+                        published.reference(),
+                        published.digest(),
+                        published.tag(),
+                        false,
+                        built.commitId(),
+                        built.image().totalSize(),
+                        built.closure().totalNarSize(),
+                        built.closure().paths().size(),
+                        new BuiltLayers(
+                                built.image().layers().size(),
+                                built.assembled().layersFromCache(),
+                                built.assembled().layersReused(),
+                                built.assembled().layersCompressed(),
+                                push.map(PushResult::layersUploaded).orElse(null),
+                                push.map(PushResult::layersSkipped).orElse(null),
+                                push.map(PushResult::layersMounted).orElse(null)),
+                        push.map(PushResult::bytesUploaded).orElse(null),
+                        built.freeze().render()));
     }
+
+    /**
+     * {@code --json} when the registry already held the image; the push fields only when there was
+     * a push.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record UpToDate(
+            String reference,
+            String digest,
+            String tag,
+            boolean upToDate,
+            Long size,
+            PushedLayers layers,
+            Long bytesUploaded) {}
+
+    record PushedLayers(int total, int uploaded, int skipped) {}
+
+    /** {@code --json} of a build; the push fields only when there was a push. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Built(
+            String reference,
+            String digest,
+            String tag,
+            boolean upToDate,
+            String commit,
+            long size,
+            long closureSize,
+            int storePaths,
+            BuiltLayers layers,
+            Long bytesUploaded,
+            String freeze) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record BuiltLayers(
+            int total,
+            int fromCache,
+            int reused,
+            int compressed,
+            Integer uploaded,
+            Integer skipped,
+            Integer mounted) {}
 }
