@@ -73,14 +73,7 @@ final class BuildResults {
                         built.image().totalSize(),
                         built.closure().totalNarSize(),
                         built.closure().paths().size(),
-                        new BuiltLayers(
-                                built.image().layers().size(),
-                                built.assembled().layersFromCache(),
-                                built.assembled().layersReused(),
-                                built.assembled().layersCompressed(),
-                                push.map(PushResult::layersUploaded).orElse(null),
-                                push.map(PushResult::layersSkipped).orElse(null),
-                                push.map(PushResult::layersMounted).orElse(null)),
+                        BuiltLayers.of(built, push),
                         push.map(PushResult::bytesUploaded).orElse(null),
                         built.freeze().render()));
     }
@@ -124,5 +117,17 @@ final class BuildResults {
             int compressed,
             Integer uploaded,
             Integer skipped,
-            Integer mounted) {}
+            Integer mounted) {
+        /** Where each layer came from and, after a push, what the push did with it. */
+        static BuiltLayers of(ImageBuildService.BuiltImage built, Optional<PushResult> push) {
+            return new BuiltLayers(
+                    built.image().layers().size(),
+                    built.assembled().layersFromCache(),
+                    built.assembled().layersReused(),
+                    built.assembled().layersCompressed(),
+                    push.map(PushResult::layersUploaded).orElse(null),
+                    push.map(PushResult::layersSkipped).orElse(null),
+                    push.map(PushResult::layersMounted).orElse(null));
+        }
+    }
 }

@@ -1,9 +1,10 @@
 package io.nixship.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nixship.Json;
 import io.nixship.pipeline.port.PullRequestResult;
 import io.nixship.pipeline.release.ReleaseService;
+import io.nixship.registry.PushResult;
 import java.util.Locale;
 
 /** What {@code release} prints and leaves for GitHub Actions: text, JSON, outputs, summary. */
@@ -48,36 +49,23 @@ final class ReleaseResults {
     }
 
     static String dryRunJson(ReleaseService.Plan plan) {
-        ObjectNode node = Json.mapper().createObjectNode();
-        node.put("dryRun", true);
-        node.put("image", plan.target().toString());
-        node.put("branch", plan.branch());
-        node.put("changed", plan.changesManifests());
-        node.put("diff", plan.diff());
-        node.put("title", plan.content().title());
-        node.put("body", plan.content().body());
-        node.set("layers", layers(plan));
-        return node.toString();
+        return Json.compact(
+                new DryRun(
+                        true,
+                        plan.target().toString(),
+                        plan.branch(),
+                        plan.changesManifests(),
+                        plan.diff(),
+                        plan.content().title(),
+                        plan.content().body(),
+                        layers(plan)));
     }
 
     /**
      * Where each layer came from and what the push did with it, as {@code build --json} reports it.
      */
-    private static ObjectNode layers(ReleaseService.Plan plan) {
-        ObjectNode layers = Json.mapper().createObjectNode();
-        layers.put("total", plan.built().image().layers().size());
-        layers.put("fromCache", plan.built().assembled().layersFromCache());
-        layers.put("reused", plan.built().assembled().layersReused());
-        layers.put("compressed", plan.built().assembled().layersCompressed());
-        plan.published()
-                .push()
-                .ifPresent(
-                        push -> {
-                            layers.put("uploaded", push.layersUploaded());
-                            layers.put("skipped", push.layersSkipped());
-                            layers.put("mounted", push.layersMounted());
-                        });
-        return layers;
+    private static BuildResults.BuiltLayers layers(ReleaseService.Plan plan) {
+        return BuildResults.BuiltLayers.of(plan.built(), plan.published().push());
     }
 
     static String text(PullRequestResult pr) {
@@ -87,32 +75,50 @@ final class ReleaseResults {
     }
 
     static String json(ReleaseService.Outcome outcome) {
-        ObjectNode node = Json.mapper().createObjectNode();
         PullRequestResult pr = outcome.pullRequest();
-        node.put("operation", pr.operation().label());
-        if (pr.number() != null) {
-            node.put("number", pr.number());
-            node.put("url", pr.url());
-        }
-        node.put("changed", outcome.changed());
-        node.put("image", outcome.plan().target().toString());
-        node.put("branch", outcome.plan().branch());
-        node.set("layers", layers(outcome.plan()));
-        outcome.plan()
-                .published()
-                .push()
-                .ifPresent(push -> node.put("bytesUploaded", push.bytesUploaded()));
-        if (outcome.branch() != null) {
-            node.put(
-                    "branchOperation",
-                    outcome.branch().operation().name().toLowerCase(Locale.ROOT));
-            if (outcome.branch().commit() != null) {
-                node.put("branchCommit", outcome.branch().commit());
-            }
-        }
-        if (!outcome.note().isEmpty()) {
-            node.put("note", outcome.note());
-        }
-        return node.toString();
+        ReleaseService.Plan plan = outcome.plan();
+        return Json.compact(
+                new Released(
+                        pr.operation().label(),
+                        pr.number(),
+                        pr.url(),
+                        outcome.changed(),
+                        plan.target().toString(),
+                        plan.branch(),
+                        layers(plan),
+                        plan.published().push().map(PushResult::bytesUploaded).orElse(null),
+                        outcome.branch() == null
+                                ? null
+                                : outcome.branch().operation().name().toLowerCase(Locale.ROOT),
+                        outcome.branch() == null ? null : outcome.branch().commit(),
+                        outcome.note().isEmpty() ? null : outcome.note()));
     }
+
+    /** {@code release --dry-run --json}. */
+    record DryRun(
+            boolean dryRun,
+            String image,
+            String branch,
+            boolean changed,
+            String diff,
+            String title,
+            String body,
+            BuildResults.BuiltLayers layers) {}
+
+    /**
+     * {@code release --json}: the pull request's number and URL when there is one, the bytes
+     * uploaded after a push, the branch's fate when it was touched, the note when there is one.
+     */
+    record Released(
+            String operation,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer number,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String url,
+            boolean changed,
+            String image,
+            String branch,
+            BuildResults.BuiltLayers layers,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Long bytesUploaded,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String branchOperation,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String branchCommit,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String note) {}
 }
