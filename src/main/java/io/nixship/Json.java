@@ -57,6 +57,20 @@ public final class Json {
         }
     }
 
+    /**
+     * {@code value} as Jackson's default pretty printer writes it ({@code " : "}, arrays on one
+     * line, the platform's line ends): the {@code --format json} of {@code verify}, kept as
+     * released.
+     */
+    public static String defaultPretty(Object value) {
+        try {
+            return mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(
+                    "cannot write a " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
     /** Output for people: two-space indents, every array element on its own line, "\n" ends. */
     public static ObjectWriter pretty() {
         return mapper().writer(PRETTY);

@@ -1,7 +1,6 @@
 package io.nixship.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nixship.Json;
 import io.nixship.pipeline.channel.ChannelUpdateService.Report;
 import io.nixship.pipeline.channel.ChannelUpdateService.Result;
@@ -104,56 +103,64 @@ final class ChannelUpdateResults {
     }
 
     private static String json(Report report, boolean dryRun) {
-        ObjectMapper mapper = Json.mapper();
-        ObjectNode node = mapper.createObjectNode();
-        node.put("dryRun", dryRun);
-        node.put("changed", report.results().stream().anyMatch(Result::changed));
-        node.set("channel", json(mapper, report.channel()));
-        report.release().ifPresent(release -> node.set("release", json(mapper, release)));
-        return node.toString();
+        return Json.compact(
+                new Updated(
+                        dryRun,
+                        report.results().stream().anyMatch(Result::changed),
+                        Channel.of(report.channel()),
+                        report.release().map(Channel::of).orElse(null)));
     }
 
-    private static ObjectNode json(ObjectMapper mapper, Result result) {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("channel", result.channel());
-        node.put("status", result.status().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-        node.put("changed", result.changed());
-        node.put("branch", result.branch());
-        result.update()
-                .ifPresent(
-                        update -> {
-                            update.previous()
-                                    .flatMap(lock -> lock.revision())
-                                    .ifPresent(revision -> node.put("revisionBefore", revision));
-                            update.lock()
-                                    .revision()
-                                    .ifPresent(revision -> node.put("revision", revision));
-                            update.lock()
-                                    .release()
-                                    .ifPresent(release -> node.put("release", release));
-                        });
-        result.published()
-                .ifPresent(
-                        published -> {
-                            node.put("image", published.reference());
-                            node.put("digest", published.digest());
-                            node.put("tag", published.tag());
-                        });
-        PullRequestResult pr = result.pullRequest();
-        node.put("operation", pr.operation().label());
-        if (pr.number() != null) {
-            node.put("number", pr.number());
-            node.put("url", pr.url());
+    /** {@code update-channel --json}: the channel's result, and the release's when it ran. */
+    record Updated(
+            boolean dryRun,
+            boolean changed,
+            Channel channel,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Channel release) {}
+
+    /**
+     * One result: the lock's move when there is one, the image when one was published, the pull
+     * request's number and URL when there is one, its content when proposed, the diff when any.
+     */
+    record Channel(
+            String channel,
+            String status,
+            boolean changed,
+            String branch,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String revisionBefore,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String revision,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String release,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String image,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String digest,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String tag,
+            String operation,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer number,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String url,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String title,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String body,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String diff) {
+        static Channel of(Result result) {
+            PullRequestResult pr = result.pullRequest();
+            return new Channel(
+                    result.channel(),
+                    result.status().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    result.changed(),
+                    result.branch(),
+                    result.update()
+                            .flatMap(update -> update.previous())
+                            .flatMap(lock -> lock.revision())
+                            .orElse(null),
+                    result.update().flatMap(update -> update.lock().revision()).orElse(null),
+                    result.update().flatMap(update -> update.lock().release()).orElse(null),
+                    result.published().map(published -> published.reference()).orElse(null),
+                    result.published().map(published -> published.digest()).orElse(null),
+                    result.published().map(published -> published.tag()).orElse(null),
+                    pr.operation().label(),
+                    pr.number(),
+                    pr.url(),
+                    result.content().map(content -> content.title()).orElse(null),
+                    result.content().map(content -> content.body()).orElse(null),
+                    result.diff().isEmpty() ? null : result.diff());
         }
-        result.content()
-                .ifPresent(
-                        content -> {
-                            node.put("title", content.title());
-                            node.put("body", content.body());
-                        });
-        if (!result.diff().isEmpty()) {
-            node.put("diff", result.diff());
-        }
-        return node;
     }
 }

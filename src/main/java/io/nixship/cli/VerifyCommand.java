@@ -1,12 +1,14 @@
 package io.nixship.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.nixship.Json;
 import io.nixship.freeze.DeploymentFreeze;
 import io.nixship.freeze.DiffFormat;
 import io.nixship.freeze.FreezeDiffJson;
 import io.nixship.freeze.FreezeDiffMarkdown;
 import io.nixship.pipeline.verify.DriftCheck;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -84,18 +86,19 @@ final class VerifyCommand implements Callable<Integer> {
                                         context.workingDir(), Optional.ofNullable(image), target));
         StringBuilder text = new StringBuilder();
         StringBuilder allMarkdown = new StringBuilder();
-        ArrayNode json = Json.mapper().createArrayNode();
+        List<Drift> json = new ArrayList<>();
         for (DriftCheck.Comparison comparison : result.comparisons()) {
             String heading =
                     result.shell().name() + " (-) vs " + comparison.target().name() + " (+)";
             String markdown = FreezeDiffMarkdown.render(comparison.diff());
             FreezeDiffResults.summary(session, "nixship verify: " + heading, markdown);
             allMarkdown.append("### ").append(heading).append("\n\n").append(markdown).append('\n');
-            json.addObject()
-                    .put("shell", result.shell().name())
-                    .put("target", comparison.target().name())
-                    .put("drift", comparison.drifted())
-                    .set("diff", FreezeDiffJson.tree(comparison.diff()));
+            json.add(
+                    new Drift(
+                            result.shell().name(),
+                            comparison.target().name(),
+                            comparison.drifted(),
+                            FreezeDiffJson.tree(comparison.diff())));
             text.append(comparison.drifted() ? "drift: " : "match: ").append(heading).append('\n');
             if (comparison.drifted()) {
                 text.append(
@@ -106,7 +109,10 @@ final class VerifyCommand implements Callable<Integer> {
         }
         FreezeDiffResults.outputs(session, result.drifted(), allMarkdown.toString());
         session.print(
-                diffFormat == DiffFormat.JSON ? json.toPrettyString() + "\n" : text.toString());
+                diffFormat == DiffFormat.JSON ? Json.defaultPretty(json) + "\n" : text.toString());
         return result.drifted() ? 1 : 0;
     }
+
+    /** One comparison in {@code --format json}. */
+    record Drift(String shell, String target, boolean drift, JsonNode diff) {}
 }
