@@ -15,6 +15,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pom.xml ./
+# Error Prone runs inside javac and needs the compiler packages .mvn/jvm.config opens to it.
+COPY .mvn ./.mvn
 COPY src ./src
 COPY scripts/aot-train ./scripts/aot-train
 COPY examples/imgproxy-lite/k8s ./examples/imgproxy-lite/k8s
