@@ -26,6 +26,7 @@ import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
 import io.nixship.testsupport.GitHttpServer;
 import io.nixship.testsupport.RegistryServer;
+import io.nixship.testsupport.RunnerCommands;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -478,6 +479,146 @@ class ActionImageIT {
         assertThat(pushedManifests("acme/attack-sandbox")).isFalse();
     }
 
+    /**
+     * A pull request's {@code .nixship.yaml} sets {@code nix.env.PATH} to its own {@code bin/},
+     * which holds programs named like Nix's that would leave a mark: the action refuses the field
+     * in one line (and an error annotation on the file), exits 2, and none of them runs.
+     */
+    @Test
+    void aConfigThatPointsNixsPathIntoTheCheckoutIsRefusedAndNoProgramOfItRuns() throws Exception {
+        String repository = "acme/attack-path";
+        ExampleProject project = project(temp.resolve("project"), repository);
+        for (String name : List.of("nix", "nix-build", "nix-instantiate", "nix-store")) {
+            project.write(
+                    "bin/" + name,
+                    "#!/bin/sh\ntouch /github/workspace/impostor-ran\n" + "echo impostor ran\n");
+            Files.setPosixFilePermissions(
+                    project.dir().resolve("bin/" + name),
+                    PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        project.write(
+                ".nixship.yaml",
+                Files.readString(project.dir().resolve(".nixship.yaml"))
+                        .replace(
+                                "nix:\n",
+                                "nix:\n  env:\n    PATH: /github/workspace/bin:/usr/bin:/bin\n"));
+        project.commitAll("nix.env PATH into the checkout");
+        Path remote = publish(project, repository);
+        Path workspace = checkout(remote, "attack");
+
+        ActionRunner.Result result =
+                runner(repository, github, project.head())
+                        .run(workspace, "push", "{}", inputs(Map.of("command", "build")));
+
+        assertThat(result.exitCode()).as(result.log()).isEqualTo(2);
+        assertThat(result.err().lines())
+                .as(result.log())
+                .anyMatch(
+                        line ->
+                                line.matches(
+                                        "nixship: error: \\.nixship\\.yaml:[0-9]+: nix\\.env\\.PATH:"
+                                                + " PATH may not be set: .*"));
+        assertThat(RunnerCommands.processed(result.log()))
+                .as(result.log())
+                .anyMatch(
+                        command ->
+                                command.name().equals("error")
+                                        && ".nixship.yaml".equals(command.properties().get("file"))
+                                        && command.data().contains("nix.env.PATH"));
+        assertThat(result.log()).doesNotContain("impostor");
+        assertThat(workspace.resolve("impostor-ran")).doesNotExist();
+        assertNoSecret(result);
+        assertThat(pushedManifests(repository)).isFalse();
+    }
+
+    /**
+     * A pull request's default.nix prints, while it is evaluated and while it is built, lines the
+     * runner would run as workflow commands: {@code ::} after ASCII and Unicode spaces, {@code ##[}
+     * in the middle of a line, {@code add-mask} and {@code stop-commands} (which would swallow
+     * nixship's own later commands). Read by the runner's own rules, the log holds no command from
+     * that text, only nixship's masks and fences, and the step's outputs are nixship's.
+     */
+    @Test
+    void nixOutputShapedAsWorkflowCommandsRunsNoneOfThemInTheRunner() throws Exception {
+        String repository = "acme/attack-commands";
+        String forged =
+                String.join(
+                        "\n",
+                        "::set-output name=x::" + FORGED,
+                        "  \u00a0::error::forged " + FORGED,
+                        "text ##[error]forged " + FORGED,
+                        "\u2003::SET-ENV name=PWNED::" + FORGED,
+                        "::add-mask::" + FORGED,
+                        "::stop-commands::" + FORGED);
+        ExampleProject project = project(temp.resolve("project"), repository);
+        project.write(
+                "default.nix",
+                "{ pkgs ? import <nixpkgs> { } }:\n"
+                        + "builtins.trace \"evaluated\n"
+                        + forged
+                        + "\" (derivation {\n"
+                        + "  name = \"forged-commands\";\n"
+                        + "  system = builtins.currentSystem;\n"
+                        + "  __noChroot = true;\n"
+                        + "  nonce = \""
+                        + UUID.randomUUID()
+                        + "\";\n"
+                        + "  forged = \""
+                        + forged
+                        + "\n\";\n"
+                        + "  passAsFile = [ \"forged\" ];\n"
+                        + "  builder = \"/bin/sh\";\n"
+                        + "  args = [ \"-c\" ''\n"
+                        + "    /usr/bin/cat \"$forgedPath\"\n"
+                        + "    /usr/bin/cat \"$forgedPath\" >&2\n"
+                        + "    /usr/bin/mkdir -p \"$out/lib/python3.12/site-packages\"\n"
+                        + "  '' ];\n"
+                        + "})\n");
+        project.commitAll("workflow commands in Nix output");
+        Path remote = publish(project, repository);
+
+        ActionRunner.Result result =
+                runner(repository, github, project.head())
+                        .run(
+                                checkout(remote, "attack"),
+                                "push",
+                                "{}",
+                                inputs(Map.of("command", "build")));
+
+        assertThat(result.exitCode()).as(result.log()).isZero();
+        assertThat(result.log())
+                .as("the forged lines reached the log, from evaluation and from the builder")
+                .contains("evaluated")
+                .contains("text ##[error]forged " + FORGED);
+        List<RunnerCommands.Command> commands = RunnerCommands.processed(result.log());
+        assertThat(commands).as(result.log()).noneMatch(command -> command.line().contains(FORGED));
+        List<String> fences =
+                commands.stream()
+                        .filter(command -> command.name().equals("stop-commands"))
+                        .map(RunnerCommands.Command::data)
+                        .toList();
+        assertThat(fences).as(result.log()).isNotEmpty();
+        assertThat(commands)
+                .as(result.log())
+                .allMatch(
+                        command ->
+                                switch (command.name()) {
+                                    case "add-mask" ->
+                                            List.of(TOKEN, REGISTRY_PASSWORD)
+                                                    .contains(command.data());
+                                    case "stop-commands", "group", "endgroup" -> true;
+                                    default ->
+                                            fences.contains(command.name())
+                                                    && command.line()
+                                                            .equals("::" + command.name() + "::");
+                                });
+        assertThat(result.outputs()).doesNotContainKey("x");
+        assertThat(result.outputs().values()).noneMatch(value -> value.contains(FORGED));
+        assertThat(result.outputs().get("image")).startsWith(registry.host() + "/" + repository);
+        assertNoSecret(result);
+    }
+
+    private static final String FORGED = "FORGED-c2e9";
     private static final String RUNTIME_TOKEN = "actions-RUNTIME-token-0123456789";
     private static final String ID_TOKEN = "actions-ID-request-token-0123456789";
     private static final List<String> RUNNER_SECRETS =
