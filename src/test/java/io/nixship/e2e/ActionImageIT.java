@@ -550,6 +550,11 @@ class ActionImageIT {
                         "\u2003::SET-ENV name=PWNED::" + FORGED,
                         "::add-mask::" + FORGED,
                         "::stop-commands::" + FORGED);
+        assertThat(RunnerCommands.processed(forged))
+                .as("each line, printed raw, is a command to the runner")
+                .extracting(RunnerCommands.Command::name)
+                .containsExactly(
+                        "set-output", "error", "error", "SET-ENV", "add-mask", "stop-commands");
         ExampleProject project = project(temp.resolve("project"), repository);
         project.write(
                 "default.nix",
