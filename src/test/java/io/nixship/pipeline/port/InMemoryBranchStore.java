@@ -94,7 +94,12 @@ public final class InMemoryBranchStore implements BranchStore {
 
     /** What the branch's commit holds; empty when the branch does not exist. */
     public Optional<PublishRequest> content(String branch) {
-        return read(branch).map(commits::get);
+        return read(branch).flatMap(this::commit);
+    }
+
+    /** What a commit pushed here holds; empty for a commit this store never wrote. */
+    public Optional<PublishRequest> commit(String id) {
+        return Optional.ofNullable(commits.get(id));
     }
 
     public List<String> events() {
