@@ -20,6 +20,8 @@ import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.ManifestFiles;
 import io.nixship.manifest.PinStyle;
 import io.nixship.nix.Closure;
+import io.nixship.nix.NixException;
+import io.nixship.nix.NixFailureKind;
 import io.nixship.nix.PrefetchResult;
 import io.nixship.nix.StorePathInfo;
 import io.nixship.nix.channel.ChannelHttp;
@@ -92,6 +94,9 @@ class ChannelUpdateServiceTest {
 
     /** What the image built with the new lock holds, but for its nixpkgs labels. */
     private String builtContent = "app 1.0 on python 3.12";
+
+    /** Thrown by the build instead of building, when set. */
+    private Optional<NixException> buildFailure = Optional.empty();
 
     @Test
     void aLockThatPinsTheChannelsNewestReleaseProposesNothingAndBuildsNothing() {
@@ -231,6 +236,27 @@ class ChannelUpdateServiceTest {
         assertThat(pullRequests.calls()).isEmpty();
     }
 
+    @Test
+    void aReleaseTheImageDoesNotBuildOnIsProposedAsTheLockAloneMarkedFailing() {
+        buildFailure =
+                Optional.of(
+                        new NixException(
+                                NixFailureKind.BUILD,
+                                "building the environment failed",
+                                List.of("error: builder for python3.12-numpy failed")));
+
+        ChannelUpdateService.Result result = update(COMMIT);
+
+        assertThat(result.status()).isEqualTo(ChannelUpdateService.Status.BUILD_FAILING);
+        assertThat(pushed).isEmpty();
+        PublishRequest onBranch = branches.content(BRANCH).orElseThrow();
+        assertThat(onBranch.edits()).containsOnlyKeys(NixpkgsLock.FILE_NAME);
+        assertThat(lockIn(onBranch)).isEqualTo(lock(NEWER_REVISION));
+        PullRequestSpec pullRequest = pullRequests.open().get(BRANCH);
+        assertThat(pullRequest.title()).startsWith(ChannelPullRequest.FAILING_MARK);
+        assertThat(pullRequest.body()).contains("error: builder for python3.12-numpy failed");
+    }
+
     private ChannelUpdateService.Result update(String commit) {
         ChannelUpdateService.Project project =
                 new ChannelUpdateService.Project(
@@ -256,6 +282,10 @@ class ChannelUpdateServiceTest {
                                         (storePath, release) -> {})),
                         (lock, previousImage, layerReady) -> {
                             builds.add(lock);
+                            buildFailure.ifPresent(
+                                    failure -> {
+                                        throw failure;
+                                    });
                             return built(commit, lock, builtContent);
                         },
                         new ReleaseService.Ports(
