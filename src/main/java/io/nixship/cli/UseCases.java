@@ -3,6 +3,7 @@ package io.nixship.cli;
 import io.nixship.NixshipException;
 import io.nixship.Sleeper;
 import io.nixship.config.NixpkgsLock;
+import io.nixship.config.NixshipConfig;
 import io.nixship.forge.GitHubApi;
 import io.nixship.forge.GitHubEnvironment;
 import io.nixship.forge.GitHubRateLimits;
@@ -33,6 +34,7 @@ import io.nixship.pipeline.port.CommitLinks;
 import io.nixship.pipeline.port.PreviousImages;
 import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.pipeline.verify.DriftCheck;
+import io.nixship.registry.HostCredentials;
 import io.nixship.registry.ImagePublisher;
 import io.nixship.registry.PushListener;
 import io.nixship.registry.RegistryCredentials;
@@ -149,7 +151,7 @@ final class UseCases {
                                 previousImage,
                                 layerReady,
                                 Optional.empty()),
-                ports(repository, commit.projectDirectory(), push));
+                ports(repository, commit.projectDirectory(), commit.config(), push));
     }
 
     /** The channel update of the project as {@code project} holds it. */
@@ -180,14 +182,22 @@ final class UseCases {
                                 previousImage,
                                 layerReady,
                                 Optional.of(lock)),
-                ports(repository, project.directory(), push),
+                ports(repository, project.directory(), project.config(), push),
                 forge);
     }
 
-    private ReleaseService.Ports ports(Repository repository, String projectDirectory, Push push) {
+    private ReleaseService.Ports ports(
+            Repository repository, String projectDirectory, NixshipConfig config, Push push) {
         GitHubEnvironment github = session.github();
         Registry registry = push.registry();
         boolean dryRun = push.dryRun();
+        // Explicit credentials are for the registry pushed to; a manifest naming another registry
+        // reads it with the docker config's credentials or none.
+        Optional<HostCredentials> pushCredentials =
+                push.destination()
+                        .map(ImageReference::repository)
+                        .or(config::image)
+                        .flatMap(image -> HostCredentials.forImage(image, registry.credentials()));
         return new ReleaseService.Ports(
                 new GitProjectCommits(repository, projectDirectory),
                 new RegistryImageSink(
@@ -202,7 +212,7 @@ final class UseCases {
                         : new RegistryPreviousImages(
                                 context.registryHost(),
                                 registry.settings(),
-                                registry.credentials(),
+                                pushCredentials,
                                 session::log),
                 github.repository() == null
                         ? CommitLinks.NONE
@@ -254,7 +264,8 @@ final class UseCases {
                 new RegistryImageReader(
                         context.host().registry(cache),
                         registry.settings(session::addMask),
-                        registry.credentials(context, session::addMask));
+                        projectImageCredentials(
+                                project, registry.credentials(context, session::addMask)));
         return new EnvironmentSources(
                 new SystemProcessRunner(),
                 session.hostSettings(),
@@ -262,6 +273,29 @@ final class UseCases {
                 reader,
                 project,
                 cache);
+    }
+
+    /**
+     * Explicit credentials bound to the host of the project's image, the registry they are given
+     * for; a side on another registry never receives them.
+     */
+    private Optional<HostCredentials> projectImageCredentials(
+            Path project, Optional<RegistryCredentials> credentials) {
+        if (credentials.isEmpty()) {
+            return Optional.empty();
+        }
+        String image =
+                NixshipConfig.readProject(project, context.host().githubRepository())
+                        .image()
+                        .orElseThrow(
+                                () ->
+                                        NixshipException.usage(
+                                                "--registry-username: "
+                                                        + project.resolve(NixshipConfig.FILE_NAME)
+                                                        + " names no image, so no registry these"
+                                                        + " credentials are for; set 'image'"
+                                                        + " (e.g. ghcr.io/org/app)"));
+        return HostCredentials.forImage(image, credentials);
     }
 
     FreezeSources freezes() {

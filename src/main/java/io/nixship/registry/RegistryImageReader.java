@@ -19,12 +19,10 @@ public final class RegistryImageReader {
 
     private final RegistryHost host;
     private final RegistrySettings settings;
-    private final Optional<RegistryCredentials> credentials;
+    private final Optional<HostCredentials> credentials;
 
     public RegistryImageReader(
-            RegistryHost host,
-            RegistrySettings settings,
-            Optional<RegistryCredentials> credentials) {
+            RegistryHost host, RegistrySettings settings, Optional<HostCredentials> credentials) {
         this.host = host;
         this.settings = settings;
         this.credentials = credentials;
@@ -41,7 +39,12 @@ public final class RegistryImageReader {
      */
     public RemoteImage read(String host, String repository, String reference) {
         RegistryTarget target = new RegistryTarget(host, repository, RegistryTarget.DEFAULT_TAG);
-        RegistryClient client = RegistryClient.forTarget(target, credentials, this.host, settings);
+        RegistryClient client =
+                RegistryClient.forTarget(
+                        target,
+                        credentials.flatMap(given -> given.forHost(host)),
+                        this.host,
+                        settings);
         RegistryManifest fetched = client.fetchManifest(repository, reference);
         JsonNode manifest =
                 parse(fetched.bytes(), host + "/" + repository + " manifest " + fetched.digest());

@@ -21,13 +21,13 @@ public final class RegistryPreviousImages implements PreviousImages {
 
     private final RegistryHost host;
     private final RegistrySettings settings;
-    private final Optional<RegistryCredentials> credentials;
+    private final Optional<HostCredentials> credentials;
     private final Consumer<String> log;
 
     public RegistryPreviousImages(
             RegistryHost host,
             RegistrySettings settings,
-            Optional<RegistryCredentials> credentials,
+            Optional<HostCredentials> credentials,
             Consumer<String> log) {
         this.host = host;
         this.settings = settings;
@@ -45,7 +45,12 @@ public final class RegistryPreviousImages implements PreviousImages {
             RegistryTarget target =
                     RegistryTarget.parseWithDefaultTag(
                             reference.repository(), RegistryTarget.DEFAULT_TAG);
-            RegistryClient client = RegistryClient.forTarget(target, credentials, host, settings);
+            RegistryClient client =
+                    RegistryClient.forTarget(
+                            target,
+                            credentials.flatMap(given -> given.forHost(target.host())),
+                            host,
+                            settings);
             Optional<byte[]> config = client.imageConfig(target.repository(), version);
             if (config.isEmpty()) {
                 log.accept(

@@ -86,6 +86,10 @@ public record RegistryTarget(String host, String repository, String tag) {
 
     /** The host the HTTP API is served from: docker.io's API is not on docker.io itself. */
     public String apiHost() {
+        return apiHost(host);
+    }
+
+    static String apiHost(String host) {
         return host.equals("docker.io") ? "registry-1.docker.io" : host;
     }
 

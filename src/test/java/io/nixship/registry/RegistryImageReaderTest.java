@@ -1,9 +1,14 @@
 package io.nixship.registry;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
@@ -36,6 +41,10 @@ class RegistryImageReaderTest {
     @TempDir Path home;
 
     private RegistryImageReader reader() {
+        return reader(Optional.empty());
+    }
+
+    private RegistryImageReader reader(Optional<HostCredentials> credentials) {
         return new RegistryImageReader(
                 new RegistryHost(
                         home.resolve(".docker/config.json"),
@@ -43,7 +52,7 @@ class RegistryImageReaderTest {
                         Optional.empty(),
                         home.resolve("cache/nixship")),
                 RegistrySettings.defaults(),
-                Optional.empty());
+                credentials);
     }
 
     private String host() {
@@ -78,6 +87,56 @@ class RegistryImageReaderTest {
                 + "\", \"size\": "
                 + config.length
                 + "}, \"layers\": []}";
+    }
+
+    /** Serves image v1 only to requests carrying {@code alice:s3cret}, challenging the rest. */
+    private void serveImageBehindBasicAuth() {
+        String authorization = new RegistryCredentials("alice", "s3cret").basicHeader();
+        registry.stubFor(
+                any(urlPathMatching("/v2/.*"))
+                        .atPriority(10)
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(401)
+                                        .withHeader(
+                                                "WWW-Authenticate", "Basic realm=\"registry\"")));
+        byte[] manifest = bytes(serveImage("x==1\\n"));
+        registry.stubFor(
+                get(urlPathEqualTo("/v2/acme/app/manifests/v1"))
+                        .atPriority(1)
+                        .withHeader("Authorization", equalTo(authorization))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(200)
+                                        .withHeader("Content-Type", DOCKER_MANIFEST)
+                                        .withBody(manifest)));
+    }
+
+    @Test
+    void explicitCredentialsGoToTheHostTheyWereGivenFor() {
+        serveImageBehindBasicAuth();
+        Optional<HostCredentials> credentials =
+                Optional.of(
+                        new HostCredentials(host(), new RegistryCredentials("alice", "s3cret")));
+
+        RegistryImageReader.RemoteImage image = reader(credentials).read(host(), "acme/app", "v1");
+
+        assertThat(image.config().toString()).contains("x==1");
+    }
+
+    @Test
+    void explicitCredentialsForAnotherRegistryAreNeverSentHere() {
+        serveImageBehindBasicAuth();
+        Optional<HostCredentials> credentials =
+                Optional.of(
+                        new HostCredentials(
+                                "registry.example:5000",
+                                new RegistryCredentials("alice", "s3cret")));
+
+        assertThatThrownBy(() -> reader(credentials).read(host(), "acme/app", "v1"))
+                .isInstanceOf(NixshipException.class);
+        registry.verify(0, anyRequestedFor(anyUrl()).withHeader("Authorization", matching(".+")));
+        assertThat(registry.getAllServeEvents()).isNotEmpty();
     }
 
     @Test
