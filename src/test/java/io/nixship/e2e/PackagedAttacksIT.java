@@ -2,6 +2,7 @@ package io.nixship.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nixship.image.Digests;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.CraftedTrees;
 import io.nixship.testsupport.ExampleProject;
@@ -196,6 +197,53 @@ class PackagedAttacksIT {
             assertThat(result.err()).contains("registry " + host).contains("after 6 attempts");
             for (Socket socket : held) {
                 socket.close();
+            }
+        }
+    }
+
+    @Test
+    void aCachedLayerAlteredOnDiskAtTheSameSizeIsRebuiltNotShipped() throws IOException {
+        ExampleProject project = project();
+        Path cache = temp.resolve("cache");
+        LauncherRun nixship = new LauncherRun(cli(project));
+        CliRun.Result first =
+                nixship.run(
+                        "build",
+                        "--cache-dir",
+                        cache.toString(),
+                        "--to",
+                        "oci:" + temp.resolve("a"));
+        assertThat(first.exitCode()).as(first.all()).isZero();
+        List<Path> cached;
+        try (var files = Files.walk(cache)) {
+            cached =
+                    files.filter(Files::isRegularFile)
+                            .filter(file -> file.getParent().endsWith("blobs/sha256"))
+                            .toList();
+        }
+        assertThat(cached).isNotEmpty();
+        for (Path blob : cached) {
+            byte[] bytes = Files.readAllBytes(blob);
+            bytes[bytes.length / 2] ^= 0x5a;
+            Files.write(blob, bytes);
+        }
+
+        CliRun.Result second =
+                nixship.run(
+                        "build",
+                        "--cache-dir",
+                        cache.toString(),
+                        "--to",
+                        "oci:" + temp.resolve("b"));
+
+        assertThat(second.exitCode()).as(second.all()).isZero();
+        assertThat(Files.readString(temp.resolve("b/index.json")))
+                .isEqualTo(Files.readString(temp.resolve("a/index.json")));
+        try (var blobs = Files.list(temp.resolve("b/blobs/sha256"))) {
+            for (Path blob : blobs.toList()) {
+                assertThat(Digests.sha256(Files.readAllBytes(blob)))
+                        .as(blob.toString())
+                        .isEqualTo("sha256:" + blob.getFileName());
             }
         }
     }
