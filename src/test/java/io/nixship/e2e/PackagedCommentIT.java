@@ -1,11 +1,15 @@
 package io.nixship.e2e;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.nixship.e2e.CommentHarness.COMMENTS;
 import static io.nixship.e2e.CommentHarness.MARKER;
 import static io.nixship.e2e.CommentHarness.TOKEN;
@@ -68,6 +72,30 @@ class PackagedCommentIT {
         assertThat(Files.readString(temp.resolve("second/output"))).contains("\nfalse\n");
         assertThat((posted.all() + edited.all()).replace("::add-mask::" + TOKEN, ""))
                 .doesNotContain(TOKEN);
+    }
+
+    @Test
+    void aMarkerCommentBySomeoneElseIsLeftAloneAndOurOwnIsCreated() throws IOException {
+        CommentHarness harness = CommentHarness.create(temp, registry.server());
+        CommentHarness.stubPullRequest(github);
+        String foreign =
+                "{\"id\": 600, \"body\": \""
+                        + MARKER
+                        + "\\nplanted\", \"html_url\": \"https://github.example/acme/shop/pull/7#issuecomment-600\","
+                        + " \"user\": {\"login\": \"mallory\"}}";
+        github.stubFor(
+                get(urlPathEqualTo(COMMENTS))
+                        .willReturn(CommentHarness.json(200, "[" + foreign + "]")));
+        github.stubFor(
+                post(urlPathEqualTo(COMMENTS))
+                        .willReturn(CommentHarness.json(201, CommentHarness.COMMENT_JSON)));
+
+        CliRun.Result posted = comment(harness, "first", harness.upgradeCommit);
+
+        PackagedRuns.assertSucceeded(posted);
+        github.verify(1, postRequestedFor(urlPathEqualTo(COMMENTS)));
+        github.verify(
+                0, anyRequestedFor(urlPathMatching("/repos/acme/shop/issues/comments/600.*")));
     }
 
     private CliRun.Result comment(CommentHarness harness, String name, String head)
