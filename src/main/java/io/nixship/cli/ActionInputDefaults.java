@@ -17,8 +17,9 @@ import picocli.CommandLine.Model.OptionSpec;
  * values). Options given on the command line still win; empty inputs count as unset.
  *
  * <p>Secrets are never options: {@code registry-password} is read from the environment by {@link
- * RegistryOptions}, {@code github-token} becomes the GitHub token in {@link HostEnvironment#from};
- * both are masked where they are read.
+ * RegistryOptions}, {@code github-token} becomes the GitHub token, {@code github-app-id}, {@code
+ * github-app-private-key} the App and {@code manifests-token} the GitOps repository's token in
+ * {@link HostEnvironment#from}; all are masked where they are read.
  */
 final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
     /** Inputs that are the default of the option with the same long name. */
@@ -26,10 +27,13 @@ final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
             List.of(
                     "image",
                     "manifests",
+                    "manifests-repository",
+                    "manifests-branch",
                     "channel",
                     "channel-url",
                     "registry-username",
                     "dry-run",
+                    "automerge",
                     "max-layers");
 
     /**
@@ -45,6 +49,12 @@ final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
 
     static final String GITHUB_TOKEN = "github-token";
 
+    static final String MANIFESTS_TOKEN = "manifests-token";
+
+    static final String GITHUB_APP_ID = "github-app-id";
+
+    static final String GITHUB_APP_PRIVATE_KEY = "github-app-private-key";
+
     /** Read by docker/entrypoint.sh, not by the CLI. */
     static final String COMMAND = "command";
 
@@ -55,13 +65,19 @@ final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
                     CONFIG,
                     "image",
                     "manifests",
+                    "manifests-repository",
+                    "manifests-branch",
+                    MANIFESTS_TOKEN,
                     "channel",
                     "channel-url",
                     REGISTRY,
                     "registry-username",
                     REGISTRY_PASSWORD,
                     GITHUB_TOKEN,
+                    GITHUB_APP_ID,
+                    GITHUB_APP_PRIVATE_KEY,
                     "dry-run",
+                    "automerge",
                     "max-layers");
 
     private static final String CONFIG_FILE_NAME = ".nixship.yaml";

@@ -1,9 +1,12 @@
 package io.nixship.cli;
 
 import io.nixship.forge.ActionsOutput;
+import io.nixship.forge.GitHubAccess;
+import io.nixship.forge.GitHubAppCredentials;
 import io.nixship.forge.GitHubEnvironment;
 import io.nixship.forge.SecretMasker;
 import io.nixship.pipeline.port.HostSettings;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -44,8 +47,29 @@ final class CommandSession {
         return actions;
     }
 
+    /**
+     * GitHub access to {@code repository} ({@code owner/name}) as the configured App, else with
+     * {@code GITHUB_TOKEN}; every token it uses is masked first.
+     */
+    GitHubAccess githubAccess(String repository) {
+        return githubAccess(github, context.host().githubApp(), repository);
+    }
+
+    /**
+     * GitHub access to {@code repository} as {@code app} when given, else with {@code env}'s token.
+     */
+    GitHubAccess githubAccess(
+            GitHubEnvironment env, Optional<GitHubAppCredentials> app, String repository) {
+        return GitHubAccess.to(env, app, repository, this::addMask);
+    }
+
     void log(String line) {
         aboveProgress(() -> actions.log(line));
+    }
+
+    /** A warning the run goes on after: an annotation in Actions. */
+    void warn(String message) {
+        aboveProgress(() -> actions.warning(message));
     }
 
     void addMask(String secret) {

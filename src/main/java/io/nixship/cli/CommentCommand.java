@@ -1,16 +1,14 @@
 package io.nixship.cli;
 
 import io.nixship.NixshipException;
-import io.nixship.forge.GitHubApi;
+import io.nixship.forge.GitHubAccess;
 import io.nixship.forge.GitHubIdentity;
-import io.nixship.forge.GitHubRateLimits;
 import io.nixship.forge.PullRequestEvent;
 import io.nixship.forge.StickyCommentService;
 import io.nixship.pipeline.freezediff.PullRequestFreezeDiff;
 import io.nixship.pipeline.port.CommentResult;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.kohsuke.github.GitHub;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,15 +59,12 @@ final class CommentCommand implements Callable<Integer> {
                     "GITHUB_EVENT_PATH is not set; run in a pull_request workflow or pass --event FILE");
         }
         PullRequestEvent pull = PullRequestEvent.read(eventFile);
-        GitHub github = GitHubApi.connect(session.github(), GitHubRateLimits.standard());
+        GitHubAccess access = session.githubAccess(pull.repository());
         StickyCommentService comments =
                 new StickyCommentService(
-                        github,
+                        access.api(),
                         pull.repository(),
-                        GitHubIdentity.login(
-                                github,
-                                session.github().apiUrl(),
-                                session.github().requireToken()));
+                        GitHubIdentity.login(access.api(), access.apiUrl(), access.token()));
         PullRequestFreezeDiff service =
                 new PullRequestFreezeDiff(
                         environment.sources(context, session),

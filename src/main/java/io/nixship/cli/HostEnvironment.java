@@ -1,6 +1,7 @@
 package io.nixship.cli;
 
 import io.nixship.NixshipException;
+import io.nixship.forge.GitHubAppCredentials;
 import io.nixship.forge.GitHubEnvironment;
 import io.nixship.freeze.DeploymentFreeze;
 import io.nixship.nix.NixHost;
@@ -25,6 +26,10 @@ import java.util.function.Consumer;
  *
  * @param actionInputs the action's {@code INPUT_<NAME>} variables by upper-cased {@code NAME}
  * @param dumbTerminal {@code TERM=dumb}: no progress is drawn even on a console
+ * @param githubAppVariables the GitHub App's id and key variables, the action's inputs winning;
+ *     parsed only when a command talks to GitHub
+ * @param manifestsToken the GitOps repository's token ({@code manifests-token}, else {@code
+ *     NIXSHIP_MANIFESTS_TOKEN})
  */
 public record HostEnvironment(
         Path home,
@@ -38,7 +43,9 @@ public record HostEnvironment(
         boolean nixOffline,
         NixHost nixHost,
         DeploymentFreeze.Kubectl kubectl,
-        boolean dumbTerminal) {
+        boolean dumbTerminal,
+        Map<String, String> githubAppVariables,
+        Optional<String> manifestsToken) {
 
     /**
      * The only host variables a Nix child sees. Everything else (tokens above all) stays out,
@@ -77,9 +84,13 @@ public record HostEnvironment(
 
     private static final String INPUT_PREFIX = "INPUT_";
 
+    /** The token for a GitOps repository, when it is not the App's nor GITHUB_TOKEN's. */
+    static final String MANIFESTS_TOKEN = "NIXSHIP_MANIFESTS_TOKEN";
+
     public HostEnvironment {
         searchPath = List.copyOf(searchPath);
         actionInputs = Map.copyOf(actionInputs);
+        githubAppVariables = Map.copyOf(githubAppVariables);
     }
 
     public static HostEnvironment from(Map<String, String> variables) {
@@ -119,7 +130,44 @@ public record HostEnvironment(
                 nixHost(variables),
                 new DeploymentFreeze.Kubectl(
                         nonBlank(variables, "NIXSHIP_KUBECTL").orElse("kubectl"), variables),
-                "dumb".equals(variables.get("TERM")));
+                "dumb".equals(variables.get("TERM")),
+                githubAppVariables(variables, inputs),
+                inputOrVariable(
+                        inputs, ActionInputDefaults.MANIFESTS_TOKEN, variables, MANIFESTS_TOKEN));
+    }
+
+    /** The GitHub App nixship acts as, when one is configured; its key is parsed now. */
+    public Optional<GitHubAppCredentials> githubApp() {
+        return GitHubAppCredentials.from(githubAppVariables);
+    }
+
+    private static Map<String, String> githubAppVariables(
+            Map<String, String> variables, Map<String, String> inputs) {
+        Map<String, String> app = new LinkedHashMap<>();
+        inputOrVariable(
+                        inputs,
+                        ActionInputDefaults.GITHUB_APP_ID,
+                        variables,
+                        GitHubAppCredentials.APP_ID)
+                .ifPresent(value -> app.put(GitHubAppCredentials.APP_ID, value));
+        inputOrVariable(
+                        inputs,
+                        ActionInputDefaults.GITHUB_APP_PRIVATE_KEY,
+                        variables,
+                        GitHubAppCredentials.PRIVATE_KEY)
+                .ifPresent(value -> app.put(GitHubAppCredentials.PRIVATE_KEY, value));
+        nonBlank(variables, GitHubAppCredentials.PRIVATE_KEY_FILE)
+                .ifPresent(value -> app.put(GitHubAppCredentials.PRIVATE_KEY_FILE, value));
+        return app;
+    }
+
+    /** The input when given (the explicit choice), else the variable. */
+    private static Optional<String> inputOrVariable(
+            Map<String, String> inputs, String input, Map<String, String> variables, String name) {
+        return Optional.ofNullable(inputs.get(input.toUpperCase(Locale.ROOT)))
+                .filter(value -> !value.isBlank())
+                .map(String::strip)
+                .or(() -> nonBlank(variables, name).map(String::strip));
     }
 
     /**

@@ -1,9 +1,13 @@
 package io.nixship.cli;
 
+import io.nixship.NixshipException;
+import io.nixship.config.GitOpsConfig;
+import io.nixship.config.NixshipConfig;
 import io.nixship.forge.GitHubEnvironment;
 import io.nixship.forge.ManifestBranchPublisher;
 import io.nixship.manifest.PinStyle;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,6 +42,66 @@ final class PullRequestOptions {
             description =
                     "Branch the pull request targets (default: the repository's default branch).")
     String base;
+
+    @Option(
+            names = "--automerge",
+            description =
+                    "Enable auto-merge on the pull request when it is opened (the repository must allow auto-merge; else a warning).")
+    boolean automerge;
+
+    @Option(
+            names = "--manifests-repository",
+            paramLabel = "OWNER/REPO",
+            description =
+                    "A GitOps repository holding the manifests (instead of gitops.repository in .nixship.yaml): the pull request is opened there.")
+    String manifestsRepository;
+
+    @Option(
+            names = "--manifests-branch",
+            paramLabel = "BRANCH",
+            description =
+                    "The GitOps repository's branch the manifests are read from and the pull request targets (default: gitops.branch, else its default branch).")
+    String manifestsBranch;
+
+    /**
+     * The GitOps repository the options or {@code config} name, the options winning; {@code
+     * --manifests} then lists paths in it.
+     */
+    Optional<GitOpsConfig> gitops(NixshipConfig config) {
+        if (manifestsRepository != null) {
+            if (!GitOpsConfig.isRepositoryName(manifestsRepository)) {
+                throw NixshipException.usage(
+                        "--manifests-repository must be owner/name, got '"
+                                + manifestsRepository
+                                + "'");
+            }
+            return Optional.of(
+                    new GitOpsConfig(
+                            manifestsRepository,
+                            Optional.ofNullable(manifestsBranch),
+                            config.gitops()
+                                    .filter(g -> g.repository().equals(manifestsRepository))
+                                    .map(GitOpsConfig::manifests)
+                                    .orElse(List.of())));
+        }
+        return config.gitops()
+                .map(
+                        g ->
+                                manifestsBranch == null
+                                        ? g
+                                        : new GitOpsConfig(
+                                                g.repository(),
+                                                Optional.of(manifestsBranch),
+                                                g.manifests()));
+    }
+
+    /** The manifest entries to bump: {@code --manifests}, else the GitOps repository's. */
+    List<String> manifests(Optional<GitOpsConfig> gitops) {
+        if (!manifests.isEmpty()) {
+            return manifests;
+        }
+        return gitops.map(GitOpsConfig::manifests).orElse(List.of());
+    }
 
     PinStyle pinStyle() {
         return PinStyle.parse(pin);

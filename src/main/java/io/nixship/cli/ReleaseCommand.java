@@ -1,5 +1,6 @@
 package io.nixship.cli;
 
+import io.nixship.config.GitOpsConfig;
 import io.nixship.image.LayerCompressor;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.PinStyle;
@@ -66,19 +67,30 @@ final class ReleaseCommand implements Callable<Integer> {
         Optional<ImageReference> destination =
                 Optional.ofNullable(to).map(RegistryImageSink::repositoryOnly);
         LayerCompressor compressor = UseCases.compressor(compression);
-        Optional<UseCases.Remote> remote =
-                dryRun ? Optional.empty() : Optional.of(useCases.remote(pullRequest, LABELS));
         Path directory = project.directory(context);
-        UseCases.Push push = useCases.push(destination, registry, compressor, dryRun);
-        // Read before the build: it names the repository and the manifests, whose image the build
-        // reuses from.
+        // Read before the build: it names the repository and the manifests (in a GitOps
+        // repository or not), whose image the build reuses from.
         ReleaseService.Commit commit =
                 ReleaseService.Commit.read(
                         directory, project.commit, context.host().githubRepository());
+        Optional<GitOpsConfig> gitops = pullRequest.gitops(commit.config());
+        // A dry run reads a GitOps repository's manifests too, and writes nothing.
+        Optional<UseCases.Remote> remote =
+                dryRun && gitops.isEmpty()
+                        ? Optional.empty()
+                        : Optional.of(useCases.remote(pullRequest, LABELS, gitops));
+        UseCases.Push push = useCases.push(destination, registry, compressor, dryRun);
         try (Repository repository = UseCases.openRepository(directory)) {
-            ReleaseService service = useCases.release(directory, repository, commit, push);
+            ReleaseService service =
+                    useCases.release(
+                            directory,
+                            repository,
+                            commit,
+                            push,
+                            remote.filter(side -> gitops.isPresent()));
             ReleaseService.Plan plan =
-                    service.plan(new ReleaseService.Request(pullRequest.manifests, pinStyle));
+                    service.plan(
+                            new ReleaseService.Request(pullRequest.manifests(gitops), pinStyle));
             if (dryRun) {
                 session.actions().setOutput("changed", Boolean.toString(plan.changesManifests()));
                 session.result(

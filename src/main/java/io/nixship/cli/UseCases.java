@@ -2,13 +2,16 @@ package io.nixship.cli;
 
 import io.nixship.NixshipException;
 import io.nixship.Sleeper;
+import io.nixship.config.GitOpsConfig;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.config.NixshipConfig;
+import io.nixship.forge.GitHubAccess;
 import io.nixship.forge.GitHubApi;
 import io.nixship.forge.GitHubEnvironment;
-import io.nixship.forge.GitHubRateLimits;
+import io.nixship.forge.GitOpsManifests;
 import io.nixship.forge.GitProjectCommits;
 import io.nixship.forge.ManifestBranchPublisher;
+import io.nixship.forge.PullRequestAutoMerge;
 import io.nixship.forge.PullRequestService;
 import io.nixship.freeze.DeploymentFreeze;
 import io.nixship.image.LayerCompressor;
@@ -31,7 +34,9 @@ import io.nixship.pipeline.freezediff.EnvironmentSources;
 import io.nixship.pipeline.freezediff.FreezeSources;
 import io.nixship.pipeline.lock.LockService;
 import io.nixship.pipeline.port.CommitLinks;
+import io.nixship.pipeline.port.ManifestRepository;
 import io.nixship.pipeline.port.PreviousImages;
+import io.nixship.pipeline.port.ProjectCommits;
 import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.pipeline.verify.DriftCheck;
 import io.nixship.registry.HostCredentials;
@@ -48,7 +53,6 @@ import java.util.List;
 import java.util.Optional;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
-import org.kohsuke.github.GitHub;
 
 /**
  * The one composition root: wires the adapters (git, GitHub, registry, Nix) to the use cases for
@@ -74,22 +78,38 @@ final class UseCases {
      * nothing.
      */
     record Remote(
-            String token,
+            GitHubAccess access,
             String remoteUrl,
             String baseBranch,
-            GitHub api,
             String repositoryName,
-            List<String> labels) {
+            List<String> labels,
+            Optional<PullRequestAutoMerge> autoMerge,
+            boolean gitops) {
         Remote {
             labels = List.copyOf(labels);
         }
 
         ReleaseService.Forge forge(Repository repository) {
             return new ReleaseService.Forge(
-                    ManifestBranchPublisher.withToken(repository, remoteUrl, token),
-                    new PullRequestService(api, repositoryName),
+                    branches(repository),
+                    new PullRequestService(access.api(), repositoryName, autoMerge),
                     baseBranch,
                     labels);
+        }
+
+        /** The token is read now, after the build: an App's is renewed if it expired. */
+        ManifestBranchPublisher branches(Repository repository) {
+            return ManifestBranchPublisher.withToken(repository, remoteUrl, access.token());
+        }
+
+        /**
+         * The GitOps repository's base branch when the manifests live there, else the released
+         * commit as {@code commits} reads it.
+         */
+        ManifestRepository manifests(Repository repository, ProjectCommits commits) {
+            return gitops
+                    ? new GitOpsManifests(branches(repository), repository, baseBranch)
+                    : ManifestRepository.releasedCommit(commits);
         }
     }
 
@@ -123,24 +143,61 @@ final class UseCases {
     }
 
     Remote remote(PullRequestOptions options, List<String> labels) {
+        return remote(options, labels, Optional.empty());
+    }
+
+    /**
+     * The remote side in the application's repository, or in {@code gitops} when the manifests live
+     * there: its branch is pushed and its pull request opened there, with {@code
+     * NIXSHIP_MANIFESTS_TOKEN} (input manifests-token) when set, else the App's installation on it,
+     * else {@code GITHUB_TOKEN}.
+     */
+    Remote remote(PullRequestOptions options, List<String> labels, Optional<GitOpsConfig> gitops) {
         GitHubEnvironment github = session.github();
-        String token = github.requireToken();
-        String repositoryName = github.requireRepository();
-        GitHub api = GitHubApi.connect(github, GitHubRateLimits.standard());
+        String repositoryName =
+                gitops.map(GitOpsConfig::repository).orElseGet(github::requireRepository);
+        GitHubAccess access =
+                gitops.isPresent() && context.host().manifestsToken().isPresent()
+                        ? session.githubAccess(
+                                github.withToken(context.host().manifestsToken().get()),
+                                Optional.empty(),
+                                repositoryName)
+                        : session.githubAccess(repositoryName);
         // Read even with --base: it proves the API answers and the token sees the repository.
-        String defaultBranch = GitHubApi.defaultBranch(api, repositoryName);
+        String defaultBranch = GitHubApi.defaultBranch(access.api(), repositoryName);
         return new Remote(
-                token,
-                options.remoteUrl(github),
-                options.baseBranch(defaultBranch),
-                api,
+                access,
+                gitops.isPresent() && options.remote == null
+                        ? github.serverUrl() + "/" + repositoryName + ".git"
+                        : options.remoteUrl(github),
+                gitops.flatMap(GitOpsConfig::branch)
+                        .orElseGet(() -> options.baseBranch(defaultBranch)),
                 repositoryName,
-                labels);
+                labels,
+                options.automerge
+                        ? Optional.of(
+                                new PullRequestAutoMerge(
+                                        access.apiUrl(), access::token, session::warn))
+                        : Optional.empty(),
+                gitops.isPresent());
     }
 
     /** The release of {@code commit}, built from the project in {@code directory}. */
     ReleaseService release(
             Path directory, Repository repository, ReleaseService.Commit commit, Push push) {
+        return release(directory, repository, commit, push, Optional.empty());
+    }
+
+    /**
+     * The release of {@code commit}, its manifests where {@code remote} says (a GitOps repository)
+     * when given.
+     */
+    ReleaseService release(
+            Path directory,
+            Repository repository,
+            ReleaseService.Commit commit,
+            Push push,
+            Optional<Remote> remote) {
         return new ReleaseService(
                 commit,
                 (previousImage, layerReady) ->
@@ -151,7 +208,7 @@ final class UseCases {
                                 previousImage,
                                 layerReady,
                                 Optional.empty()),
-                ports(repository, commit.projectDirectory(), commit.config(), push));
+                ports(repository, commit.projectDirectory(), commit.config(), push, remote));
     }
 
     /** The channel update of the project as {@code project} holds it. */
@@ -182,13 +239,18 @@ final class UseCases {
                                 previousImage,
                                 layerReady,
                                 Optional.of(lock)),
-                ports(repository, project.directory(), project.config(), push),
+                ports(repository, project.directory(), project.config(), push, Optional.empty()),
                 forge);
     }
 
     private ReleaseService.Ports ports(
-            Repository repository, String projectDirectory, NixshipConfig config, Push push) {
+            Repository repository,
+            String projectDirectory,
+            NixshipConfig config,
+            Push push,
+            Optional<Remote> remote) {
         GitHubEnvironment github = session.github();
+        ProjectCommits commits = new GitProjectCommits(repository, projectDirectory);
         Registry registry = push.registry();
         boolean dryRun = push.dryRun();
         // Explicit credentials are for the registry pushed to; a manifest naming another registry
@@ -199,7 +261,7 @@ final class UseCases {
                         .or(config::image)
                         .flatMap(image -> HostCredentials.forImage(image, registry.credentials()));
         return new ReleaseService.Ports(
-                new GitProjectCommits(repository, projectDirectory),
+                commits,
                 new RegistryImageSink(
                         session,
                         push.destination(),
@@ -218,7 +280,9 @@ final class UseCases {
                         ? CommitLinks.NONE
                         : sha -> Optional.of(github.commitUrl(sha)),
                 Sleeper.real(),
-                session::log);
+                session::log,
+                remote.map(side -> side.manifests(repository, commits))
+                        .orElseGet(() -> ManifestRepository.releasedCommit(commits)));
     }
 
     private BuiltImage build(

@@ -32,7 +32,7 @@ final class ConfigReader {
 
     static NixshipConfig apply(
             RawConfig raw, StrictYaml.Parsed<RawConfig> where, Optional<String> githubRepository) {
-        RawConfig r = raw != null ? raw : new RawConfig(null, null, null, null, null, null);
+        RawConfig r = raw != null ? raw : new RawConfig(null, null, null, null, null, null, null);
         Located at = new Located(where);
         Optional<String> image =
                 Optional.ofNullable(r.image())
@@ -51,7 +51,36 @@ final class ConfigReader {
                 maxLayers,
                 nix(at, r.nix()),
                 app(at, r.app()),
-                relativePatterns(at, "manifests", r.manifests()));
+                relativePatterns(at, "manifests", r.manifests()),
+                gitops(at, r.gitops()));
+    }
+
+    private static Optional<GitOpsConfig> gitops(Located at, RawConfig.GitOps raw) {
+        if (raw == null) {
+            return Optional.empty();
+        }
+        if (raw.repository() == null || !GitOpsConfig.isRepositoryName(raw.repository().trim())) {
+            throw at.error(
+                    "gitops.repository",
+                    "gitops.repository must name the manifests repository as owner/name, got "
+                            + (raw.repository() == null
+                                    ? "nothing"
+                                    : "'" + raw.repository() + "'"));
+        }
+        List<String> manifests = relativePatterns(at, "gitops.manifests", raw.manifests());
+        if (manifests.isEmpty()) {
+            throw at.error(
+                    "gitops.manifests",
+                    "gitops.manifests is empty: list the manifest files, directories or globs in "
+                            + raw.repository().trim()
+                            + ", relative to its root");
+        }
+        return Optional.of(
+                new GitOpsConfig(
+                        raw.repository().trim(),
+                        Optional.ofNullable(raw.branch())
+                                .map(value -> nonBlank(at, "gitops.branch", value)),
+                        manifests));
     }
 
     private static NixConfig nix(Located at, RawConfig.Nix raw) {

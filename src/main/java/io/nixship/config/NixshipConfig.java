@@ -18,7 +18,8 @@ public record NixshipConfig(
         int maxLayers,
         NixConfig nix,
         AppConfig app,
-        List<String> manifests) {
+        List<String> manifests,
+        Optional<GitOpsConfig> gitops) {
     public static final String FILE_NAME = ".nixship.yaml";
     public static final String DEFAULT_TAG = "git-{sha7}";
     public static final int DEFAULT_MAX_LAYERS = 100;

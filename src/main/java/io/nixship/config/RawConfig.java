@@ -5,7 +5,15 @@ import java.util.Map;
 
 /** {@code .nixship.yaml} exactly as written, before defaults and checks; absent fields are null. */
 record RawConfig(
-        String image, String tag, Integer maxLayers, Nix nix, App app, List<String> manifests) {
+        String image,
+        String tag,
+        Integer maxLayers,
+        Nix nix,
+        App app,
+        List<String> manifests,
+        GitOps gitops) {
+
+    record GitOps(String repository, String branch, List<String> manifests) {}
 
     record Nix(
             String file,

@@ -145,6 +145,13 @@ public final class ActionsOutput {
         }
     }
 
+    /** A warning annotation (the run goes on); {@code warning: message} outside Actions. */
+    public void warning(String message) {
+        String masked = oneLine(masker.mask(message));
+        log.println(inActions ? "::warning::" + escapeData(masked) : "warning: " + masked);
+        log.flush();
+    }
+
     /** An error annotation on a file and line (either may be null); plain text outside Actions. */
     public void error(String message, String file, Integer line) {
         String maskedMessage = masker.mask(message);

@@ -28,10 +28,6 @@ public final class GitHubApi {
         }
     }
 
-    public static GitHub connect(GitHubEnvironment env, GitHubRateLimits limits) {
-        return connect(env.apiUrl(), env.requireToken(), limits);
-    }
-
     /**
      * Reads the repository once before anything is built or pushed, so a token that cannot see it,
      * or an API that is down, fails the run while nothing is half-done; returns its default branch.

@@ -42,6 +42,24 @@ public record GitHubEnvironment(
         return serverUrl + "/" + requireRepository() + "/commit/" + commitSha;
     }
 
+    /** The same context with another token (e.g. one for a GitOps repository). */
+    public GitHubEnvironment withToken(String otherToken) {
+        return new GitHubEnvironment(
+                inActions,
+                apiUrl,
+                serverUrl,
+                repository,
+                sha,
+                ref,
+                eventName,
+                eventPath,
+                otherToken,
+                outputFile,
+                stepSummaryFile,
+                workspace,
+                runnerTemp);
+    }
+
     public Optional<String> optionalToken() {
         return Optional.ofNullable(token);
     }

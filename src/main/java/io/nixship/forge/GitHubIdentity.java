@@ -1,14 +1,8 @@
 package io.nixship.forge;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nixship.Json;
 import io.nixship.NixshipException;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import org.kohsuke.github.GitHub;
 
 /**
@@ -18,9 +12,6 @@ import org.kohsuke.github.GitHub;
  * then.
  */
 public final class GitHubIdentity {
-    private static final ObjectMapper JSON = Json.mapper();
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
     private GitHubIdentity() {}
 
     public static String login(GitHub github, String apiUrl, String token) {
@@ -35,53 +26,25 @@ public final class GitHubIdentity {
     }
 
     private static String viewer(String apiUrl, String token) {
-        String base = apiUrl.replaceAll("/+$", "");
-        // GitHub Enterprise serves REST at /api/v3 and GraphQL at /api/graphql.
-        URI graphql =
-                URI.create(
-                        base.endsWith("/api/v3")
-                                ? base.substring(0, base.length() - "/v3".length()) + "/graphql"
-                                : base + "/graphql");
-        HttpRequest request =
-                HttpRequest.newBuilder(graphql)
-                        .timeout(TIMEOUT)
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .POST(
-                                HttpRequest.BodyPublishers.ofString(
-                                        "{\"query\":\"query { viewer { login } }\"}"))
-                        .build();
-        try {
-            HttpResponse<byte[]> response =
-                    HttpClient.newBuilder()
-                            .connectTimeout(TIMEOUT)
-                            .build()
-                            .send(request, HttpResponse.BodyHandlers.ofByteArray());
-            String login =
-                    response.statusCode() == 200
-                            ? JSON.readTree(response.body())
-                                    .path("data")
-                                    .path("viewer")
-                                    .path("login")
-                                    .asText("")
-                            : "";
-            if (login.isEmpty()) {
-                throw NixshipException.failure(
-                        "GitHub "
-                                + graphql.getHost()
-                                + ": cannot tell which user the token acts as (GET /user was"
-                                + " refused, GraphQL viewer answered "
-                                + response.statusCode()
-                                + "); nixship edits only comments that user wrote");
-            }
-            return login;
-        } catch (IOException e) {
+        GitHubGraphQl graphql = new GitHubGraphQl(apiUrl, token);
+        GitHubGraphQl.Response response =
+                graphql.post(
+                        "query { viewer { login } }",
+                        Json.mapper().createObjectNode(),
+                        "reading the token's user");
+        String login =
+                response.status() == 200
+                        ? response.body().path("data").path("viewer").path("login").asText("")
+                        : "";
+        if (login.isEmpty()) {
             throw NixshipException.failure(
-                    "GitHub " + graphql.getHost() + ": reading the token's user: " + e.getMessage(),
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw NixshipException.failure("interrupted while reading the token's user", e);
+                    "GitHub "
+                            + graphql.host()
+                            + ": cannot tell which user the token acts as (GET /user was"
+                            + " refused, GraphQL viewer answered "
+                            + response.status()
+                            + "); nixship edits only comments that user wrote");
         }
+        return login;
     }
 }

@@ -58,6 +58,7 @@ public final class ManifestBranchPublisher implements BranchStore {
     static final String IMAGE_TRAILER = "Nixship-Image";
     static final String SOURCE_TRAILER = "Nixship-Source";
     private static final String TRACKING_PREFIX = "refs/nixship/remote/";
+    private static final String BASE_PREFIX = "refs/nixship/base/";
     private static final int LEASE_ATTEMPTS = 5;
 
     private final Repository repository;
@@ -255,8 +256,38 @@ public final class ManifestBranchPublisher implements BranchStore {
         }
     }
 
+    /**
+     * Fetches {@code branch} of the remote (a GitOps repository's base branch) and returns its tip,
+     * whose commits are then in the local repository.
+     */
+    public String readBase(String branch) {
+        ObjectId tip;
+        try {
+            tip = fetchRemoteBranch(branch, BASE_PREFIX);
+        } catch (IOException e) {
+            throw NixshipException.failure(
+                    "reading branch "
+                            + branch
+                            + " from "
+                            + remote
+                            + " failed: "
+                            + oneLine(e.getMessage())
+                            + accessHint(e),
+                    e);
+        }
+        if (tip == null) {
+            throw NixshipException.usage(
+                    "branch " + branch + " does not exist on " + remote + "; name an existing one");
+        }
+        return tip.name();
+    }
+
     /** Reads the remote branch and fetches its commits; null when it does not exist. */
     private ObjectId fetchRemoteBranch(String branch) throws IOException {
+        return fetchRemoteBranch(branch, TRACKING_PREFIX);
+    }
+
+    private ObjectId fetchRemoteBranch(String branch, String trackingPrefix) throws IOException {
         String remoteRef = "refs/heads/" + branch;
         try (Transport transport = openTransport()) {
             Ref advertised;
@@ -271,7 +302,7 @@ public final class ManifestBranchPublisher implements BranchStore {
             FetchResult fetched =
                     transport.fetch(
                             NullProgressMonitor.INSTANCE,
-                            List.of(new RefSpec("+" + remoteRef + ":" + TRACKING_PREFIX + branch)));
+                            List.of(new RefSpec("+" + remoteRef + ":" + trackingPrefix + branch)));
             // The value this fetch saw, whose commits are now local, even if the branch moved
             // since.
             Ref value = fetched.getAdvertisedRef(remoteRef);

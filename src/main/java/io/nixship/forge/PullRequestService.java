@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.kohsuke.github.GHIssueState;
@@ -22,13 +23,24 @@ import org.kohsuke.github.HttpException;
 public final class PullRequestService implements PullRequests {
     private final GitHub github;
     private final String repositoryName;
+    private final Optional<PullRequestAutoMerge> autoMerge;
 
     /**
      * @param repository {@code owner/name}
      */
     public PullRequestService(GitHub github, String repository) {
+        this(github, repository, Optional.empty());
+    }
+
+    /**
+     * @param autoMerge enables auto-merge on each pull request this service opens (not on updates:
+     *     once per pull request)
+     */
+    public PullRequestService(
+            GitHub github, String repository, Optional<PullRequestAutoMerge> autoMerge) {
         this.github = github;
         this.repositoryName = repository;
+        this.autoMerge = autoMerge;
     }
 
     /**
@@ -80,6 +92,7 @@ public final class PullRequestService implements PullRequests {
                 return update(raced, spec);
             }
             addMissingLabels(created, spec.labels(), Set.of());
+            autoMerge.ifPresent(merge -> merge.enable(repository, created));
             return result(PullRequestResult.Operation.CREATED, created);
         }
         return update(open, spec);

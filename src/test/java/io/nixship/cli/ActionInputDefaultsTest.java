@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.nixship.forge.GitHubAppCredentials;
+import io.nixship.testsupport.GitHubAppKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -225,6 +227,25 @@ class ActionInputDefaultsTest {
     }
 
     @Test
+    void theGitHubAppAndManifestsTokenInputsWinOverTheVariables() {
+        CliContext withApp =
+                context(
+                        Map.of(
+                                "INPUT_GITHUB-APP-ID",
+                                "1234",
+                                "INPUT_GITHUB-APP-PRIVATE-KEY",
+                                GitHubAppKeys.generate().pkcs1Pem(),
+                                "INPUT_MANIFESTS-TOKEN",
+                                "ghp_deploy",
+                                "NIXSHIP_MANIFESTS_TOKEN",
+                                "ghp_variable"));
+
+        assertThat(withApp.host().githubApp()).map(GitHubAppCredentials::appId).contains("1234");
+        assertThat(withApp.host().manifestsToken()).contains("ghp_deploy");
+        assertThat(context(Map.of()).host().githubApp()).isEmpty();
+    }
+
+    @Test
     void everySubcommandGetsTheInputDefaults() {
         CommandLine commandLine = NixshipCli.commandLine(context(Map.of()));
 
@@ -255,7 +276,10 @@ class ActionInputDefaultsTest {
     void secretsAreNeverOptionDefaults() {
         assertThat(ActionInputDefaults.OPTION_INPUTS)
                 .doesNotContain(
-                        ActionInputDefaults.REGISTRY_PASSWORD, ActionInputDefaults.GITHUB_TOKEN);
+                        ActionInputDefaults.REGISTRY_PASSWORD,
+                        ActionInputDefaults.GITHUB_TOKEN,
+                        ActionInputDefaults.GITHUB_APP_PRIVATE_KEY,
+                        ActionInputDefaults.MANIFESTS_TOKEN);
         assertThat(
                         HostEnvironment.from(Map.of("INPUT_REGISTRY-PASSWORD", "  "))
                                 .actionInput("registry-password"))

@@ -243,4 +243,33 @@ class NixshipConfigTest {
         assertThat(errorOf("maxLayers: 99999999999\n")).startsWith(".nixship.yaml:1:");
         assertThat(parse("manifests: []\n").manifests()).isEqualTo(List.of());
     }
+
+    @Test
+    void aGitOpsRepositoryIsReadWithItsBranchAndManifests() {
+        NixshipConfig config =
+                parse(
+                        "gitops:\n  repository: acme/deploy\n  branch: production\n"
+                                + "  manifests: [apps/shop/, kustomize:overlays/prod/kustomization.yaml]\n");
+
+        assertThat(config.gitops())
+                .contains(
+                        new GitOpsConfig(
+                                "acme/deploy",
+                                Optional.of("production"),
+                                List.of(
+                                        "apps/shop/",
+                                        "kustomize:overlays/prod/kustomization.yaml")));
+        assertThat(parse("image: ghcr.io/acme/shop\n").gitops()).isEmpty();
+    }
+
+    @Test
+    void aGitOpsRepositoryNeedsOwnerSlashNameAndManifests() {
+        assertThat(errorOf("gitops:\n  repository: deploy\n  manifests: [apps/]\n"))
+                .contains("gitops.repository must name the manifests repository as owner/name")
+                .contains("'deploy'");
+        assertThat(errorOf("gitops:\n  repository: acme/deploy\n"))
+                .contains("gitops.manifests is empty");
+        assertThat(errorOf("gitops:\n  repository: acme/deploy\n  manifests: [/etc/]\n"))
+                .contains("gitops.manifests[0]");
+    }
 }

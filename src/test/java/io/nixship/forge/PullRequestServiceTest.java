@@ -1,6 +1,7 @@
 package io.nixship.forge;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -23,7 +24,9 @@ import io.nixship.pipeline.port.PullRequestSpec;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -91,6 +94,102 @@ class PullRequestServiceTest {
         github.verify(
                 postRequestedFor(urlPathEqualTo("/repos/acme/shop/issues/7/labels"))
                         .withRequestBody(matchingJsonPath("$.labels[0]", equalTo("nixship"))));
+    }
+
+    @Test
+    void automergeIsEnabledOnceWhenThePullRequestIsOpenedAndNotOnUpdates() {
+        List<String> warnings = new ArrayList<>();
+        stubCreationThenOpen();
+        github.stubFor(
+                post(urlPathEqualTo("/graphql"))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(200)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"data\":{\"enablePullRequestAutoMerge\":"
+                                                        + "{\"pullRequest\":{\"number\":7}}}}")));
+        PullRequestService service = autoMergingService(warnings);
+
+        service.synchronize(spec("first", "body", true));
+        service.synchronize(spec("second", "body", true));
+
+        github.verify(
+                1,
+                postRequestedFor(urlPathEqualTo("/graphql"))
+                        .withHeader("Authorization", equalTo("Bearer " + GitHubStub.TOKEN))
+                        .withRequestBody(
+                                matchingJsonPath(
+                                        "$.query", containing("enablePullRequestAutoMerge")))
+                        .withRequestBody(
+                                matchingJsonPath("$.variables.id", equalTo("PR_kwDOshop7"))));
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void aRepositoryThatDoesNotAllowAutomergeGetsAWarningAndThePullRequestStands() {
+        List<String> warnings = new ArrayList<>();
+        stubCreationThenOpen();
+        github.stubFor(
+                post(urlPathEqualTo("/graphql"))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(200)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"data\":{\"enablePullRequestAutoMerge\":null},"
+                                                        + "\"errors\":[{\"type\":\"UNPROCESSABLE\","
+                                                        + "\"message\":\"Pull request Auto merge is"
+                                                        + " not allowed for this repository\"}]}")));
+
+        PullRequestResult result = autoMergingService(warnings).synchronize(spec("t", "b", true));
+
+        assertThat(result.operation()).isEqualTo(PullRequestResult.Operation.CREATED);
+        assertThat(warnings)
+                .singleElement()
+                .asString()
+                .contains(
+                        "auto-merge is not enabled on pull request #7",
+                        "Auto merge is not allowed for this repository",
+                        "Allow auto-merge");
+    }
+
+    private PullRequestService autoMergingService(List<String> warnings) {
+        return new PullRequestService(
+                GitHubStub.connect(github, sleeper),
+                "acme/shop",
+                Optional.of(
+                        new PullRequestAutoMerge(
+                                github.baseUrl(), () -> GitHubStub.TOKEN, warnings::add)));
+    }
+
+    /** No pull request until one is created, then #7 is open and can be edited. */
+    private static void stubCreationThenOpen() {
+        GitHubStub.stubRepository(github);
+        github.stubFor(
+                get(urlPathEqualTo(PULLS))
+                        .inScenario("pr")
+                        .whenScenarioStateIs(Scenario.STARTED)
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(200)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody("[]")));
+        github.stubFor(
+                post(urlPathEqualTo(PULLS))
+                        .inScenario("pr")
+                        .whenScenarioStateIs(Scenario.STARTED)
+                        .willReturn(json(201, "pr-7.json"))
+                        .willSetStateTo("open"));
+        github.stubFor(
+                get(urlPathEqualTo(PULLS))
+                        .inScenario("pr")
+                        .whenScenarioStateIs("open")
+                        .willReturn(json("pr-7-list.json")));
+        github.stubFor(patch(urlPathEqualTo(PULLS + "/7")).willReturn(json("pr-7.json")));
+        github.stubFor(
+                post(urlPathEqualTo("/repos/acme/shop/issues/7/labels"))
+                        .willReturn(json("labels.json")));
     }
 
     @Test

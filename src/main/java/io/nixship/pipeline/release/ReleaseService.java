@@ -21,6 +21,7 @@ import io.nixship.pipeline.port.BranchMoved;
 import io.nixship.pipeline.port.BranchNames;
 import io.nixship.pipeline.port.BranchStore;
 import io.nixship.pipeline.port.CommitLinks;
+import io.nixship.pipeline.port.ManifestRepository;
 import io.nixship.pipeline.port.PreviousImage;
 import io.nixship.pipeline.port.PreviousImages;
 import io.nixship.pipeline.port.ProjectCommits;
@@ -56,7 +57,9 @@ import java.util.Set;
  *
  * <p>The manifests are read from the built commit's tree, which is also the branch's base: runs for
  * consecutive commits are ordered by history, so an older run can never replace a newer one's
- * branch.
+ * branch. With a GitOps repository, they are read from its branch's tip, the base then; runs are
+ * ordered by that repository's history, and a workflow's {@code concurrency} group orders runs of
+ * one branch of the application.
  */
 public final class ReleaseService {
     /** Pushes tried when concurrent runs keep moving the branch under us. */
@@ -219,6 +222,8 @@ public final class ReleaseService {
      * @param previousImages what the image a manifest names was built with, empty when unknown
      * @param commitLinks a commit's web page, empty when there is none to link
      * @param sleeper waits while another run pushes the branch
+     * @param manifests where the manifests are read and the branch is based: the released commit,
+     *     or a GitOps repository's branch
      */
     public record Ports(
             ProjectCommits commits,
@@ -226,7 +231,26 @@ public final class ReleaseService {
             PreviousImages previousImages,
             CommitLinks commitLinks,
             Sleeper sleeper,
-            RunLog log) {}
+            RunLog log,
+            ManifestRepository manifests) {
+        /** The manifests in the released commit. */
+        public Ports(
+                ProjectCommits commits,
+                ImageSink sink,
+                PreviousImages previousImages,
+                CommitLinks commitLinks,
+                Sleeper sleeper,
+                RunLog log) {
+            this(
+                    commits,
+                    sink,
+                    previousImages,
+                    commitLinks,
+                    sleeper,
+                    log,
+                    ManifestRepository.releasedCommit(commits));
+        }
+    }
 
     private final Commit commit;
     private final ImageBuilder builder;
@@ -255,8 +279,8 @@ public final class ReleaseService {
     public Plan plan(Request request) {
         List<ManifestSpec> specs = manifestSpecs(request, commit.config());
         ImageReference repositoryOnly = ports.sink().repository(commit.config());
-        String base = commit.id();
-        ManifestBumper bumper = new ManifestBumper(ports.commits().manifests(base));
+        String base = ports.manifests().base(commit.id());
+        ManifestBumper bumper = new ManifestBumper(ports.manifests().manifests(base));
         List<ImageSite> sites = bumper.locate(repositoryOnly, specs);
         Optional<ImageReference> deployed = deployed(sites);
         try (ImagePush push = ports.sink().open(repositoryOnly, deployed)) {
