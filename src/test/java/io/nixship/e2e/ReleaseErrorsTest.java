@@ -58,7 +58,7 @@ class ReleaseErrorsTest {
 
         CliRun.Result result = harness.release(github.baseUrl());
 
-        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.exitCode()).isEqualTo(2); // the user's manifest to fix: exit 2, as bump
         assertThat(errorLine(result))
                 .matches("nixship: error: k8s/broken\\.yaml:[0-9]+: invalid YAML.*");
         assertThat(result.err()).as("found before the build").doesNotContain("building ");
@@ -82,7 +82,7 @@ class ReleaseErrorsTest {
 
         CliRun.Result result = harness.release(github.baseUrl());
 
-        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.exitCode()).isEqualTo(2); // the user's manifest to fix: exit 2, as bump
         assertThat(errorLine(result))
                 .startsWith("nixship: error: k8s/folded.yaml:")
                 .contains("block scalar");
