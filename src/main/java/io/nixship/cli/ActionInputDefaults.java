@@ -45,6 +45,9 @@ final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
     /** A registry host put in front of an {@code image} input that names none. */
     static final String REGISTRY = "registry";
 
+    /** The option the {@code registry} input is also the default of: the credentials' host. */
+    private static final String REGISTRY_HOST_OPTION = "registry-host";
+
     static final String REGISTRY_PASSWORD = "registry-password";
 
     static final String GITHUB_TOKEN = "github-token";
@@ -104,6 +107,7 @@ final class ActionInputDefaults implements CommandLine.IDefaultValueProvider {
             // Commands that push name their destination --to; the image input is that destination.
             case "to" -> command.findOption("--image") == null ? image().orElse(null) : null;
             case CONFIG -> host.actionInput(CONFIG).orElse(null);
+            case REGISTRY_HOST_OPTION -> host.actionInput(REGISTRY).orElse(null);
             case "dir" ->
                     command.findOption("--" + CONFIG) == null
                             ? projectDirectory(command).orElse(null)

@@ -67,7 +67,7 @@ final class CommentCommand implements Callable<Integer> {
                         GitHubIdentity.login(access.api(), access.apiUrl(), access.token()));
         PullRequestFreezeDiff service =
                 new PullRequestFreezeDiff(
-                        environment.sources(context, session),
+                        environment.pullRequestSources(context, session),
                         context.host().githubRepository(),
                         session::log);
         PullRequestFreezeDiff.Outcome outcome =

@@ -51,6 +51,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
@@ -322,14 +323,26 @@ final class UseCases {
                 progress);
     }
 
-    /** Environments of sides; commit and lock sides build {@code project} with {@code cache}. */
-    EnvironmentSources environments(Path project, Path cache, RegistryOptions registry) {
+    /**
+     * Environments of sides; commit and lock sides build {@code project} with {@code cache}.
+     * Explicit credentials go to {@code registryHost}, else to the host of the project's image,
+     * which a pull request's checkout ({@code pullRequest}) may not choose.
+     */
+    EnvironmentSources environments(
+            Path project,
+            Path cache,
+            RegistryOptions registry,
+            Optional<String> registryHost,
+            boolean pullRequest) {
         RegistryImageReader reader =
                 new RegistryImageReader(
                         context.host().registry(cache),
                         registry.settings(session::addMask),
-                        projectImageCredentials(
-                                project, registry.credentials(context, session::addMask)));
+                        boundCredentials(
+                                registry.credentials(context, session::addMask),
+                                registryHost,
+                                pullRequest,
+                                () -> projectImage(project)));
         return new EnvironmentSources(
                 new SystemProcessRunner(),
                 session.hostSettings(),
@@ -340,26 +353,48 @@ final class UseCases {
     }
 
     /**
-     * Explicit credentials bound to the host of the project's image, the registry they are given
-     * for; a side on another registry never receives them.
+     * Explicit credentials bound to the registry they are given for: {@code registryHost} when set,
+     * else the host of the project's image, read only then; a side on another registry never
+     * receives them. A pull request's checkout is the contributor's, so its image is never asked.
      */
-    private Optional<HostCredentials> projectImageCredentials(
-            Path project, Optional<RegistryCredentials> credentials) {
+    static Optional<HostCredentials> boundCredentials(
+            Optional<RegistryCredentials> credentials,
+            Optional<String> registryHost,
+            boolean pullRequest,
+            Supplier<String> projectImage) {
         if (credentials.isEmpty()) {
             return Optional.empty();
         }
-        String image =
-                NixshipConfig.readProject(project, context.host().githubRepository())
-                        .image()
-                        .orElseThrow(
-                                () ->
-                                        NixshipException.usage(
-                                                "--registry-username: "
-                                                        + project.resolve(NixshipConfig.FILE_NAME)
-                                                        + " names no image, so no registry these"
-                                                        + " credentials are for; set 'image'"
-                                                        + " (e.g. ghcr.io/org/app)"));
-        return HostCredentials.forImage(image, credentials);
+        if (registryHost.isPresent()) {
+            String host = registryHost.get().strip();
+            if (host.contains("/")) {
+                throw NixshipException.usage(
+                        "--registry-host: '"
+                                + host
+                                + "' is not a registry host; give HOST or HOST:PORT, e.g. ghcr.io");
+            }
+            return credentials.map(given -> new HostCredentials(host, given));
+        }
+        if (pullRequest) {
+            throw NixshipException.usage(
+                    "--registry-username: on a pull request the checkout's image must not choose"
+                            + " where credentials go; set --registry-host HOST (the registry action"
+                            + " input), e.g. ghcr.io");
+        }
+        return HostCredentials.forImage(projectImage.get(), credentials);
+    }
+
+    private String projectImage(Path project) {
+        return NixshipConfig.readProject(project, context.host().githubRepository())
+                .image()
+                .orElseThrow(
+                        () ->
+                                NixshipException.usage(
+                                        "--registry-username: "
+                                                + project.resolve(NixshipConfig.FILE_NAME)
+                                                + " names no image, so no registry these"
+                                                + " credentials are for; set 'image'"
+                                                + " (e.g. ghcr.io/org/app) or --registry-host"));
     }
 
     FreezeSources freezes() {

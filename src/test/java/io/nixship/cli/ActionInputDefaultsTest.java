@@ -62,6 +62,9 @@ class ActionInputDefaultsTest {
         @Option(names = "--channel", defaultValue = "nixos-unstable")
         String channel;
 
+        @Option(names = "--registry-host")
+        String registryHost;
+
         @Override
         public void run() {}
     }
@@ -81,6 +84,13 @@ class ActionInputDefaultsTest {
                 env,
                 Path.of("."),
                 false);
+    }
+
+    @Test
+    void theRegistryInputIsTheHostExplicitCredentialsAreFor() {
+        CheckLike check = parse(new CheckLike(), Map.of("INPUT_REGISTRY", "ghcr.io"));
+
+        assertThat(check.registryHost).isEqualTo("ghcr.io");
     }
 
     @Test
