@@ -2,7 +2,10 @@ package io.nixship.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nixship.image.Digests;
+import io.nixship.image.ImageLabels;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.CraftedTrees;
 import io.nixship.testsupport.ExampleProject;
@@ -22,6 +25,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Attacks a pull request can make on {@code ./nixship}, the packaged jar as the action runs it,
  * each failing closed: a {@code .nixship.yaml} that sets {@code PATH} for Nix, a checkout that
  * ships programs named like Nix's for a relative {@code PATH} entry, Nix output shaped to be read
- * as workflow commands, and a crafted tree that writes through a symlink out of the snapshot.
+ * as workflow commands, a crafted tree that writes through a symlink out of the snapshot, and an
+ * image whose freeze label holds names and versions shaped as markdown for the diff comment.
  */
 class PackagedAttacksIT {
     private static final String MARKER = "PWNED-7f3a";
@@ -246,5 +252,93 @@ class PackagedAttacksIT {
                         .isEqualTo("sha256:" + blob.getFileName());
             }
         }
+    }
+
+    @Test
+    void hostileNamesAndVersionsInAFreezeLabelDiffOnlyInsideCodeInMarkdown() throws IOException {
+        // Names pip's pin syntax refuses come in as editable locations; the rest as versions.
+        List<String> hostile =
+                List.of(
+                        "@octocat",
+                        "#123",
+                        "[x](http://evil)",
+                        "![i](http://evil/i.png)",
+                        "<img src=x>",
+                        "**b**");
+        String freeze =
+                String.join(
+                        "\n",
+                        "-e @octocat",
+                        "-e #123",
+                        "-e <img src=x>",
+                        "-e **b**",
+                        "mention==@octocat",
+                        "issue==#123",
+                        "link==[x](http://evil)",
+                        "image==![i](http://evil/i.png)",
+                        "bold==**b**");
+        Path before = ociLayoutWithFreeze(temp.resolve("before"), "requests==2.31.0\n");
+        Path after = ociLayoutWithFreeze(temp.resolve("after"), freeze + "\n");
+
+        CliRun.Result result =
+                new LauncherRun(CliRun.offline(temp, temp.resolve("home")))
+                        .run("diff", "oci:" + before, "oci:" + after, "--format", "markdown");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        String markdown = result.out();
+        String fencesRemoved =
+                Pattern.compile("(?ms)^(`{3,})[^\\n]*\\n.*?^\\1$").matcher(markdown).replaceAll("");
+        Matcher spans = Pattern.compile("(`+)(.+?)\\1").matcher(fencesRemoved);
+        StringBuilder inSpans = new StringBuilder();
+        while (spans.find()) {
+            inSpans.append(spans.group(2)).append('\n');
+        }
+        String outsideCode = spans.replaceAll("");
+        for (String text : hostile) {
+            assertThat(inSpans.toString()).as(markdown).contains(text);
+            assertThat(outsideCode).as(markdown).doesNotContain(text);
+        }
+        assertThat(outsideCode)
+                .as(markdown)
+                .doesNotContain("@octocat")
+                .doesNotContain("](http")
+                .doesNotContain("<img")
+                .doesNotContain("**b**");
+    }
+
+    /** A one-image OCI layout with no layers whose config carries {@code freeze} as its label. */
+    private static Path ociLayoutWithFreeze(Path layout, String freeze) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = json.createObjectNode();
+        config.put("architecture", "amd64").put("os", "linux");
+        config.putObject("config").putObject("Labels").put(ImageLabels.FREEZE_LABEL, freeze);
+        config.putObject("rootfs").put("type", "layers").putArray("diff_ids");
+        byte[] configBytes = json.writeValueAsBytes(config);
+        ObjectNode manifest = json.createObjectNode();
+        manifest.put("schemaVersion", 2)
+                .put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+        manifest.putObject("config")
+                .put("mediaType", "application/vnd.oci.image.config.v1+json")
+                .put("digest", blob(layout, configBytes))
+                .put("size", configBytes.length);
+        manifest.putArray("layers");
+        byte[] manifestBytes = json.writeValueAsBytes(manifest);
+        ObjectNode index = json.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.putArray("manifests")
+                .addObject()
+                .put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+                .put("digest", blob(layout, manifestBytes))
+                .put("size", manifestBytes.length);
+        Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        Files.write(layout.resolve("index.json"), json.writeValueAsBytes(index));
+        return layout;
+    }
+
+    private static String blob(Path layout, byte[] bytes) throws IOException {
+        String digest = Digests.sha256(bytes);
+        Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
+        Files.write(blobs.resolve(Digests.hex(digest)), bytes);
+        return digest;
     }
 }
