@@ -61,7 +61,7 @@ fi
 # descriptor 3, which the JVM drains once at start (NIXSHIP_SECRETS_FILE=/dev/fd/3), so afterwards
 # neither an environment nor /proc/<pid>/fd/3 holds them; the runner's own tokens, which nixship
 # never uses, are dropped. Names with hyphens are no shell variables, hence printenv and env -u.
-handed_secrets=(INPUT_GITHUB-TOKEN INPUT_REGISTRY-PASSWORD GITHUB_TOKEN)
+handed_secrets=(INPUT_GITHUB-TOKEN INPUT_REGISTRY-PASSWORD INPUT_MANIFESTS-TOKEN INPUT_GITHUB-APP-PRIVATE-KEY GITHUB_TOKEN)
 scrub=(-u NIXSHIP_SECRETS_FILE -u ACTIONS_RUNTIME_TOKEN -u ACTIONS_ID_TOKEN_REQUEST_TOKEN)
 for name in "${handed_secrets[@]}"; do
   scrub+=(-u "$name")
