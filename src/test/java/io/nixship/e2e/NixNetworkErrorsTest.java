@@ -78,7 +78,7 @@ class NixNetworkErrorsTest {
 
     @Test
     void aChannelServerThatAnswersTlsInPlainHttpIsATlsFailure() {
-        try (Answering server = Answering.with(200)) {
+        try (PlainHttpOnConnect server = PlainHttpOnConnect.start()) {
             String error = failedLock("https://127.0.0.1:" + server.port());
 
             assertThat(error)
@@ -435,6 +435,54 @@ class NixNetworkErrorsTest {
 
     private static byte[] sha256(String text) {
         return Digests.newSha256().digest(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Answers every connection at once with a plain HTTP response, whatever it was sent: JDK 25's
+     * HttpServer waits for a request line a TLS ClientHello never completes, which left the client
+     * to its connect time limit instead of the handshake failure a plain-HTTP server causes.
+     */
+    private record PlainHttpOnConnect(ServerSocket socket, Thread acceptor)
+            implements AutoCloseable {
+        static PlainHttpOnConnect start() {
+            try {
+                ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                Thread acceptor =
+                        Thread.ofPlatform()
+                                .daemon()
+                                .start(
+                                        () -> {
+                                            while (!socket.isClosed()) {
+                                                try (var client = socket.accept()) {
+                                                    client.getOutputStream()
+                                                            .write(
+                                                                    "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+                                                                            .getBytes(
+                                                                                    StandardCharsets
+                                                                                            .US_ASCII));
+                                                } catch (IOException closed) {
+                                                    return;
+                                                }
+                                            }
+                                        });
+                return new PlainHttpOnConnect(socket, acceptor);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** A plain HTTP server on loopback that answers every request with one status. */
