@@ -230,7 +230,7 @@ class ActionImageIT {
                                 workspace,
                                 "pull_request",
                                 pullRequestEvent(shopUpgrade),
-                                inputs(Map.of("command", "comment")));
+                                inputs(Map.of("command", "comment", "registry", registry.host())));
 
         assertSucceeded(posted);
         github.verify(
@@ -272,7 +272,7 @@ class ActionImageIT {
                                 checkout(remote, "second", shopSameAsBase),
                                 "pull_request",
                                 pullRequestEvent(shopSameAsBase),
-                                inputs(Map.of("command", "comment")));
+                                inputs(Map.of("command", "comment", "registry", registry.host())));
 
         assertSucceeded(edited);
         github.verify(1, postRequestedFor(urlPathEqualTo(CommentHarness.COMMENTS)));
@@ -306,7 +306,7 @@ class ActionImageIT {
                                 checkout(remote, "fork", shopUpgrade),
                                 "pull_request",
                                 pullRequestEvent(shopUpgrade),
-                                inputs(Map.of("command", "comment")));
+                                inputs(Map.of("command", "comment", "registry", registry.host())));
 
         assertSucceeded(result);
         assertThat(result.err())
