@@ -1,116 +1,17 @@
 package io.nixship.forge;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.nixship.testsupport.GitRemoteFixture;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Map;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.PersonIdent;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.revwalk.RevCommit;
-import org.eclipse.jgit.transport.RefSpec;
 
-/** A bare "GitHub" remote and a clone of it, like the Action's checkout. */
-final class GitFixture implements AutoCloseable {
-    static final PersonIdent DEVELOPER =
-            new PersonIdent(
-                    "Dev",
-                    "dev@example.com",
-                    Instant.parse("2024-05-01T10:00:00Z"),
-                    ZoneOffset.UTC);
+/** The remote the forge tests release from: one manifest and a README on main. */
+final class GitFixture {
+    private GitFixture() {}
 
-    final Path remoteDir;
-    final Git checkout;
-
-    GitFixture(Path dir) throws Exception {
-        remoteDir = dir.resolve("remote.git");
-        Git.init()
-                .setBare(true)
-                .setDirectory(remoteDir.toFile())
-                .setInitialBranch("main")
-                .call()
-                .close();
-        checkout =
-                Git.init()
-                        .setDirectory(dir.resolve("checkout").toFile())
-                        .setInitialBranch("main")
-                        .call();
-        checkout.getRepository().getConfig().setString("remote", "origin", "url", remoteUrl());
-        checkout.getRepository().getConfig().save();
-        write("k8s/deployment.yaml", "image: ghcr.io/acme/shop-api:1.0 # keep\n");
-        write("README.md", "shop\n");
-        commitAndPush("initial");
-    }
-
-    String remoteUrl() {
-        return remoteDir.toUri().toString();
-    }
-
-    Repository repository() {
-        return checkout.getRepository();
-    }
-
-    void write(String path, String content) throws IOException {
-        Path file = checkout.getRepository().getWorkTree().toPath().resolve(path);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, content, StandardCharsets.UTF_8);
-    }
-
-    RevCommit commitAndPush(String message) throws Exception {
-        checkout.add().addFilepattern(".").call();
-        RevCommit commit =
-                checkout.commit()
-                        .setMessage(message)
-                        .setSign(false)
-                        .setAuthor(DEVELOPER)
-                        .setCommitter(DEVELOPER)
-                        .call();
-        checkout.push().setRemote("origin").setRefSpecs(new RefSpec("main:main")).call();
-        return commit;
-    }
-
-    /** A second clone that pushes to the remote behind nixship's back. */
-    Git otherClone(Path dir) throws Exception {
-        return Git.cloneRepository().setURI(remoteUrl()).setDirectory(dir.toFile()).call();
-    }
-
-    ObjectId remoteBranch(String branch) throws IOException {
-        try (Repository remote = Git.open(remoteDir.toFile()).getRepository()) {
-            return remote.resolve("refs/heads/" + branch);
-        }
-    }
-
-    String fileOnRemoteBranch(String branch, String path) throws IOException {
-        try (Repository remote = Git.open(remoteDir.toFile()).getRepository();
-                org.eclipse.jgit.treewalk.TreeWalk walk =
-                        org.eclipse.jgit.treewalk.TreeWalk.forPath(
-                                remote,
-                                path,
-                                remote.parseCommit(remote.resolve("refs/heads/" + branch))
-                                        .getTree())) {
-            if (walk == null) {
-                return null;
-            }
-            return new String(remote.open(walk.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    RevCommit remoteCommit(String branch) throws IOException {
-        try (Repository remote = Git.open(remoteDir.toFile()).getRepository()) {
-            return remote.parseCommit(remote.resolve("refs/heads/" + branch));
-        }
-    }
-
-    static Map<String, byte[]> edit(String path, String content) {
-        return Map.of(path, content.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void close() {
-        checkout.close();
+    static GitRemoteFixture withManifest(Path dir) throws Exception {
+        GitRemoteFixture git = new GitRemoteFixture(dir);
+        git.write("k8s/deployment.yaml", "image: ghcr.io/acme/shop-api:1.0 # keep\n");
+        git.write("README.md", "shop\n");
+        git.commitAndPush("initial");
+        return git;
     }
 }

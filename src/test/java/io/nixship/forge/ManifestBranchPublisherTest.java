@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.nixship.NixshipException;
 import io.nixship.pipeline.port.PublishRequest;
 import io.nixship.pipeline.port.PublishResult;
+import io.nixship.testsupport.GitRemoteFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +30,12 @@ class ManifestBranchPublisherTest {
     private static final String DEPLOYMENT = "k8s/deployment.yaml";
 
     @TempDir Path dir;
-    private GitFixture git;
+    private GitRemoteFixture git;
     private ManifestBranchPublisher publisher;
 
     @BeforeEach
     void setUp() throws Exception {
-        git = new GitFixture(dir);
+        git = GitFixture.withManifest(dir);
         publisher =
                 new ManifestBranchPublisher(
                         git.repository(),
@@ -52,7 +53,8 @@ class ManifestBranchPublisherTest {
         return new PublishRequest(
                 BRANCH,
                 base.name(),
-                GitFixture.edit(DEPLOYMENT, "image: ghcr.io/acme/shop-api:" + tag + " # keep\n"),
+                GitRemoteFixture.edit(
+                        DEPLOYMENT, "image: ghcr.io/acme/shop-api:" + tag + " # keep\n"),
                 "ghcr.io/acme/shop-api:1.0",
                 "ghcr.io/acme/shop-api:" + tag,
                 base.name());
@@ -189,8 +191,8 @@ class ManifestBranchPublisherTest {
             other.commit()
                     .setMessage("human fix")
                     .setSign(false)
-                    .setAuthor(GitFixture.DEVELOPER)
-                    .setCommitter(GitFixture.DEVELOPER)
+                    .setAuthor(GitRemoteFixture.DEVELOPER)
+                    .setCommitter(GitRemoteFixture.DEVELOPER)
                     .call();
             other.push().setRefSpecs(new RefSpec(BRANCH + ":" + BRANCH)).call();
         }
@@ -233,7 +235,7 @@ class ManifestBranchPublisherTest {
                 new PublishRequest(
                         BRANCH,
                         head().name(),
-                        GitFixture.edit("../etc/passwd", "x"),
+                        GitRemoteFixture.edit("../etc/passwd", "x"),
                         "a",
                         "b",
                         "c");

@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.nixship.NixshipException;
 import io.nixship.pipeline.port.PublishRequest;
+import io.nixship.testsupport.GitRemoteFixture;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,11 +50,11 @@ class PublisherTokenTest {
                     .build();
 
     @TempDir Path dir;
-    private GitFixture git;
+    private GitRemoteFixture git;
 
     @BeforeEach
     void setUp() throws Exception {
-        git = new GitFixture(dir);
+        git = GitFixture.withManifest(dir);
         gitServer.stubFor(
                 get(anyUrl())
                         .withHeader("Authorization", absent())
@@ -88,7 +89,7 @@ class PublisherTokenTest {
                                         new PublishRequest(
                                                 "nixship/acme/shop-api",
                                                 git.repository().resolve("refs/heads/main").name(),
-                                                GitFixture.edit(
+                                                GitRemoteFixture.edit(
                                                         "k8s/deployment.yaml", "image: x:2\n"),
                                                 "x:1",
                                                 "x:2",

@@ -21,6 +21,7 @@ import io.nixship.pipeline.port.PublishResult;
 import io.nixship.pipeline.port.PullRequestResult;
 import io.nixship.pipeline.port.PullRequestSpec;
 import io.nixship.pipeline.release.PullRequestContent;
+import io.nixship.testsupport.GitRemoteFixture;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -48,13 +49,13 @@ class ReleaseFlowTest {
     @RegisterExtension static WireMockExtension github = GitHubStub.extension();
 
     @TempDir Path dir;
-    private GitFixture git;
+    private GitRemoteFixture git;
     private ManifestBranchPublisher publisher;
     private PullRequestService pullRequests;
 
     @BeforeEach
     void setUp() throws Exception {
-        git = new GitFixture(dir);
+        git = GitFixture.withManifest(dir);
         publisher =
                 new ManifestBranchPublisher(
                         git.repository(),
@@ -125,7 +126,7 @@ class ReleaseFlowTest {
                         new PublishRequest(
                                 branch,
                                 base.name(),
-                                GitFixture.edit(
+                                GitRemoteFixture.edit(
                                         DEPLOYMENT, "image: " + IMAGE + ":" + newTag + " # keep\n"),
                                 IMAGE + ":" + oldTag,
                                 IMAGE + ":" + newTag,
