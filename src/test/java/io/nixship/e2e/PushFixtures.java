@@ -188,6 +188,23 @@ final class PushFixtures {
     }
 
     /**
+     * {@link #push} with {@code --json} from a runner with an empty home of its own under {@code
+     * root}.
+     */
+    static JsonNode pushJson(
+            Path root, String runner, ExampleProject project, String destination, String... extra) {
+        List<String> args = new ArrayList<>(Arrays.asList(extra));
+        args.add("--json");
+        return json(
+                push(
+                                CliRun.offline(root, root.resolve(runner)),
+                                project,
+                                destination,
+                                args.toArray(String[]::new))
+                        .out());
+    }
+
+    /**
      * The manifest bytes the registry serves for {@code repository:reference}, fetched anonymously.
      */
     static byte[] manifestBytes(RegistryServer registry, String repository, String reference) {

@@ -1,13 +1,11 @@
 package io.nixship.e2e;
 
 import static io.nixship.e2e.PushFixtures.blobSizes;
-import static io.nixship.e2e.PushFixtures.json;
-import static io.nixship.e2e.PushFixtures.push;
+import static io.nixship.e2e.PushFixtures.pushJson;
 import static io.nixship.e2e.PushFixtures.rawManifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.ExampleProject;
 import io.nixship.testsupport.RegistryServer;
 import io.nixship.testsupport.TestNixpkgs.Revision;
@@ -32,31 +30,13 @@ class PushStatelessTest {
         ExampleProject project = ExampleProject.create(root.resolve("project"), Revision.REV1);
         try (RegistryServer registry = RegistryServer.start()) {
             String repository = registry.host() + "/acme/imgproxy-lite";
-            JsonNode first =
-                    json(
-                            push(
-                                            CliRun.offline(root, root.resolve("runner-1")),
-                                            project,
-                                            repository,
-                                            "--tag",
-                                            "main",
-                                            "--json")
-                                    .out());
+            JsonNode first = pushJson(root, "runner-1", project, repository, "--tag", "main");
             JsonNode before = rawManifest(repository + ":" + first.path("tag").asText());
             int uploadsBefore = registry.uploadedDigests().size();
 
             project.write("app.py", "print('a new app')\n");
             project.commitAll("change only the app");
-            JsonNode second =
-                    json(
-                            push(
-                                            CliRun.offline(root, root.resolve("runner-2")),
-                                            project,
-                                            repository,
-                                            "--tag",
-                                            "main",
-                                            "--json")
-                                    .out());
+            JsonNode second = pushJson(root, "runner-2", project, repository, "--tag", "main");
             JsonNode after = rawManifest(repository + ":" + second.path("tag").asText());
 
             int layers = second.path("layers").path("total").asInt();

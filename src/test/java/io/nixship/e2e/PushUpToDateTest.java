@@ -3,6 +3,7 @@ package io.nixship.e2e;
 import static io.nixship.e2e.PushFixtures.json;
 import static io.nixship.e2e.PushFixtures.mark;
 import static io.nixship.e2e.PushFixtures.push;
+import static io.nixship.e2e.PushFixtures.pushJson;
 import static io.nixship.e2e.PushFixtures.rawManifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,16 +45,7 @@ class PushUpToDateTest {
     void aRePushOfTheSameCommitOnAFreshRunnerRunsNoBuildAndSendsOnlyManifestReads() {
         RegistryServer registry = shared.server();
         String repository = registry.host() + "/uptodate/same-commit";
-        JsonNode first =
-                json(
-                        push(
-                                        CliRun.offline(root, root.resolve("runner-1")),
-                                        project,
-                                        repository,
-                                        "--tag",
-                                        "main",
-                                        "--json")
-                                .out());
+        JsonNode first = pushJson(root, "runner-1", project, repository, "--tag", "main");
         int before = mark(registry);
 
         CliRun.Result again =
@@ -87,25 +79,10 @@ class PushUpToDateTest {
     void thePushedManifestCarriesTheInputsKeyAndARebuildGivesTheSameDigest() {
         RegistryServer registry = shared.server();
         String repository = registry.host() + "/uptodate/rebuild";
-        JsonNode first =
-                json(
-                        push(
-                                        CliRun.offline(root, root.resolve("runner-1")),
-                                        project,
-                                        repository,
-                                        "--json")
-                                .out());
+        JsonNode first = pushJson(root, "runner-1", project, repository);
         JsonNode manifest = rawManifest(repository + "@" + first.path("digest").asText());
 
-        JsonNode rebuilt =
-                json(
-                        push(
-                                        CliRun.offline(root, root.resolve("runner-2")),
-                                        project,
-                                        repository,
-                                        "--rebuild",
-                                        "--json")
-                                .out());
+        JsonNode rebuilt = pushJson(root, "runner-2", project, repository, "--rebuild");
 
         assertThat(manifest.path("annotations").path(ImageInputs.ANNOTATION).asText())
                 .startsWith("sha256:");
@@ -118,25 +95,9 @@ class PushUpToDateTest {
     void anotherLayerCapIsNotTheSameImageAndIsBuilt() {
         RegistryServer registry = shared.server();
         String repository = registry.host() + "/uptodate/settings";
-        JsonNode first =
-                json(
-                        push(
-                                        CliRun.offline(root, root.resolve("runner-1")),
-                                        project,
-                                        repository,
-                                        "--json")
-                                .out());
+        JsonNode first = pushJson(root, "runner-1", project, repository);
 
-        JsonNode capped =
-                json(
-                        push(
-                                        CliRun.offline(root, root.resolve("runner-2")),
-                                        project,
-                                        repository,
-                                        "--max-layers",
-                                        "8",
-                                        "--json")
-                                .out());
+        JsonNode capped = pushJson(root, "runner-2", project, repository, "--max-layers", "8");
 
         assertThat(capped.path("upToDate").asBoolean()).isFalse();
         assertThat(capped.path("layers").path("total").asInt()).isEqualTo(8);
@@ -174,16 +135,7 @@ class PushUpToDateTest {
         String buildTag = "git-" + project.head().substring(0, 7);
         int before = mark(registry);
 
-        JsonNode next =
-                json(
-                        push(
-                                        CliRun.offline(root, root.resolve("runner-2")),
-                                        project,
-                                        repository,
-                                        "--tag",
-                                        "main",
-                                        "--json")
-                                .out());
+        JsonNode next = pushJson(root, "runner-2", project, repository, "--tag", "main");
 
         List<String> manifestReads =
                 registry.requests().subList(before, registry.requests().size()).stream()
@@ -205,25 +157,9 @@ class PushUpToDateTest {
     void anUpToDateRePushPointsEveryRequestedTagAtTheImage() {
         RegistryServer registry = shared.server();
         String repository = registry.host() + "/uptodate/tags";
-        JsonNode first =
-                json(
-                        push(
-                                        CliRun.offline(root, root.resolve("runner-1")),
-                                        project,
-                                        repository,
-                                        "--json")
-                                .out());
+        JsonNode first = pushJson(root, "runner-1", project, repository);
 
-        JsonNode second =
-                json(
-                        push(
-                                        CliRun.offline(root, root.resolve("runner-2")),
-                                        project,
-                                        repository,
-                                        "--tag",
-                                        "stable",
-                                        "--json")
-                                .out());
+        JsonNode second = pushJson(root, "runner-2", project, repository, "--tag", "stable");
 
         assertThat(second.path("upToDate").asBoolean()).isTrue();
         assertThat(PushFixtures.inspect(repository + ":stable").path("Digest").asText())
