@@ -186,8 +186,8 @@ class PackagedBumpIT {
     /**
      * Two JVMs with the same pid sharing /tmp (containers do) make HotSpot warn "Cannot use file
      * /tmp/hsperfdata_root/1 because it is locked by another process", on stdout by default. Here a
-     * mount namespace gets its own /tmp with that file locked, and a pid namespace makes the JVM
-     * pid 1: the plain JVM prints the warning to stdout, the launcher's JVM does not.
+     * mount namespace gets its own /tmp/hsperfdata_root with that file locked, and a pid namespace
+     * makes the JVM pid 1: the plain JVM prints the warning to stdout, the launcher's JVM does not.
      */
     @Test
     void noJvmMessageReachesStdoutEvenWhenItsPerfDataFileIsLocked() throws Exception {
@@ -236,8 +236,9 @@ class PackagedBumpIT {
         String script =
                 """
                 set -e
-                mount -t tmpfs tmpfs /tmp
-                mkdir -m 755 /tmp/hsperfdata_root
+                # Only the perf-data directory is private: the checkout may itself live in /tmp.
+                mkdir -p /tmp/hsperfdata_root
+                mount -t tmpfs -o mode=755 tmpfs /tmp/hsperfdata_root
                 # The shell itself holds the lock before the JVM starts (a background flock
                 # raced a busy machine); the JVM gets no copy of the descriptor.
                 exec 9> /tmp/hsperfdata_root/1
@@ -270,7 +271,7 @@ class PackagedBumpIT {
         return new LauncherRun(CliRun.offline(work, work.resolve(".home"))).run(args);
     }
 
-    /** A fresh directory under target/, not /tmp: the hsperfdata test mounts its own /tmp. */
+    /** A fresh directory under target/. */
     private static Path workDir(String name) throws IOException {
         Path dir = Path.of("target", "packaged-bump-it", name).toAbsolutePath();
         if (Files.exists(dir)) {
