@@ -1,7 +1,9 @@
 package io.nixship.e2e;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -18,6 +20,8 @@ import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.SharedRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.lib.ObjectId;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,5 +107,58 @@ class ReleaseGitOpsTest {
         assertThat(gitops.ref(BRANCH)).isNull();
         github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
         assertThat(first.all() + second.all() + third.all()).doesNotContain(MANIFESTS_TOKEN);
+    }
+
+    @Test
+    void asAGitHubAppTheInstallationTokenIsMintedForTheGitOpsRepository() throws Exception {
+        GitHubAppStandIn app = GitHubAppStandIn.installedOn(github, "acme/deploy");
+
+        CliRun.Result result = app.as(gitops.app.cli(github.baseUrl())).run(appReleaseArgs());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(ReleaseHarness.json(result).path("operation").asText()).isEqualTo("created");
+        assertThat(gitops.ref(BRANCH)).isNotNull();
+        github.verify(
+                1,
+                postRequestedFor(urlPathEqualTo(PULLS))
+                        .withHeader(
+                                "Authorization",
+                                equalTo("token " + GitHubAppStandIn.INSTALLATION_TOKEN)));
+        app.assertEveryCallAfterTheExchangeUsesTheInstallationToken(1, ReleaseHarness.TOKEN);
+        app.assertAutoMergeEnabledOnceFor("PR_deploy31");
+        app.assertNoSecretIn(result.all());
+    }
+
+    @Test
+    void anAppNotInstalledOnTheGitOpsRepositoryIsRefusedBeforeAnythingIsBuilt() throws Exception {
+        GitHubAppStandIn app = GitHubAppStandIn.installedOn(github, ReleaseHarness.REPOSITORY);
+        github.stubFor(
+                get(urlPathEqualTo("/repos/acme/deploy/installation"))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(404)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody("{\"message\":\"Not Found\"}")));
+
+        long pushed = gitops.app.manifestPushes();
+
+        CliRun.Result result = app.as(gitops.app.cli(github.baseUrl())).run(appReleaseArgs());
+
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err())
+                .contains(
+                        "GitHub App "
+                                + GitHubAppStandIn.APP_ID
+                                + " is not installed on acme/deploy: install it there");
+        assertThat(gitops.app.manifestPushes()).isEqualTo(pushed);
+        assertThat(gitops.ref(BRANCH)).isNull();
+        app.assertNoSecretIn(result.all());
+    }
+
+    /** The GitOps release with --automerge, for a run as an App (no manifests token). */
+    private String[] appReleaseArgs() {
+        List<String> args = new ArrayList<>(List.of(gitops.releaseArgs()));
+        args.add("--automerge");
+        return args.toArray(String[]::new);
     }
 }
