@@ -193,6 +193,52 @@ class ActionImageIT {
     }
 
     @Test
+    void releaseAsAGitHubAppUsesOnlyItsInstallationTokenAndEnablesAutoMergeOnce() throws Exception {
+        // The git server takes the installation token only: the branch must be pushed with it.
+        git.close();
+        git = GitHttpServer.start(temp.resolve("git"), GitHubAppStandIn.INSTALLATION_TOKEN);
+        ReleaseHarness.stubPullRequestLifecycle(github);
+        GitHubAppStandIn app = GitHubAppStandIn.installedOn(github, ReleaseHarness.REPOSITORY);
+        ExampleProject project = project(temp.resolve("project"), ReleaseHarness.REPOSITORY);
+        Path remote = publish(project, ReleaseHarness.REPOSITORY);
+        Map<String, String> asApp =
+                Map.of(
+                        "github-app-id",
+                        GitHubAppStandIn.APP_ID,
+                        "github-app-private-key",
+                        app.keys.pkcs1Pem(),
+                        "automerge",
+                        "true");
+
+        ActionRunner.Result first =
+                runner(ReleaseHarness.REPOSITORY, github, project.head())
+                        .run(checkout(remote, "first"), "push", "{}", inputs(asApp));
+        project.write("app.py", Files.readString(project.dir().resolve("app.py")) + "\n# v2\n");
+        project.commitAll("app: v2");
+        push(project, remote);
+        ActionRunner.Result second =
+                runner(ReleaseHarness.REPOSITORY, github, project.head())
+                        .run(checkout(remote, "second"), "push", "{}", inputs(asApp));
+
+        assertSucceeded(first);
+        assertSucceeded(second);
+        assertThat(first.summary()).contains("### nixship: pull request created");
+        assertThat(second.summary()).contains("### nixship: pull request updated");
+        assertThat(fileOnBranch(remote, ReleaseHarness.BRANCH, ReleaseHarness.DEPLOYMENT))
+                .contains(second.outputs().get("image"));
+        app.assertEveryCallAfterTheExchangeUsesTheInstallationToken(2, TOKEN);
+        github.verify(1, postRequestedFor(urlPathEqualTo(ReleaseHarness.PULLS)));
+        app.assertAutoMergeEnabledOnceFor("PR_kwDOimgproxy12");
+        for (ActionRunner.Result run : List.of(first, second)) {
+            // The runner consumes the mask commands; everything else it shows.
+            app.assertNoSecretIn(
+                    run.log().replaceAll("(?m)^::add-mask::.*\n", "")
+                            + run.outputs()
+                            + run.summary());
+        }
+    }
+
+    @Test
     void commentPostsTheFreezeDiffOnAPullRequestThenEditsTheSameComment() throws Exception {
         CommentHarness.stubPullRequest(github);
         github.stubFor(

@@ -118,12 +118,8 @@ class ReleaseGitOpsTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(ReleaseHarness.json(result).path("operation").asText()).isEqualTo("created");
         assertThat(gitops.ref(BRANCH)).isNotNull();
-        github.verify(
-                1,
-                postRequestedFor(urlPathEqualTo(PULLS))
-                        .withHeader(
-                                "Authorization",
-                                equalTo("token " + GitHubAppStandIn.INSTALLATION_TOKEN)));
+        // Opened with the installation token, as every call after the exchange.
+        github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
         app.assertEveryCallAfterTheExchangeUsesTheInstallationToken(1, ReleaseHarness.TOKEN);
         app.assertAutoMergeEnabledOnceFor("PR_deploy31");
         app.assertNoSecretIn(result.all());
