@@ -34,9 +34,11 @@ final class BumpReport {
                             + found.line()
                             + ": "
                             + found.before()
-                            + (found.moved()
-                                    ? (check ? " would move to " : " -> ") + found.after()
-                                    : " (already current)"));
+                            + (found.notMoved() != null
+                                    ? " not moved to " + found.after() + ": " + found.notMoved()
+                                    : found.moved()
+                                            ? (check ? " would move to " : " -> ") + found.after()
+                                            : " (already current)"));
         }
         for (SkippedFile skipped : plan.skipped()) {
             lines.add("skipped " + path(skipped) + ": " + skipped.reason());
@@ -85,8 +87,15 @@ final class BumpReport {
             List<String> withoutReference,
             String diff) {}
 
+    /** {@code notMoved}: why a stale reference stays as it is; null when it moved or is current. */
     record Reference(
-            String file, int line, String form, String before, String after, boolean moved) {
+            String file,
+            int line,
+            String form,
+            String before,
+            String after,
+            boolean moved,
+            String notMoved) {
         static Reference of(FoundReference found) {
             return new Reference(
                     found.file(),
@@ -94,7 +103,8 @@ final class BumpReport {
                     found.form().name().toLowerCase(Locale.ROOT),
                     found.before(),
                     found.after(),
-                    found.moved());
+                    found.moved(),
+                    found.notMoved());
         }
     }
 

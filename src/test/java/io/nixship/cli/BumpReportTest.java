@@ -51,10 +51,10 @@ class BumpReportTest {
                         "{\"image\":\"ghcr.io/acme/shop:2.0.0\",\"changed\":true,\"references\":["
                                 + "{\"file\":\"deploy.yaml\",\"line\":10,\"form\":\"image_string\","
                                 + "\"before\":\"ghcr.io/acme/shop:2.0.0\",\"after\":\"ghcr.io/acme/shop:2.0.0\","
-                                + "\"moved\":false},"
+                                + "\"moved\":false,\"notMoved\":null},"
                                 + "{\"file\":\"values.yaml\",\"line\":3,\"form\":\"helm_map\","
                                 + "\"before\":\"ghcr.io/acme/shop:1.0.0\",\"after\":\"ghcr.io/acme/shop:2.0.0\","
-                                + "\"moved\":true}],"
+                                + "\"moved\":true,\"notMoved\":null}],"
                                 + "\"skipped\":[{\"file\":\"charts/t.yaml\",\"reason\":\"a template\"}],"
                                 + "\"withoutReference\":[\"k8s/\"],"
                                 + "\"diff\":\"--- a/values.yaml\\n\\\"quoted\\\"\\n\"}");
