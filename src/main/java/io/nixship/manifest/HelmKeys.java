@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
@@ -22,19 +23,20 @@ record HelmKeys(ScalarNode tag, String tagKey, ScalarNode digest, String digestK
     private static final String SHA256 = "sha256:";
 
     static HelmKeys of(MappingNode map) {
-        ScalarNode tag = find(map, "tag");
-        String tagKey = "tag";
-        if (tag == null && find(map, "version") != null) {
-            tag = find(map, "version");
-            tagKey = "version";
-        }
-        ScalarNode digest = find(map, "digest");
-        String digestKey = "digest";
-        if (digest == null && find(map, "sha") != null) {
-            digest = find(map, "sha");
-            digestKey = "sha";
-        }
-        return new HelmKeys(tag, tagKey, digest, digestKey);
+        return of(key -> find(map, key), "");
+    }
+
+    /**
+     * The fields {@code field} finds (null for none), their keys named {@code prefix} plus the
+     * field ({@code image.} for Argo CD's {@code image.tag} parameter).
+     */
+    static HelmKeys of(Function<String, ScalarNode> field, String prefix) {
+        String tagKey =
+                field.apply("tag") == null && field.apply("version") != null ? "version" : "tag";
+        String digestKey =
+                field.apply("digest") == null && field.apply("sha") != null ? "sha" : "digest";
+        return new HelmKeys(
+                field.apply(tagKey), prefix + tagKey, field.apply(digestKey), prefix + digestKey);
     }
 
     /**
@@ -46,7 +48,9 @@ record HelmKeys(ScalarNode tag, String tagKey, ScalarNode digest, String digestK
             return false;
         }
         String value = ManifestLocator.value(digest);
-        return (value == null || value.isEmpty()) ? digestKey.equals("sha") : !value.contains(":");
+        return (value == null || value.isEmpty())
+                ? digestKey.equals("sha") || digestKey.endsWith(".sha")
+                : !value.contains(":");
     }
 
     /** The digest as the field should hold it: the whole digest, or its hex for a hex-only one. */

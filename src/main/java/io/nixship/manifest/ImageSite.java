@@ -17,6 +17,11 @@ public record ImageSite(String file, int line, Form form, ImageReference referen
          */
         HELM_MAP,
         /** A kustomization {@code images:} entry. */
-        KUSTOMIZE_ENTRY
+        KUSTOMIZE_ENTRY,
+        /**
+         * Argo CD {@code helm.parameters} sharing a prefix: {@code image.repository}, {@code
+         * image.tag} (and maybe {@code image.registry}, {@code image.digest}).
+         */
+        HELM_PARAMETERS
     }
 }

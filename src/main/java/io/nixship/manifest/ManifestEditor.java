@@ -4,6 +4,7 @@ import io.nixship.NixshipException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -54,13 +55,31 @@ public final class ManifestEditor {
         pin.requireParts(target);
         String name = file.toString();
         YamlDocument document = YamlDocument.parse(name, content);
-        Plan plan = new Plan(document, YamlTrees.firstPaths(document.documents()), target, pin);
+        Plan plan = new Plan(document, target, pin);
         for (Site site : locator.sites(document, kind.resolve(file), target)) {
             plan.add(site);
         }
-        byte[] bytes = content;
+        plan.addEmbedded();
+        byte[] bytes = verified(document, plan.splices);
+        List<FoundReference> references = new ArrayList<>(plan.references);
+        references.sort(Comparator.comparingInt(FoundReference::line));
+        List<Change> changes =
+                references.stream()
+                        .filter(FoundReference::moved)
+                        .map(found -> new Change(found.line(), found.before(), found.after()))
+                        .toList();
+        return new Surveyed(new FileEdit(file, content, bytes, changes), references);
+    }
+
+    /**
+     * {@code document}'s bytes with {@code splices} applied, each one checked by parsing the result
+     * again and comparing the trees.
+     */
+    private static byte[] verified(YamlDocument document, List<Splice> planned) {
+        String name = document.file();
+        byte[] bytes = document.bytes();
         YamlDocument current = document;
-        List<Splice> splices = new ArrayList<>(plan.splices);
+        List<Splice> splices = new ArrayList<>(planned);
         splices.sort(Comparator.comparingInt(Splice::start).reversed());
         for (Splice splice : splices) {
             byte[] next = splice.applyTo(bytes);
@@ -79,14 +98,7 @@ public final class ManifestEditor {
             bytes = next;
             current = reparsed;
         }
-        List<FoundReference> references = new ArrayList<>(plan.references);
-        references.sort(Comparator.comparingInt(FoundReference::line));
-        List<Change> changes =
-                references.stream()
-                        .filter(FoundReference::moved)
-                        .map(found -> new Change(found.line(), found.before(), found.after()))
-                        .toList();
-        return new Surveyed(new FileEdit(file, content, bytes, changes), references);
+        return bytes;
     }
 
     /** A splice that changes more than it should is nixship's fault: exit 3, not the user's. */
@@ -126,13 +138,12 @@ public final class ManifestEditor {
         // A node reached from two sites (a digest merged into two maps) is written once.
         private final Set<Node> written = Collections.newSetFromMap(new IdentityHashMap<>());
 
-        Plan(
-                YamlDocument document,
-                IdentityHashMap<Node, NodePath> paths,
-                ImageReference target,
-                PinStyle pin) {
+        // Sites inside documents held in strings, edited together per string.
+        private final Map<EmbeddedYaml, List<Site>> embedded = new LinkedHashMap<>();
+
+        Plan(YamlDocument document, ImageReference target, PinStyle pin) {
             this.document = document;
-            this.paths = paths;
+            this.paths = YamlTrees.firstPaths(document.documents());
             this.target = target;
             this.pin = pin;
         }
@@ -142,10 +153,78 @@ public final class ManifestEditor {
             if (site instanceof Site.ImageString image) {
                 addImageString(image, line);
             } else if (site instanceof Site.HelmMap helm) {
-                addHelmMap(helm, line);
+                addHelmFields(helm.site(), helm.name(), helm.keys(), helm.map());
+            } else if (site instanceof Site.HelmParameters parameters) {
+                addHelmFields(parameters.site(), parameters.name(), parameters.keys(), null);
             } else if (site instanceof Site.KustomizeEntry entry) {
                 addKustomizeEntry(entry, line);
+            } else if (site instanceof Site.Embedded inner) {
+                embedded.computeIfAbsent(inner.yaml(), yaml -> new ArrayList<>())
+                        .add(inner.inner());
             }
+        }
+
+        /**
+         * Plans each string's document on its own, verifies its edit there, and splices it into the
+         * file as one edit of the string; a string that cannot be edited in place leaves its
+         * references stale, each saying why.
+         */
+        void addEmbedded() {
+            embedded.forEach(
+                    (yaml, sites) -> {
+                        Plan inner = new Plan(yaml.document(), target, pin);
+                        sites.forEach(inner::add);
+                        String problem = yaml.problem();
+                        List<Splice> mapped = new ArrayList<>();
+                        for (Splice splice : inner.splices) {
+                            String text =
+                                    problem == null
+                                            ? yaml.fileText(
+                                                    new String(
+                                                            splice.replacement(),
+                                                            StandardCharsets.UTF_8))
+                                            : null;
+                            if (text == null) {
+                                problem = problem == null ? yaml.unfit() : problem;
+                                break;
+                            }
+                            mapped.add(
+                                    new Splice(
+                                            yaml.fileOffset(splice.start()),
+                                            yaml.fileOffset(splice.end()),
+                                            utf8(text),
+                                            Map.of(),
+                                            splice.line()));
+                        }
+                        String reason = problem;
+                        inner.references.stream()
+                                .map(found -> reason == null ? found : found.leftStale(reason))
+                                .forEach(references::add);
+                        if (reason == null && !mapped.isEmpty()) {
+                            String value = yaml.value(verified(yaml.document(), inner.splices));
+                            splices.add(joined(mapped, Map.of(paths.get(yaml.node()), value)));
+                        }
+                    });
+        }
+
+        /** One splice doing all of {@code parts}, which lie in one scalar. */
+        private Splice joined(List<Splice> parts, Map<NodePath, String> expected) {
+            int start = parts.stream().mapToInt(Splice::start).min().orElseThrow();
+            int end = parts.stream().mapToInt(Splice::end).max().orElseThrow();
+            byte[] region = Arrays.copyOfRange(document.bytes(), start, end);
+            List<Splice> ordered = new ArrayList<>(parts);
+            ordered.sort(Comparator.comparingInt(Splice::start).reversed());
+            for (Splice part : ordered) {
+                region =
+                        new Splice(
+                                        part.start() - start,
+                                        part.end() - start,
+                                        part.replacement(),
+                                        Map.of(),
+                                        part.line())
+                                .applyTo(region);
+            }
+            return new Splice(start, end, region, expected, ordered.getLast().line());
         }
 
         private void addImageString(Site.ImageString image, int line) {
@@ -162,8 +241,8 @@ public final class ManifestEditor {
          * only for a tagless image, beside a digest); without a digest field the digest rides in
          * the tag ({@code tag@digest}).
          */
-        private void addHelmMap(Site.HelmMap helm, int line) {
-            HelmKeys keys = helm.keys();
+        private void addHelmFields(ImageSite site, String name, HelmKeys keys, MappingNode map) {
+            int line = site.line();
             String tag;
             String digest = null;
             if (keys.digest() != null) {
@@ -178,25 +257,43 @@ public final class ManifestEditor {
                         document.file()
                                 + ":"
                                 + line
-                                + ": this Helm image map has no digest key, so "
+                                + ": this Helm image "
+                                + (map == null ? "parameter group" : "map")
+                                + " has no digest key, so "
                                 + "the image cannot be pinned by digest alone; give --image with a tag as well");
             }
+            String digestBefore = HelmKeys.digestValue(keys.digest());
+            FoundReference reference =
+                    new FoundReference(
+                            site.file(),
+                            line,
+                            site.form(),
+                            spell(name, value(keys.tag()), digestBefore),
+                            spell(
+                                    name,
+                                    tag,
+                                    digest == null || digest.isEmpty() ? "" : target.digest()));
+            boolean writeTag = !tag.isEmpty() || !value(keys.tag()).isEmpty();
+            if (map == null && writeTag && keys.tag() == null) {
+                // A parameter cannot be added beside the others without rewriting the list.
+                references.add(
+                        reference.leftStale(
+                                "there is no "
+                                        + keys.tagKey()
+                                        + " parameter; add one by hand once and nixship keeps it up to date"));
+                return;
+            }
             Map<String, String> missing = new LinkedHashMap<>();
-            if (!tag.isEmpty() || !value(keys.tag()).isEmpty()) {
+            if (writeTag) {
                 setOrAdd(keys.tag(), keys.tagKey(), tag, missing, line);
             }
             if (digest != null && !(digest.isEmpty() && value(keys.digest()).isEmpty())) {
                 setScalar(keys.digest(), digest, line);
             }
-            addKeys(helm.map(), missing, line);
-            String digestBefore = HelmKeys.digestValue(keys.digest());
-            found(
-                    helm.site(),
-                    spell(helm.name(), value(keys.tag()), digestBefore),
-                    spell(
-                            helm.name(),
-                            tag,
-                            digest == null || digest.isEmpty() ? "" : target.digest()));
+            if (map != null) {
+                addKeys(map, missing, line);
+            }
+            references.add(reference);
         }
 
         /**
@@ -241,10 +338,7 @@ public final class ManifestEditor {
                     || !written.add(node)) {
                 return;
             }
-            int start =
-                    skipProperties(
-                            document.byteOffset(node.getStartMark()),
-                            document.byteOffset(node.getEndMark()));
+            int start = document.scalarStart(node);
             int end = document.byteOffset(node.getEndMark());
             String raw = document.text(start, end);
             String old = node.getValue();
@@ -327,21 +421,6 @@ public final class ManifestEditor {
             splices.add(new Splice(position, position, utf8(text.toString()), expected, line));
         }
 
-        /** Start of the scalar itself, after any {@code &anchor} or {@code !tag} in front of it. */
-        private int skipProperties(int start, int end) {
-            byte[] bytes = document.bytes();
-            int position = start;
-            while (position < end && (bytes[position] == '&' || bytes[position] == '!')) {
-                while (position < end && !isBlank(bytes[position])) {
-                    position++;
-                }
-                while (position < end && isBlank(bytes[position])) {
-                    position++;
-                }
-            }
-            return position;
-        }
-
         private void requireVerbatim(boolean verbatim, int line) {
             if (!verbatim) {
                 throw NixshipException.usage(
@@ -359,10 +438,6 @@ public final class ManifestEditor {
                             && resolver.resolve(NodeId.scalar, value, true).equals(Tag.STR);
             return plain ? value : "\"" + value + "\"";
         }
-    }
-
-    private static boolean isBlank(byte b) {
-        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
     }
 
     private static String value(ScalarNode node) {

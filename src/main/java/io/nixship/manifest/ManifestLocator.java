@@ -5,8 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -24,9 +27,11 @@ import org.yaml.snakeyaml.nodes.Tag;
  * <p>Every document is searched whole, whatever its kind (CRDs included): a value under a key
  * {@code image} or ending in {@code image}/{@code Image}, an image volume's {@code
  * image.reference}, and any Helm-style map with {@code repository} (plus {@code registry}, {@code
- * tag} or {@code version}, {@code digest} or {@code sha}, merge keys followed). Kustomize {@code
- * images:} entries are read in kustomizations and Flux Kustomizations, image strings in Argo CD
- * Applications' {@code kustomize.images}.
+ * tag} or {@code version}, {@code digest} or {@code sha}, merge keys followed; {@code name} for
+ * {@code repository} under an image key). Kustomize {@code images:} entries are read in
+ * kustomizations and Flux Kustomizations; in Argo CD Applications, the image strings of {@code
+ * kustomize.images}, {@code helm.parameters} and the values document in the {@code helm.values}
+ * string.
  */
 public final class ManifestLocator {
     /** Marks a scalar on the same line as a whole image reference to bump, whatever its key. */
@@ -138,6 +143,75 @@ public final class ManifestLocator {
                 if (child(child(source, "kustomize"), "images") instanceof SequenceNode images) {
                     images.getValue().forEach(image -> imageString(image, true));
                 }
+                Node helm = child(source, "helm");
+                if (child(helm, "parameters") instanceof SequenceNode parameters) {
+                    helmParameters(parameters);
+                }
+                if (child(helm, "values") instanceof ScalarNode values
+                        && values.getTag().equals(Tag.STR)
+                        && claimed.add(values)) {
+                    embedded(EmbeddedYaml.of(document, values, "helm.values"));
+                }
+            }
+        }
+
+        /**
+         * Argo CD's {@code helm.parameters}: one named like an image key holds a whole reference;
+         * the others are grouped by the name before their last dot and read as a Helm map.
+         */
+        private void helmParameters(SequenceNode parameters) {
+            Map<String, Map<String, ScalarNode>> groups = new LinkedHashMap<>();
+            for (Node parameter : parameters.getValue()) {
+                String name = value(scalarNode(parameter, "name"));
+                ScalarNode value = scalarNode(parameter, "value");
+                if (name == null || value == null) {
+                    continue;
+                }
+                int dot = lastUnescapedDot(name);
+                String field = name.substring(dot + 1);
+                if (imageKey(field)) {
+                    imageString(value, false);
+                } else if (dot > 0) {
+                    // Helm applies --set in order: a later parameter wins.
+                    groups.computeIfAbsent(name.substring(0, dot), prefix -> new HashMap<>())
+                            .put(field, value);
+                }
+            }
+            groups.forEach(this::helmParameterGroup);
+        }
+
+        private void helmParameterGroup(String prefix, Map<String, ScalarNode> fields) {
+            ScalarNode repository = fields.get("repository");
+            if (repository == null && imageKey(prefix.substring(lastUnescapedDot(prefix) + 1))) {
+                repository = fields.get("name");
+            }
+            String repositoryValue = value(repository);
+            if (repositoryValue == null) {
+                return;
+            }
+            String name = helmName(value(fields.get("registry")), repositoryValue);
+            HelmKeys keys = HelmKeys.of(fields::get, prefix + ".");
+            ImageReference current = helmReference(name, keys, "Helm parameters");
+            if (current != null) {
+                claimAll(repository, keys.tag(), keys.digest());
+                Node lineNode = keys.tag() != null ? keys.tag() : repository;
+                found.add(
+                        new Site.HelmParameters(
+                                site(lineNode, ImageSite.Form.HELM_PARAMETERS, current),
+                                name,
+                                keys));
+            }
+        }
+
+        /** The references in a values document held in a string, read as a Helm values file. */
+        private void embedded(EmbeddedYaml yaml) {
+            if (yaml == null) {
+                return;
+            }
+            for (Site inner :
+                    new ManifestLocator()
+                            .sites(yaml.document(), ManifestKind.HELM_VALUES, target)) {
+                found.add(new Site.Embedded(inner.site(), yaml, inner));
             }
         }
 
@@ -147,12 +221,15 @@ public final class ManifestLocator {
                 return;
             }
             if (node instanceof MappingNode map) {
-                helmMap(map);
+                helmMap(map, false);
                 for (NodeTuple tuple : map.getValue()) {
                     Node value = tuple.getValueNode();
                     if (imageKey(YamlTrees.keyOf(tuple))) {
                         imageString(value, false);
                         imageString(child(value, "reference"), false);
+                        if (value instanceof MappingNode image) {
+                            helmMap(image, true);
+                        }
                     }
                     anywhere(value);
                 }
@@ -161,26 +238,22 @@ public final class ManifestLocator {
             }
         }
 
-        private void helmMap(MappingNode map) {
+        /**
+         * A Helm image map; under an image key ({@code image: {name: ..., tag: ...}}) {@code name}
+         * stands for {@code repository}, nowhere else: containers and most objects have a name.
+         */
+        private void helmMap(MappingNode map, boolean underImageKey) {
             ScalarNode repository = HelmKeys.find(map, "repository");
+            if (repository == null && underImageKey) {
+                repository = HelmKeys.find(map, "name");
+            }
             String repositoryValue = value(repository);
             if (repositoryValue == null || claimed.contains(map)) {
                 return;
             }
-            String registry = value(HelmKeys.find(map, "registry"));
-            String name =
-                    registry == null || registry.isEmpty()
-                            ? repositoryValue
-                            : registry + "/" + repositoryValue;
+            String name = helmName(value(HelmKeys.find(map, "registry")), repositoryValue);
             HelmKeys keys = HelmKeys.of(map);
-            ImageReference current =
-                    reference(
-                            name,
-                            keys.tag(),
-                            keys.tagKey(),
-                            keys.digest(),
-                            keys.digestKey(),
-                            "image map");
+            ImageReference current = helmReference(name, keys, "image map");
             if (current != null) {
                 claimed.add(map);
                 claimAll(repository, keys.tag(), keys.digest());
@@ -247,6 +320,11 @@ public final class ManifestLocator {
                                 prefix,
                                 name));
             }
+        }
+
+        private ImageReference helmReference(String name, HelmKeys keys, String what) {
+            return reference(
+                    name, keys.tag(), keys.tagKey(), keys.digest(), keys.digestKey(), what);
         }
 
         /**
@@ -349,6 +427,21 @@ public final class ManifestLocator {
             }
         }
         return null;
+    }
+
+    /** A Helm image's name: {@code registry/repository}, or the repository without a registry. */
+    private static String helmName(String registry, String repository) {
+        return registry == null || registry.isEmpty() ? repository : registry + "/" + repository;
+    }
+
+    /** Index of the last '.' not escaped as {@code \\.} (Helm's --set syntax); -1 if none. */
+    private static int lastUnescapedDot(String name) {
+        for (int i = name.length() - 1; i >= 0; i--) {
+            if (name.charAt(i) == '.' && (i == 0 || name.charAt(i - 1) != '\\')) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static ScalarNode scalarNode(Node node, String key) {

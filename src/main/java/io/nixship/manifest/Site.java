@@ -17,6 +17,15 @@ sealed interface Site {
     /** A Helm image map; {@code name} is registry/repository as written. */
     record HelmMap(ImageSite site, MappingNode map, String name, HelmKeys keys) implements Site {}
 
+    /**
+     * Argo CD Helm parameters naming one image; {@code keys} hold their {@code value} nodes, keyed
+     * by the parameters' names.
+     */
+    record HelmParameters(ImageSite site, String name, HelmKeys keys) implements Site {}
+
+    /** A site inside a YAML document held in a string (Argo CD's {@code helm.values}). */
+    record Embedded(ImageSite site, EmbeddedYaml yaml, Site inner) implements Site {}
+
     /** A kustomization images entry; {@code name} is newName, else name. */
     record KustomizeEntry(
             ImageSite site, MappingNode map, String name, ScalarNode newTag, ScalarNode digest)

@@ -122,6 +122,25 @@ final class YamlDocument {
         return "\n";
     }
 
+    /** Byte offset of a scalar's text, after any {@code &anchor} or {@code !tag} in front of it. */
+    int scalarStart(Node scalar) {
+        int end = byteOffset(scalar.getEndMark());
+        int position = byteOffset(scalar.getStartMark());
+        while (position < end && (bytes[position] == '&' || bytes[position] == '!')) {
+            while (position < end && !blank(bytes[position])) {
+                position++;
+            }
+            while (position < end && blank(bytes[position])) {
+                position++;
+            }
+        }
+        return position;
+    }
+
+    private static boolean blank(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r';
+    }
+
     String text(int fromByte, int toByte) {
         return new String(bytes, fromByte, toByte - fromByte, StandardCharsets.UTF_8);
     }

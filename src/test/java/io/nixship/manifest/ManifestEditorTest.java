@@ -214,6 +214,91 @@ class ManifestEditorTest {
                 .isFalse();
     }
 
+    @Test
+    void helmValuesInAFoldedBlockStayStaleAndSayWhy() {
+        String yaml =
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n"
+                        + "    helm:\n      values: >\n"
+                        + "        image: {repository: ghcr.io/acme/shop, tag: 1.0.0}\n";
+
+        ManifestEditor.Surveyed surveyed = survey(yaml, PinStyle.TAG);
+
+        assertThat(surveyed.edit().changed()).isFalse();
+        assertThat(surveyed.references())
+                .singleElement()
+                .satisfies(
+                        found -> {
+                            assertThat(found.line()).isEqualTo(7);
+                            assertThat(found.moved()).isFalse();
+                            assertThat(found.after()).isEqualTo("ghcr.io/acme/shop:2.0.0");
+                            assertThat(found.notMoved())
+                                    .startsWith("helm.values is a folded block (>)");
+                        });
+    }
+
+    @Test
+    void aOneLineValuesStringThatWouldNeedEscapesStaysStale() {
+        String yaml =
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n"
+                        + "    helm:\n"
+                        + "      values: \"image: {repository: ghcr.io/acme/shop, tag: 1.0.0}\"\n";
+
+        ManifestEditor.Surveyed surveyed =
+                editor.survey(
+                        Path.of("app.yaml"),
+                        bytes(yaml),
+                        ManifestKind.AUTO,
+                        ImageReference.parse("ghcr.io/acme/shop:2.0"),
+                        PinStyle.TAG);
+
+        assertThat(surveyed.edit().changed()).isFalse();
+        assertThat(surveyed.references().getFirst().notMoved())
+                .startsWith("the edit needs quotes or line breaks");
+    }
+
+    @Test
+    void helmParametersWithoutATagParameterStayStaleAndSayWhichToAdd() {
+        String yaml =
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n"
+                        + "    helm:\n      parameters:\n"
+                        + "      - {name: image.repository, value: ghcr.io/acme/shop}\n"
+                        + "      - {name: image.digest, value: \"\"}\n";
+
+        ManifestEditor.Surveyed surveyed = survey(yaml, PinStyle.TAG);
+
+        assertThat(surveyed.edit().changed()).isFalse();
+        assertThat(surveyed.references())
+                .singleElement()
+                .satisfies(
+                        found -> {
+                            assertThat(found.form()).isEqualTo(ImageSite.Form.HELM_PARAMETERS);
+                            assertThat(found.before()).isEqualTo("ghcr.io/acme/shop");
+                            assertThat(found.notMoved())
+                                    .startsWith("there is no image.tag parameter; add one");
+                        });
+    }
+
+    @Test
+    void helmValuesThatAreNotYamlAreAnErrorAtTheirLineInTheFile() {
+        String yaml =
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n"
+                        + "    helm:\n      values: |\n        image: [unclosed\n";
+
+        assertThatThrownBy(() -> survey(yaml, PinStyle.TAG))
+                .isInstanceOfSatisfying(
+                        NixshipException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
+                .hasMessageStartingWith("app.yaml:8: invalid YAML");
+    }
+
+    private ManifestEditor.Surveyed survey(String yaml, PinStyle pin) {
+        return editor.survey(
+                Path.of("app.yaml"),
+                bytes(yaml),
+                ManifestKind.AUTO,
+                ImageReference.parse("ghcr.io/acme/shop:2.0.0"),
+                pin);
+    }
+
     private FileEdit edit(String file, String yaml, ManifestKind kind, PinStyle pin) {
         return edit(file, yaml, kind, pin, TARGET);
     }
