@@ -8,9 +8,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * A YAML document held in a string scalar of the file, as Argo CD's {@code helm.values} holds a
- * values file: parsed on its own, with each of its byte offsets mapped back to the file so an edit
- * inside it is spliced into the file's bytes. The document is preceded by as many empty lines as
- * the string starts below the file's first line, so its line numbers are the file's.
+ * values file: parsed on its own (its lines counted as the file's), with each of its byte offsets
+ * mapped back to the file so an edit inside it is spliced into the file's bytes.
  *
  * <p>A literal block ({@code |}, {@code |-}, {@code |+}) maps line by line (the block's indentation
  * added back), a one-line quoted or plain string byte by byte. A folded block, or a quoted string
@@ -20,7 +19,6 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 final class EmbeddedYaml {
     private final ScalarNode node;
     private final YamlDocument document;
-    private final int padding;
     private final int[] offsets;
     private final String lineBreak;
     private final String forbidden;
@@ -29,14 +27,12 @@ final class EmbeddedYaml {
     private EmbeddedYaml(
             ScalarNode node,
             YamlDocument document,
-            int padding,
             int[] offsets,
             String lineBreak,
             String forbidden,
             String problem) {
         this.node = node;
         this.document = document;
-        this.padding = padding;
         this.offsets = offsets;
         this.lineBreak = lineBreak;
         this.forbidden = forbidden;
@@ -54,17 +50,16 @@ final class EmbeddedYaml {
                 style == DumperOptions.ScalarStyle.LITERAL
                         || style == DumperOptions.ScalarStyle.FOLDED;
         int firstLine = node.getStartMark().getLine() + (block ? 1 : 0);
-        byte[] padded = ("\n".repeat(firstLine) + value).getBytes(StandardCharsets.UTF_8);
+        byte[] inner = value.getBytes(StandardCharsets.UTF_8);
         YamlDocument document;
         try {
-            document = YamlDocument.parse(outer.file(), padded);
+            document = YamlDocument.parse(outer.file(), inner, firstLine);
         } catch (NixshipException notYaml) {
             if (value.contains("{{")) {
                 return null;
             }
             throw notYaml;
         }
-        byte[] inner = value.getBytes(StandardCharsets.UTF_8);
         int start = outer.byteOffset(node.getStartMark());
         int end = outer.byteOffset(node.getEndMark());
         int[] offsets = null;
@@ -73,7 +68,7 @@ final class EmbeddedYaml {
         int indent = 0;
         switch (style) {
             case LITERAL -> {
-                LineMap lines = literal(outer.bytes(), start, inner, firstLine);
+                LineMap lines = literal(outer.bytes(), start, inner);
                 offsets = lines == null ? null : lines.offsets();
                 indent = lines == null ? 0 : lines.indent();
                 problem =
@@ -96,10 +91,9 @@ final class EmbeddedYaml {
                 String raw = outer.text(outer.scalarStart(node), end);
                 if (raw.equals(quote + value + quote) && value.indexOf('\n') < 0) {
                     int first = end - quote.length() - inner.length;
-                    offsets = new int[firstLine + inner.length + 1];
-                    Arrays.fill(offsets, -1);
+                    offsets = new int[inner.length + 1];
                     for (int k = 0; k <= inner.length; k++) {
-                        offsets[firstLine + k] = first + k;
+                        offsets[k] = first + k;
                     }
                     forbidden = quote.isEmpty() ? "#'\"" : quote + "\\";
                 } else {
@@ -112,7 +106,6 @@ final class EmbeddedYaml {
         return new EmbeddedYaml(
                 node,
                 document,
-                firstLine,
                 offsets,
                 outer.lineBreak() + " ".repeat(indent),
                 forbidden,
@@ -158,7 +151,7 @@ final class EmbeddedYaml {
 
     /** The string's value once the document's bytes are {@code bytes}. */
     String value(byte[] bytes) {
-        return new String(bytes, padding, bytes.length - padding, StandardCharsets.UTF_8);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private record LineMap(int[] offsets, int indent) {}
@@ -168,8 +161,8 @@ final class EmbeddedYaml {
      * at {@code start}: each non-empty line must be the file's line with the block's indentation
      * removed, each empty one a line of spaces. Null when a line is not.
      */
-    private static LineMap literal(byte[] bytes, int start, byte[] inner, int padding) {
-        int[] offsets = new int[padding + inner.length + 1];
+    private static LineMap literal(byte[] bytes, int start, byte[] inner) {
+        int[] offsets = new int[inner.length + 1];
         Arrays.fill(offsets, -1);
         int pos = start;
         while (pos < bytes.length && bytes[pos] != '\n') {
@@ -184,7 +177,7 @@ final class EmbeddedYaml {
             int length = innerEnd - i;
             if (lineEnd < 0 && length == 0) {
                 // The end of a clipped or kept block: the start of the line after it.
-                offsets[padding + i] = Math.min(pos, bytes.length);
+                offsets[i] = Math.min(pos, bytes.length);
                 return new LineMap(offsets, Math.max(indent, 0));
             }
             if (pos > bytes.length) {
@@ -205,12 +198,12 @@ final class EmbeddedYaml {
                     return null;
                 }
                 for (int k = 0; k < length; k++) {
-                    offsets[padding + i + k] = pos + spaces + k;
+                    offsets[i + k] = pos + spaces + k;
                 }
             } else if (!blank(bytes, pos, outerEnd)) {
                 return null;
             }
-            offsets[padding + innerEnd] = outerEnd;
+            offsets[innerEnd] = outerEnd;
             if (lineEnd < 0) {
                 return new LineMap(offsets, Math.max(indent, 0));
             }

@@ -85,7 +85,7 @@ public final class ManifestEditor {
             byte[] next = splice.applyTo(bytes);
             YamlDocument reparsed;
             try {
-                reparsed = YamlDocument.parse(name, next);
+                reparsed = current.reparse(next);
             } catch (NixshipException e) {
                 throw refused(name, splice, "the result does not parse: " + e.getMessage());
             }

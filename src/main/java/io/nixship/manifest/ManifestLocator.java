@@ -144,7 +144,8 @@ public final class ManifestLocator {
                     images.getValue().forEach(image -> imageString(image, true));
                 }
                 Node helm = child(source, "helm");
-                if (child(helm, "parameters") instanceof SequenceNode parameters) {
+                if (child(helm, "parameters") instanceof SequenceNode parameters
+                        && claimed.add(parameters)) {
                     helmParameters(parameters);
                 }
                 if (child(helm, "values") instanceof ScalarNode values
@@ -377,7 +378,7 @@ public final class ManifestLocator {
             return NixshipException.usage(
                     document.file()
                             + ":"
-                            + YamlDocument.line(field.getStartMark())
+                            + document.line(field.getStartMark())
                             + ": "
                             + key
                             + " '"
@@ -401,7 +402,7 @@ public final class ManifestLocator {
 
         private ImageSite site(Node node, ImageSite.Form form, ImageReference current) {
             return new ImageSite(
-                    document.file(), YamlDocument.line(node.getStartMark()), form, current);
+                    document.file(), document.line(node.getStartMark()), form, current);
         }
     }
 

@@ -54,8 +54,12 @@ final class YamlDocument {
     private final byte[] bytes;
     private final int[] byteOffsets;
     private final List<Node> documents;
+    // Lines above the text in its file: a document held in a string starts below line 1.
+    private final int firstLine;
 
-    private YamlDocument(String file, byte[] bytes, int[] byteOffsets, List<Node> documents) {
+    private YamlDocument(
+            String file, byte[] bytes, int[] byteOffsets, List<Node> documents, int firstLine) {
+        this.firstLine = firstLine;
         this.file = file;
         this.bytes = bytes;
         this.byteOffsets = byteOffsets;
@@ -63,6 +67,11 @@ final class YamlDocument {
     }
 
     static YamlDocument parse(String file, byte[] bytes) {
+        return parse(file, bytes, 0);
+    }
+
+    /** Bytes of {@code file} that start on 0-based line {@code firstLine}, parsed on their own. */
+    static YamlDocument parse(String file, byte[] bytes, int firstLine) {
         // A UTF-8 code point takes at most 4 bytes: refuse what is surely too large before decoding
         // it.
         if (bytes.length > 4L * MAX_CODE_POINTS) {
@@ -82,11 +91,16 @@ final class YamlDocument {
             }
         } catch (MarkedYAMLException e) {
             throw NixshipException.usage(
-                    file + ":" + line(e) + ": invalid YAML: " + oneLine(e.getProblem()));
+                    file
+                            + ":"
+                            + (firstLine + line(e))
+                            + ": invalid YAML: "
+                            + oneLine(e.getProblem()));
         } catch (YAMLException e) {
             throw NixshipException.usage(file + ": invalid YAML: " + oneLine(e.getMessage()));
         }
-        YamlDocument document = new YamlDocument(file, bytes, offsets, List.copyOf(documents));
+        YamlDocument document =
+                new YamlDocument(file, bytes, offsets, List.copyOf(documents), firstLine);
         document.rejectUnsafeContent();
         return document;
     }
@@ -107,9 +121,14 @@ final class YamlDocument {
         return byteOffsets[mark.getIndex()];
     }
 
-    /** 1-based line of a mark. */
-    static int line(Mark mark) {
-        return mark.getLine() + 1;
+    /** {@code bytes} (this document edited) parsed as this document was. */
+    YamlDocument reparse(byte[] edited) {
+        return parse(file, edited, firstLine);
+    }
+
+    /** 1-based line of a mark in the file. */
+    int line(Mark mark) {
+        return firstLine + mark.getLine() + 1;
     }
 
     /** The file's line break: CRLF when its first line ends so, LF otherwise. */
@@ -238,7 +257,7 @@ final class YamlDocument {
 
     private static int line(MarkedYAMLException e) {
         Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-        return mark == null ? 1 : line(mark);
+        return mark == null ? 1 : mark.getLine() + 1;
     }
 
     private static String oneLine(String message) {

@@ -2,6 +2,7 @@ package io.nixship.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.nixship.NixshipException;
 import java.nio.charset.StandardCharsets;
@@ -276,6 +277,24 @@ class ManifestEditorTest {
                             assertThat(found.notMoved())
                                     .startsWith("there is no image.tag parameter; add one");
                         });
+    }
+
+    @Test
+    void helmValuesAndParametersReachedTwiceThroughAnAliasAreOneReferenceEach() {
+        String yaml =
+                "apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  sources:\n"
+                        + "  - &chart\n    helm:\n      parameters:\n"
+                        + "      - {name: image.repository, value: ghcr.io/acme/shop}\n"
+                        + "      - {name: image.tag, value: 1.0.0}\n"
+                        + "      values: |\n        worker: {image: ghcr.io/acme/shop:1.0.0}\n"
+                        + "  - *chart\n";
+
+        ManifestEditor.Surveyed surveyed = survey(yaml, PinStyle.TAG);
+
+        assertThat(surveyed.references())
+                .extracting(FoundReference::line, FoundReference::moved)
+                .containsExactly(tuple(9, true), tuple(11, true));
+        assertThat(text(surveyed.edit().newBytes())).isEqualTo(yaml.replace("1.0.0", "2.0.0"));
     }
 
     @Test
