@@ -108,6 +108,50 @@ class PackagedBumpIT {
     }
 
     @Test
+    void argoCdValuesThatCannotBeEditedInPlaceAreReportedNotMovedWithTheReason()
+            throws IOException {
+        Path work = workDir("folded-values");
+        String application =
+                """
+                apiVersion: argoproj.io/v1alpha1
+                kind: Application
+                metadata:
+                  name: shop
+                spec:
+                  source:
+                    chart: shop
+                    helm:
+                      parameters:
+                      - {name: worker.image, value: ghcr.io/acme/shop:1.0.0}
+                      values: >
+                        image: {repository: ghcr.io/acme/shop, tag: 1.0.0}
+                """;
+        Files.writeString(work.resolve("app.yaml"), application);
+
+        CliRun.Result result = launch(work, "bump", "--image", IMAGE, "--manifests", ".", "--json");
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.err())
+                .contains("app.yaml:10: ghcr.io/acme/shop:1.0.0 -> " + IMAGE + "\n")
+                .contains(
+                        "app.yaml:12: ghcr.io/acme/shop:1.0.0 not moved to "
+                                + IMAGE
+                                + ": helm.values is a folded block (>)")
+                .contains("1 of 2 reference(s) to ghcr.io/acme/shop moved in 1 file(s)");
+        JsonNode references = new ObjectMapper().readTree(result.out()).path("references");
+        assertThat(references).hasSize(2);
+        assertThat(references.get(0).path("form").asText()).isEqualTo("image_string");
+        assertThat(references.get(0).path("notMoved").isNull()).isTrue();
+        assertThat(references.get(1).path("form").asText()).isEqualTo("helm_map");
+        assertThat(references.get(1).path("moved").asBoolean()).isFalse();
+        assertThat(references.get(1).path("notMoved").asText())
+                .startsWith("helm.values is a folded block (>)");
+        assertThat(Files.readString(work.resolve("app.yaml")))
+                .isEqualTo(
+                        application.replace("value: ghcr.io/acme/shop:1.0.0", "value: " + IMAGE));
+    }
+
+    @Test
     void aPathWithoutTheImageIsNamedOnStderrAndNothingChanges() throws IOException {
         Path work = workDir("typo");
         Files.createDirectories(work.resolve("k8s"));
