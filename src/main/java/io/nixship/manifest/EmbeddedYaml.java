@@ -58,7 +58,7 @@ final class EmbeddedYaml {
             if (value.contains("{{")) {
                 return null;
             }
-            throw notYaml;
+            throw NixshipException.usage(notYaml.getMessage() + " (in " + what + ")");
         }
         int start = outer.byteOffset(node.getStartMark());
         int end = outer.byteOffset(node.getEndMark());

@@ -306,7 +306,8 @@ class ManifestEditorTest {
         assertThatThrownBy(() -> survey(yaml, PinStyle.TAG))
                 .isInstanceOfSatisfying(
                         NixshipException.class, e -> assertThat(e.exitCode()).isEqualTo(2))
-                .hasMessageStartingWith("app.yaml:8: invalid YAML");
+                .hasMessageStartingWith("app.yaml:8: invalid YAML")
+                .hasMessageEndingWith("(in helm.values)");
     }
 
     private ManifestEditor.Surveyed survey(String yaml, PinStyle pin) {
