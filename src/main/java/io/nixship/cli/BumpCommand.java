@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code nixship bump}: points manifests at a new image in place and prints the unified diff (or
  * JSON); what was found per file goes to stderr. Exit 0 when nothing had to change (or it was
- * changed), 1 under {@code --check} when something would change, 2 for options, configuration or a
- * manifest that cannot be read.
+ * changed), 1 under {@code --check} when something would change, 2 for options, configuration, a
+ * manifest that cannot be read or a reference that cannot be moved in place (nothing written).
  */
 @Command(
         name = "bump",
@@ -76,7 +76,13 @@ final class BumpCommand implements Callable<Integer> {
         report.notes().forEach(context.err()::println);
         context.err().flush();
         String diff = UnifiedDiff.render(plan.edits());
-        new CommandSession(context).print(json ? report.json(diff) + "\n" : diff);
+        if (json) {
+            new CommandSession(context).print(report.json(diff) + "\n");
+        }
+        plan.requireEveryReferenceMovable();
+        if (!json) {
+            new CommandSession(context).print(diff);
+        }
         if (check) {
             return plan.wouldChange() ? 1 : 0;
         }

@@ -19,10 +19,13 @@ final class BumpReport {
     private final BumpPlan plan;
     private final boolean check;
 
+    /** {@code check}: nothing is written, so the lines say what would move. */
     BumpReport(ImageReference target, BumpPlan plan, boolean check) {
         this.target = target;
         this.plan = plan;
-        this.check = check;
+        // A reference that cannot move stops the bump before anything is written.
+        this.check =
+                check || plan.references().stream().anyMatch(found -> found.notMoved() != null);
     }
 
     List<String> notes() {

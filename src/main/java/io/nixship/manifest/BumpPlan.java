@@ -1,5 +1,6 @@
 package io.nixship.manifest;
 
+import io.nixship.NixshipException;
 import java.util.List;
 
 /**
@@ -17,6 +18,28 @@ public record BumpPlan(
         edits = List.copyOf(edits);
         skipped = List.copyOf(skipped);
         entriesWithoutReference = List.copyOf(entriesWithoutReference);
+    }
+
+    /**
+     * Refuses a plan that would leave a stale reference behind (a form nixship cannot edit in
+     * place): a bump that moves only some references deploys two images, so nothing is written.
+     */
+    public void requireEveryReferenceMovable() {
+        List<FoundReference> stale =
+                references.stream().filter(found -> found.notMoved() != null).toList();
+        if (!stale.isEmpty()) {
+            FoundReference first = stale.get(0);
+            throw NixshipException.usage(
+                    first.file()
+                            + ":"
+                            + first.line()
+                            + ": "
+                            + first.before()
+                            + " cannot be moved in place: "
+                            + first.notMoved()
+                            + (stale.size() > 1 ? " (and " + (stale.size() - 1) + " more)" : "")
+                            + "; rewrite it by hand once, then run again; nothing was written");
+        }
     }
 
     /** True when applying the plan would change a file: the {@code --check} answer. */

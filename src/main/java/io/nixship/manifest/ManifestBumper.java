@@ -40,11 +40,13 @@ public final class ManifestBumper {
 
     /**
      * One edit per file that would change; empty when every reference already names the target (or
-     * none exists: {@link #survey} tells the two apart). Any file failing to parse or edit fails
-     * the whole plan, before anything is written.
+     * none exists: {@link #survey} tells the two apart). Any file failing to parse or edit, or a
+     * reference that cannot be moved in place, fails the whole plan before anything is written.
      */
     public List<FileEdit> plan(ImageReference target, List<ManifestSpec> manifests, PinStyle pin) {
-        return survey(target, manifests, pin).edits();
+        BumpPlan plan = survey(target, manifests, pin);
+        plan.requireEveryReferenceMovable();
+        return plan.edits();
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.nixship.manifest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nixship.NixshipException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,6 +51,21 @@ class ManifestCorpusTest {
                         .map(ManifestSpec::parse)
                         .toList();
 
+        String refused = properties.getProperty("refused");
+        if (refused != null) {
+            assertThatThrownBy(() -> bumper.plan(target, specs, pin))
+                    .isInstanceOf(NixshipException.class)
+                    .hasMessageContaining(refused)
+                    .hasMessageEndingWith("nothing was written");
+            assertThat(files(caseDir.resolve("out"))).isNotEmpty();
+            for (Path expected : files(caseDir.resolve("out"))) {
+                Path relative = caseDir.resolve("out").relativize(expected);
+                assertThat(Files.readAllBytes(workspace.resolve(relative)))
+                        .as(relative.toString())
+                        .isEqualTo(Files.readAllBytes(expected));
+            }
+            return;
+        }
         List<FileEdit> edits = bumper.plan(target, specs, pin);
         bumper.apply(edits);
 

@@ -72,7 +72,13 @@ class PackagedBumpIT {
 
         CliRun.Result bumped = launch(work, args);
 
-        assertThat(bumped.exitCode()).as(bumped.err()).isZero();
+        String refused = properties.getProperty("refused");
+        if (refused != null) {
+            assertThat(bumped.exitCode()).as(bumped.err()).isEqualTo(2);
+            assertThat(bumped.err()).contains(refused).contains("nothing was written");
+        } else {
+            assertThat(bumped.exitCode()).as(bumped.err()).isZero();
+        }
         assertThat(bumped.out()).as("stdout is the diff alone").matches("(?s)(--- a/.*)?");
         for (Path expected : ManifestCorpusTest.files(caseDir.resolve("out"))) {
             Path relative = caseDir.resolve("out").relativize(expected);
@@ -108,7 +114,7 @@ class PackagedBumpIT {
     }
 
     @Test
-    void argoCdValuesThatCannotBeEditedInPlaceAreReportedNotMovedWithTheReason()
+    void argoCdValuesThatCannotBeEditedInPlaceAreReportedWithTheReasonAndNothingIsWritten()
             throws IOException {
         Path work = workDir("folded-values");
         String application =
@@ -129,15 +135,21 @@ class PackagedBumpIT {
         Files.writeString(work.resolve("app.yaml"), application);
 
         CliRun.Result result = launch(work, "bump", "--image", IMAGE, "--manifests", ".", "--json");
+        CliRun.Result plain = launch(work, "bump", "--image", IMAGE, "--manifests", ".");
+        CliRun.Result check = launch(work, "bump", "--image", IMAGE, "--manifests", ".", "--check");
 
-        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
         assertThat(result.err())
-                .contains("app.yaml:10: ghcr.io/acme/shop:1.0.0 -> " + IMAGE + "\n")
+                .contains("app.yaml:10: ghcr.io/acme/shop:1.0.0 would move to " + IMAGE + "\n")
                 .contains(
                         "app.yaml:12: ghcr.io/acme/shop:1.0.0 not moved to "
                                 + IMAGE
                                 + ": helm.values is a folded block (>)")
-                .contains("1 of 2 reference(s) to ghcr.io/acme/shop moved in 1 file(s)");
+                .contains("1 of 2 reference(s) to ghcr.io/acme/shop would move in 1 file(s)")
+                .contains(
+                        "app.yaml:12: ghcr.io/acme/shop:1.0.0 cannot be moved in place:"
+                                + " helm.values is a folded block (>)")
+                .contains("nothing was written");
         JsonNode references = new ObjectMapper().readTree(result.out()).path("references");
         assertThat(references).hasSize(2);
         assertThat(references.get(0).path("form").asText()).isEqualTo("image_string");
@@ -146,9 +158,10 @@ class PackagedBumpIT {
         assertThat(references.get(1).path("moved").asBoolean()).isFalse();
         assertThat(references.get(1).path("notMoved").asText())
                 .startsWith("helm.values is a folded block (>)");
-        assertThat(Files.readString(work.resolve("app.yaml")))
-                .isEqualTo(
-                        application.replace("value: ghcr.io/acme/shop:1.0.0", "value: " + IMAGE));
+        assertThat(plain.exitCode()).as(plain.err()).isEqualTo(2);
+        assertThat(plain.out()).isEmpty();
+        assertThat(check.exitCode()).as(check.err()).isEqualTo(2);
+        assertThat(Files.readString(work.resolve("app.yaml"))).isEqualTo(application);
     }
 
     @Test
