@@ -17,7 +17,6 @@ import io.nixship.manifest.ManifestSpec;
 import io.nixship.manifest.PinStyle;
 import io.nixship.manifest.UnifiedDiff;
 import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
-import io.nixship.pipeline.port.BranchMoved;
 import io.nixship.pipeline.port.BranchNames;
 import io.nixship.pipeline.port.BranchStore;
 import io.nixship.pipeline.port.CommitLinks;
@@ -27,16 +26,13 @@ import io.nixship.pipeline.port.PreviousImages;
 import io.nixship.pipeline.port.ProjectCommits;
 import io.nixship.pipeline.port.PublishRequest;
 import io.nixship.pipeline.port.PublishResult;
-import io.nixship.pipeline.port.PullRequestConflict;
 import io.nixship.pipeline.port.PullRequestResult;
-import io.nixship.pipeline.port.PullRequestSpec;
 import io.nixship.pipeline.port.PullRequests;
 import io.nixship.pipeline.port.RunLog;
 import io.nixship.registry.ImagePublisher.Published;
 import io.nixship.source.CommitSource;
 import io.nixship.source.ResolvedCommit;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -62,18 +58,6 @@ import java.util.Set;
  * one branch of the application.
  */
 public final class ReleaseService {
-    /** Pushes tried when concurrent runs keep moving the branch under us. */
-    private static final int LEASE_ATTEMPTS = 3;
-
-    /**
-     * How long to let another run's push of the branch finish before reading it again (times the
-     * attempt).
-     */
-    private static final Duration LEASE_RETRY_PAUSE = Duration.ofMillis(300);
-
-    /** Pull request syncs tried when a concurrent run opened the pull request first. */
-    private static final int PULL_REQUEST_ATTEMPTS = 2;
-
     /**
      * The commit being released as read before the build: its full id, the project's directory in
      * the repository and its {@code .nixship.yaml}, which name the repository and the manifests.
@@ -256,6 +240,7 @@ public final class ReleaseService {
     private final ImageBuilder builder;
     private final Ports ports;
     private final RunLog log;
+    private final BranchProposals proposals;
 
     /**
      * @param commit the commit released: the manifests are read from its tree, which is the
@@ -266,6 +251,7 @@ public final class ReleaseService {
         this.builder = builder;
         this.ports = ports;
         this.log = ports.log();
+        this.proposals = new BranchProposals(ports.sleeper(), ports.log());
     }
 
     /**
@@ -368,14 +354,8 @@ public final class ReleaseService {
     public Outcome release(Plan plan, Forge forge) {
         if (!plan.changesManifests()) {
             PullRequestResult closed =
-                    forge.pullRequests()
-                            .synchronize(
-                                    spec(
-                                            plan.branch(),
-                                            plan.content().title(),
-                                            plan.content().body(),
-                                            forge,
-                                            false));
+                    proposals.close(
+                            plan.branch(), plan.content().title(), plan.content().body(), forge);
             return new Outcome(
                     plan,
                     null,
@@ -405,168 +385,7 @@ public final class ReleaseService {
      * request call fails, the branch is put back.
      */
     public Proposed propose(Proposal proposal, Forge forge) {
-        PublishRequest request = proposal.request();
-        PublishResult published = publishLeased(forge.branches(), request, ports.sleeper());
-        log.line(
-                "branch "
-                        + request.branch()
-                        + ": "
-                        + published.operation().name().toLowerCase(Locale.ROOT));
-        if (published.operation() == PublishResult.Operation.SUPERSEDED) {
-            return new Proposed(
-                    published,
-                    PullRequestResult.none(),
-                    "a newer build already updated "
-                            + request.branch()
-                            + "; its pull request is left to that run");
-        }
-        if (published.pullRequestIsStale()) {
-            return new Proposed(
-                    published,
-                    forge.pullRequests()
-                            .synchronize(
-                                    spec(
-                                            request.branch(),
-                                            proposal.title(),
-                                            proposal.body(),
-                                            forge,
-                                            false)),
-                    "");
-        }
-        return synchronizeWhileOurs(proposal, forge, published);
-    }
-
-    /**
-     * Brings the pull request in line with the branch while the branch still holds this run's
-     * commit; when that fails, puts the branch back so it never points at a commit its pull request
-     * does not describe.
-     */
-    private Proposed synchronizeWhileOurs(Proposal proposal, Forge forge, PublishResult published) {
-        PublishRequest request = proposal.request();
-        for (int attempt = 1; ; attempt++) {
-            Optional<Proposed> movedOn = movedOn(request.branch(), forge.branches(), published);
-            if (movedOn.isPresent()) {
-                return movedOn.get();
-            }
-            try {
-                return new Proposed(
-                        published,
-                        forge.pullRequests()
-                                .synchronize(
-                                        spec(
-                                                request.branch(),
-                                                proposal.title(),
-                                                proposal.body(),
-                                                forge,
-                                                true)),
-                        "");
-            } catch (PullRequestConflict conflict) {
-                // A concurrent run opened the pull request between our look-up and our create;
-                // looking again finds it and updates it instead.
-                if (attempt >= PULL_REQUEST_ATTEMPTS) {
-                    throw rolledBack(forge.branches(), request, published, conflict);
-                }
-                log.line("pull request: " + conflict.getMessage() + "; looking again");
-            } catch (NixshipException failed) {
-                throw rolledBack(forge.branches(), request, published, failed);
-            }
-        }
-    }
-
-    /**
-     * Pushes leased on the value just read. When another run moved the branch in between, the lease
-     * rejects our push; reading again lets the ancestry decide (an older run is then superseded, a
-     * newer one replaces the older commit), so concurrent runs end with the newest build.
-     */
-    private static PublishResult publishLeased(
-            BranchStore branches, PublishRequest request, Sleeper sleeper) {
-        for (int attempt = 1; ; attempt++) {
-            Optional<String> lease = branches.read(request.branch());
-            try {
-                return branches.publish(request, lease);
-            } catch (BranchMoved e) {
-                if (attempt >= LEASE_ATTEMPTS) {
-                    throw e;
-                }
-                // Another push held the branch or moved it: once it is done, reading again decides
-                // on top of it. Read at once, the branch may still show the lease while the other
-                // push completes.
-                pauseForOtherPush(sleeper, attempt);
-            } catch (NixshipException e) {
-                if (attempt >= LEASE_ATTEMPTS || branches.read(request.branch()).equals(lease)) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static void pauseForOtherPush(Sleeper sleeper, int attempt) {
-        try {
-            sleeper.sleep(LEASE_RETRY_PAUSE.multipliedBy(attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw NixshipException.failure("interrupted while another run was pushing the branch");
-        }
-    }
-
-    /**
-     * A newer run may have pushed since our push; the pull request is then that run's to describe,
-     * and this one leaves it alone. Empty while the branch still holds our commit.
-     */
-    private static Optional<Proposed> movedOn(
-            String branch, BranchStore branches, PublishResult published) {
-        Optional<String> now = branches.read(branch);
-        if (now.equals(Optional.of(published.commit()))) {
-            return Optional.empty();
-        }
-        return Optional.of(
-                new Proposed(
-                        published,
-                        PullRequestResult.none(),
-                        branch
-                                + " moved to "
-                                + now.orElse("nothing")
-                                + " after this run pushed; its pull request is left to the run that moved it"));
-    }
-
-    private static NixshipException rolledBack(
-            BranchStore branches,
-            PublishRequest request,
-            PublishResult published,
-            NixshipException cause) {
-        if (published.operation() == PublishResult.Operation.UP_TO_DATE) {
-            return cause;
-        }
-        String undone =
-                published.previous() == null
-                        ? "deleted again"
-                        : "put back to " + abbreviated(published.previous());
-        try {
-            branches.rollBack(request, published);
-            return NixshipException.failure(
-                    cause.getMessage() + "; branch " + request.branch() + " was " + undone, cause);
-        } catch (NixshipException rollBackFailed) {
-            return NixshipException.failure(
-                    cause.getMessage()
-                            + "; branch "
-                            + request.branch()
-                            + " stays at "
-                            + abbreviated(published.commit())
-                            + " ("
-                            + rollBackFailed.getMessage()
-                            + "); re-run to bring its pull request in line",
-                    cause);
-        }
-    }
-
-    private static String abbreviated(String commitId) {
-        return commitId.substring(0, 12);
-    }
-
-    private static PullRequestSpec spec(
-            String branch, String title, String body, Forge forge, boolean differs) {
-        return new PullRequestSpec(
-                branch, forge.baseBranch(), title, body, forge.labels(), differs);
+        return proposals.propose(proposal, forge);
     }
 
     private static List<ManifestSpec> manifestSpecs(Request request, NixshipConfig config) {
