@@ -2,6 +2,7 @@ package io.nixship.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nixship.Json;
+import io.nixship.pipeline.channel.ChannelUpdateService.ManifestsProposal;
 import io.nixship.pipeline.channel.ChannelUpdateService.Report;
 import io.nixship.pipeline.channel.ChannelUpdateService.Result;
 import io.nixship.pipeline.channel.ChannelUpdateService.Status;
@@ -53,9 +54,21 @@ final class ChannelUpdateResults {
                                         + result.pullRequest().operation().label()
                                         + ": "
                                         + result.pullRequest().url()
+                                        + result.manifests()
+                                                .map(ChannelUpdateResults::manifestsLine)
+                                                .orElse("")
                                         + "\n");
             }
         }
+    }
+
+    private static String manifestsLine(ManifestsProposal manifests) {
+        PullRequestResult pr = manifests.pullRequest();
+        return "\n\nmanifests' pull request in "
+                + manifests.repository()
+                + " "
+                + pr.operation().label()
+                + (pr.url() == null ? "" : ": " + pr.url());
     }
 
     private static String text(Report report, boolean dryRun) {
@@ -70,6 +83,18 @@ final class ChannelUpdateResults {
                         .append(' ')
                         .append(result.pullRequest().url());
             }
+            result.manifests()
+                    .filter(manifests -> manifests.pullRequest().number() != null)
+                    .ifPresent(
+                            manifests ->
+                                    text.append("; manifests' pull request in ")
+                                            .append(manifests.repository())
+                                            .append(' ')
+                                            .append(manifests.pullRequest().operation().label())
+                                            .append(" #")
+                                            .append(manifests.pullRequest().number())
+                                            .append(' ')
+                                            .append(manifests.pullRequest().url()));
             text.append('\n');
             if (dryRun && result.content().isPresent()) {
                 text.append("branch: ")
@@ -138,7 +163,8 @@ final class ChannelUpdateResults {
             @JsonInclude(JsonInclude.Include.NON_NULL) String url,
             @JsonInclude(JsonInclude.Include.NON_NULL) String title,
             @JsonInclude(JsonInclude.Include.NON_NULL) String body,
-            @JsonInclude(JsonInclude.Include.NON_NULL) String diff) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) String diff,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Manifests manifests) {
         static Channel of(Result result) {
             PullRequestResult pr = result.pullRequest();
             return new Channel(
@@ -160,7 +186,26 @@ final class ChannelUpdateResults {
                     pr.url(),
                     result.content().map(content -> content.title()).orElse(null),
                     result.content().map(content -> content.body()).orElse(null),
-                    result.diff().isEmpty() ? null : result.diff());
+                    result.diff().isEmpty() ? null : result.diff(),
+                    result.manifests().map(Manifests::of).orElse(null));
+        }
+    }
+
+    /** The pull request in the GitOps repository, when the manifests are there. */
+    record Manifests(
+            String repository,
+            String branch,
+            String operation,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer number,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String url) {
+        static Manifests of(ManifestsProposal proposal) {
+            PullRequestResult pr = proposal.pullRequest();
+            return new Manifests(
+                    proposal.repository(),
+                    proposal.branch(),
+                    pr.operation().label(),
+                    pr.number(),
+                    pr.url());
         }
     }
 }

@@ -3,8 +3,6 @@ package io.nixship.cli;
 import io.nixship.NixshipException;
 import io.nixship.config.GitOpsConfig;
 import io.nixship.config.NixshipConfig;
-import io.nixship.forge.GitHubEnvironment;
-import io.nixship.forge.ManifestBranchPublisher;
 import io.nixship.manifest.PinStyle;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +61,13 @@ final class PullRequestOptions {
                     "The GitOps repository's branch the manifests are read from and the pull request targets (default: gitops.branch, else its default branch).")
     String manifestsBranch;
 
+    @Option(
+            names = "--manifests-remote",
+            paramLabel = "URL",
+            description =
+                    "Git remote of the GitOps repository (default: $GITHUB_SERVER_URL/<gitops repository>.git).")
+    String manifestsRemote;
+
     /**
      * The GitOps repository the options or {@code config} name, the options winning; {@code
      * --manifests} then lists paths in it.
@@ -105,13 +110,5 @@ final class PullRequestOptions {
 
     PinStyle pinStyle() {
         return PinStyle.parse(pin);
-    }
-
-    String remoteUrl(GitHubEnvironment github) {
-        return remote != null ? remote : ManifestBranchPublisher.remoteUrl(github);
-    }
-
-    String baseBranch(String defaultBranch) {
-        return base != null ? base : defaultBranch;
     }
 }

@@ -4,7 +4,6 @@ import io.nixship.manifest.PinStyle;
 import io.nixship.nix.channel.ChannelSpec;
 import io.nixship.pipeline.channel.ChannelUpdateService;
 import io.nixship.pipeline.channel.ChannelUpdateService.Report;
-import io.nixship.pipeline.release.ReleaseService;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +24,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Moves nixship.lock to the channel's newest release, builds and pushes the image with it, and opens or "
-                    + "updates one pull request on nixship/channel-<name> with the lock, the manifest bump and the freeze diff.",
+                    + "updates one pull request on nixship/channel-<name> with the lock, the manifest bump and the freeze diff "
+                    + "(with a GitOps repository: the lock here, the manifests in one pull request there).",
             "Exits 0 with changed=false when the lock is current; opens the pull request marked failing and exits 1 "
                     + "when the image does not build on the new release."
         })
@@ -95,20 +95,22 @@ final class UpdateChannelCommand implements Callable<Integer> {
                 ChannelUpdateService.Project.read(
                         directory, project.commit, context.host().githubRepository());
         try (Repository repository = UseCases.openRepository(directory)) {
-            // Checked before anything is downloaded or built, so a missing token costs nothing.
-            Optional<ReleaseService.Forge> forge =
-                    dryRun
-                            ? Optional.empty()
-                            : Optional.of(useCases.remote(pullRequest, LABELS).forge(repository));
             ChannelUpdateService service =
                     useCases.channelUpdate(
-                            directory, repository, state, channelUrl, githubUrl, push, forge);
+                            directory,
+                            repository,
+                            state,
+                            channelUrl,
+                            githubUrl,
+                            push,
+                            pullRequest,
+                            LABELS);
             Report report =
                     service.update(
                             new ChannelUpdateService.Request(
                                     Optional.ofNullable(channel),
                                     followReleases,
-                                    pullRequest.manifests,
+                                    pullRequest.manifests(pullRequest.gitops(state.config())),
                                     pinStyle));
             return ChannelUpdateResults.render(session, report, json, dryRun);
         }

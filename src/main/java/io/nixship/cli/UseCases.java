@@ -48,6 +48,8 @@ import io.nixship.registry.RegistryPreviousImages;
 import io.nixship.registry.RegistrySettings;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -83,6 +85,7 @@ final class UseCases {
             String remoteUrl,
             String baseBranch,
             String repositoryName,
+            String webUrl,
             List<String> labels,
             Optional<PullRequestAutoMerge> autoMerge,
             boolean gitops) {
@@ -96,6 +99,22 @@ final class UseCases {
                     new PullRequestService(access.api(), repositoryName, autoMerge),
                     baseBranch,
                     labels);
+        }
+
+        /**
+         * The repository as the lock's pull request of a channel update links to it: its branches
+         * and pull requests, and the page listing the open pull request from a branch.
+         */
+        ChannelUpdateService.GitOps gitOps(Repository repository) {
+            return new ChannelUpdateService.GitOps(
+                    repositoryName,
+                    forge(repository),
+                    branch ->
+                            webUrl
+                                    + "/pulls?q="
+                                    + URLEncoder.encode(
+                                            "is:pr is:open head:" + branch,
+                                            StandardCharsets.UTF_8));
         }
 
         /** The token is read now, after the build: an App's is renewed if it expired. */
@@ -151,9 +170,40 @@ final class UseCases {
      * The remote side in the application's repository, or in {@code gitops} when the manifests live
      * there: its branch is pushed and its pull request opened there, with {@code
      * NIXSHIP_MANIFESTS_TOKEN} (input manifests-token) when set, else the App's installation on it,
-     * else {@code GITHUB_TOKEN}.
+     * else {@code GITHUB_TOKEN}. {@code --manifests-remote}, else {@code --remote}, is then the
+     * GitOps repository's git remote.
      */
     Remote remote(PullRequestOptions options, List<String> labels, Optional<GitOpsConfig> gitops) {
+        return remote(
+                options,
+                labels,
+                gitops,
+                gitops.isPresent()
+                        ? Optional.ofNullable(options.manifestsRemote)
+                                .or(() -> Optional.ofNullable(options.remote))
+                        : Optional.ofNullable(options.remote),
+                Optional.ofNullable(options.base));
+    }
+
+    /**
+     * The GitOps repository's remote side for a command whose {@code --remote} and {@code --base}
+     * are the application's (update-channel): {@code --manifests-remote}, else the server's URL.
+     */
+    Remote manifestsRemote(PullRequestOptions options, List<String> labels, GitOpsConfig gitops) {
+        return remote(
+                options,
+                labels,
+                Optional.of(gitops),
+                Optional.ofNullable(options.manifestsRemote),
+                Optional.empty());
+    }
+
+    private Remote remote(
+            PullRequestOptions options,
+            List<String> labels,
+            Optional<GitOpsConfig> gitops,
+            Optional<String> remoteUrl,
+            Optional<String> base) {
         GitHubEnvironment github = session.github();
         String repositoryName =
                 gitops.map(GitOpsConfig::repository).orElseGet(github::requireRepository);
@@ -168,12 +218,10 @@ final class UseCases {
         String defaultBranch = GitHubApi.defaultBranch(access.api(), repositoryName);
         return new Remote(
                 access,
-                gitops.isPresent() && options.remote == null
-                        ? github.serverUrl() + "/" + repositoryName + ".git"
-                        : options.remoteUrl(github),
-                gitops.flatMap(GitOpsConfig::branch)
-                        .orElseGet(() -> options.baseBranch(defaultBranch)),
+                remoteUrl.orElseGet(() -> github.serverUrl() + "/" + repositoryName + ".git"),
+                gitops.flatMap(GitOpsConfig::branch).or(() -> base).orElse(defaultBranch),
                 repositoryName,
+                github.serverUrl() + "/" + repositoryName,
                 labels,
                 options.automerge
                         ? Optional.of(
@@ -212,7 +260,10 @@ final class UseCases {
                 ports(repository, commit.projectDirectory(), commit.config(), push, remote));
     }
 
-    /** The channel update of the project as {@code project} holds it. */
+    /**
+     * The channel update of the project as {@code project} holds it, its manifests in the GitOps
+     * repository the options or its config name, if any.
+     */
     ChannelUpdateService channelUpdate(
             Path directory,
             Repository repository,
@@ -220,7 +271,17 @@ final class UseCases {
             URI channelUrl,
             URI githubUrl,
             Push push,
-            Optional<ReleaseService.Forge> forge) {
+            PullRequestOptions options,
+            List<String> labels) {
+        // Checked before anything is downloaded or built, so a missing token costs nothing; a dry
+        // run reads a GitOps repository's manifests too, and writes nothing.
+        Optional<ReleaseService.Forge> forge =
+                push.dryRun()
+                        ? Optional.empty()
+                        : Optional.of(remote(options, labels).forge(repository));
+        Optional<Remote> gitops =
+                options.gitops(project.config())
+                        .map(config -> manifestsRemote(options, labels, config));
         NixSettings nix = context.host().nix(session::log);
         SystemProcessRunner processes = new SystemProcessRunner();
         return new ChannelUpdateService(
@@ -240,8 +301,9 @@ final class UseCases {
                                 previousImage,
                                 layerReady,
                                 Optional.of(lock)),
-                ports(repository, project.directory(), project.config(), push, Optional.empty()),
-                forge);
+                ports(repository, project.directory(), project.config(), push, gitops),
+                forge,
+                gitops.map(side -> side.gitOps(repository)));
     }
 
     private ReleaseService.Ports ports(

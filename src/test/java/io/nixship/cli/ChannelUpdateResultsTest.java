@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 /** The bytes of {@code update-channel --json}: its fields, their order and which are left out. */
 class ChannelUpdateResultsTest {
     @Test
-    void aProposedUpdateListsEveryFieldAndTheCurrentReleaseOnlyItsOwn() {
+    void aProposedUpdateListsEveryFieldWithTheGitOpsPullRequestAndTheCurrentReleaseOnlyItsOwn() {
         ChannelUpdateResults.Channel proposed =
                 new ChannelUpdateResults.Channel(
                         "nixos-24.05",
@@ -26,7 +26,13 @@ class ChannelUpdateResultsTest {
                         "https://github.com/acme/shop/pull/3",
                         "Update nixpkgs",
                         "body",
-                        "--- a/nixship.lock\n");
+                        "--- a/nixship.lock\n",
+                        new ChannelUpdateResults.Manifests(
+                                "acme/deploy",
+                                "nixship/shop-channel",
+                                "created",
+                                31,
+                                "https://github.com/acme/deploy/pull/31"));
         ChannelUpdateResults.Channel current =
                 new ChannelUpdateResults.Channel(
                         "nixos-24.11",
@@ -44,6 +50,7 @@ class ChannelUpdateResultsTest {
                         null,
                         null,
                         null,
+                        null,
                         null);
 
         assertThat(Json.compact(new ChannelUpdateResults.Updated(false, true, proposed, current)))
@@ -56,7 +63,10 @@ class ChannelUpdateResultsTest {
                                 + "\"tag\":\"git-1\",\"operation\":\"created\",\"number\":3,"
                                 + "\"url\":\"https://github.com/acme/shop/pull/3\","
                                 + "\"title\":\"Update nixpkgs\",\"body\":\"body\","
-                                + "\"diff\":\"--- a/nixship.lock\\n\"},"
+                                + "\"diff\":\"--- a/nixship.lock\\n\","
+                                + "\"manifests\":{\"repository\":\"acme/deploy\","
+                                + "\"branch\":\"nixship/shop-channel\",\"operation\":\"created\","
+                                + "\"number\":31,\"url\":\"https://github.com/acme/deploy/pull/31\"}},"
                                 + "\"release\":{\"channel\":\"nixos-24.11\",\"status\":\"current\","
                                 + "\"changed\":false,\"branch\":\"nixship/release\","
                                 + "\"operation\":\"none\"}}");

@@ -142,7 +142,8 @@ class ReleaseFlowTest {
                         base.name(),
                         "https://github.com/acme/shop/commit/" + base.name(),
                         null,
-                        "| requests | 2.31.0 | 2.32.3 |\n");
+                        "| requests | 2.31.0 | 2.32.3 |\n",
+                        null);
         return pullRequests.synchronize(
                 new PullRequestSpec(
                         branch,

@@ -21,6 +21,8 @@ import java.util.OptionalLong;
  * @param closureAfter the new image's closure size in bytes (empty when the build failed)
  * @param freezeMarkdown the freeze diff as markdown (null when the build failed)
  * @param buildLog the last lines of the failed build's log (empty when it built)
+ * @param manifestsElsewhere what happens to the manifests in a GitOps repository, as a markdown
+ *     paragraph; null when they are bumped on this branch
  */
 public record ChannelPullRequest(
         Optional<NixpkgsLock> before,
@@ -30,7 +32,8 @@ public record ChannelPullRequest(
         OptionalLong closureBefore,
         OptionalLong closureAfter,
         String freezeMarkdown,
-        List<String> buildLog) {
+        List<String> buildLog,
+        String manifestsElsewhere) {
     public static final String FAILING_MARK = "[build failing] ";
 
     public ChannelPullRequest {
@@ -70,7 +73,7 @@ public record ChannelPullRequest(
                 .append("` to the newest release of ")
                 .append(code(after.channel().orElse(after.url())))
                 .append(
-                        buildFails()
+                        buildFails() || manifestsElsewhere != null
                                 ? "."
                                 : " and points the manifests at the image built with it.")
                 .append("\n\n| | nixpkgs | Image |\n|---|---|---|\n");
@@ -87,6 +90,9 @@ public record ChannelPullRequest(
                 .append(" | ")
                 .append(buildFails() ? "(does not build)" : code(newReference))
                 .append(" |\n\n");
+        if (manifestsElsewhere != null) {
+            head.append(manifestsElsewhere).append("\n\n");
+        }
         compare()
                 .ifPresent(
                         change ->

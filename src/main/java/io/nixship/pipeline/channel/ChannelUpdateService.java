@@ -1,14 +1,11 @@
 package io.nixship.pipeline.channel;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.nixship.NixshipException;
 import io.nixship.config.NixpkgsLock;
 import io.nixship.config.NixshipConfig;
-import io.nixship.image.ImageLabels;
 import io.nixship.image.LayerListener;
 import io.nixship.image.PreviousImageLookup;
 import io.nixship.manifest.FileEdit;
-import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.PinStyle;
 import io.nixship.manifest.UnifiedDiff;
 import io.nixship.nix.NixException;
@@ -21,12 +18,10 @@ import io.nixship.nix.channel.LockUpdate;
 import io.nixship.nix.channel.LockUpdater;
 import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
 import io.nixship.pipeline.port.BranchNames;
-import io.nixship.pipeline.port.PreviousImage;
-import io.nixship.pipeline.port.PreviousImages;
 import io.nixship.pipeline.port.PublishRequest;
 import io.nixship.pipeline.port.PullRequestResult;
 import io.nixship.pipeline.port.RunLog;
-import io.nixship.pipeline.release.ImageContent;
+import io.nixship.pipeline.release.BranchProposals;
 import io.nixship.pipeline.release.ReleaseService;
 import io.nixship.registry.ImagePublisher.Published;
 import io.nixship.source.CommitSource;
@@ -39,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
  * The scheduled job: moves {@code nixship.lock} to the channel's newest release, builds the image
@@ -147,6 +143,7 @@ public final class ChannelUpdateService {
      * @param content the pull request's title and body; empty when none is proposed
      * @param diff the lock and manifest edits as a unified diff
      * @param pullRequest what happened to the pull request ({@code none} in a dry run)
+     * @param manifests what happened in the GitOps repository, when the manifests are there
      */
     public record Result(
             Status status,
@@ -156,7 +153,8 @@ public final class ChannelUpdateService {
             Optional<Published> published,
             Optional<ChannelPullRequest> content,
             String diff,
-            PullRequestResult pullRequest) {
+            PullRequestResult pullRequest,
+            Optional<ManifestsProposal> manifests) {
         public boolean changed() {
             return status == Status.PROPOSED || status == Status.BUILD_FAILING;
         }
@@ -179,30 +177,53 @@ public final class ChannelUpdateService {
     /** Where the new nixpkgs comes from: the channel's releases and the lock moved to one. */
     public record Nixpkgs(ChannelResolver resolver, LockUpdater updater) {}
 
+    /**
+     * A GitOps repository holding the manifests: its branches and pull requests, and the web page
+     * listing the pull request from a branch there, which the lock's pull request links to before
+     * that one is opened.
+     *
+     * @param repository {@code owner/name}
+     */
+    public record GitOps(
+            String repository,
+            ReleaseService.Forge forge,
+            Function<String, String> pullRequestPage) {}
+
+    /** The manifests' proposal in the GitOps repository: its branch and pull request. */
+    public record ManifestsProposal(
+            String repository, String branch, PullRequestResult pullRequest) {}
+
     private final Project project;
     private final Nixpkgs nixpkgs;
     private final LockedBuilder builder;
     private final ReleaseService.Ports ports;
     private final Optional<ReleaseService.Forge> forge;
+    private final ChannelProposals proposals;
     private final RunLog log;
 
     /**
-     * @param ports what the release of the image built with the new lock works with
+     * @param ports what the release of the image built with the new lock works with; its manifests
+     *     are a GitOps repository's when {@code gitops} is given
      * @param forge where branches and pull requests go; empty for a dry run, which touches nothing
      *     remote
+     * @param gitops the repository the manifests are proposed in, apart from the lock; empty when
+     *     they are in the application's
      */
     public ChannelUpdateService(
             Project project,
             Nixpkgs nixpkgs,
             LockedBuilder builder,
             ReleaseService.Ports ports,
-            Optional<ReleaseService.Forge> forge) {
+            Optional<ReleaseService.Forge> forge,
+            Optional<GitOps> gitops) {
         this.project = project;
         this.nixpkgs = nixpkgs;
         this.builder = builder;
         this.ports = ports;
         this.forge = forge;
         this.log = ports.log();
+        this.proposals =
+                new ChannelProposals(new BranchProposals(ports.sleeper(), log), forge, gitops, log);
     }
 
     public Report update(Request request) {
@@ -263,7 +284,8 @@ public final class ChannelUpdateService {
                     Optional.empty(),
                     Optional.empty(),
                     "",
-                    PullRequestResult.none());
+                    PullRequestResult.none(),
+                    Optional.empty());
         }
         LockUpdate update = nixpkgs.updater().update(project.lock(), release);
         if (!update.changed()) {
@@ -282,7 +304,8 @@ public final class ChannelUpdateService {
                     Optional.empty(),
                     Optional.empty(),
                     "",
-                    PullRequestResult.none());
+                    PullRequestResult.none(),
+                    Optional.empty());
         }
         onBranch.ifPresent(proposed -> refuseChangedTarball(proposed, update.lock(), branch));
         log.line(
@@ -315,11 +338,12 @@ public final class ChannelUpdateService {
                                                 layerReady)),
                         new ReleaseService.Ports(
                                 ports.commits(),
-                                skippingIdentical(previous),
+                                previous.skippingIdentical(ports.sink()),
                                 previous,
                                 ports.commitLinks(),
                                 ports.sleeper(),
-                                log));
+                                log,
+                                ports.manifests()));
         ReleaseService.Plan plan;
         try {
             plan = releaseFlow.plan(new ReleaseService.Request(request.manifests(), request.pin()));
@@ -327,9 +351,11 @@ public final class ChannelUpdateService {
             if (!isBuildFailure(failed)) {
                 throw failed;
             }
-            return failing(channel, branch, update, lockEdit, failed, releaseFlow);
+            return failing(channel, branch, update, lockEdit, failed);
         }
-        if (plan.alreadyCurrent() || previous.identicalTo(plan.built())) {
+        // With a GitOps repository that already deploys the image, the lock alone is proposed.
+        boolean deployedThere = proposals.separate() && plan.alreadyCurrent();
+        if (!deployedThere && (plan.alreadyCurrent() || previous.identicalTo(plan.built()))) {
             log.line(
                     "the image built with "
                             + release.release()
@@ -344,42 +370,57 @@ public final class ChannelUpdateService {
                     Optional.empty(),
                     Optional.empty(),
                     "",
-                    PullRequestResult.none());
+                    PullRequestResult.none(),
+                    Optional.empty());
         }
+        String image = deployedThere ? plan.oldReference() : plan.target().toString();
+        String manifestsBranch = ChannelProposals.manifestsBranch(plan.target(), branch);
         ChannelPullRequest content =
                 new ChannelPullRequest(
                         project.lock(),
                         update.lock(),
                         plan.oldReference(),
-                        plan.target().toString(),
+                        image,
                         previous.closureSize(),
                         OptionalLong.of(plan.built().closure().totalNarSize()),
                         plan.content().freezeMarkdown(),
-                        List.of());
-        Map<String, byte[]> files = new LinkedHashMap<>(plan.editedFiles());
-        files.put(project.lockPath(), lockEdit.newBytes());
+                        List.of(),
+                        proposals.separate()
+                                ? proposals.manifestsParagraph(
+                                        manifestsBranch, plan.changesManifests())
+                                : null);
         List<FileEdit> edits = new ArrayList<>(List.of(lockEdit));
         edits.addAll(plan.edits());
-        PullRequestResult pullRequest =
-                propose(
-                        releaseFlow,
-                        new PublishRequest(
-                                branch,
-                                plan.baseCommit(),
-                                files,
-                                plan.oldReference(),
-                                plan.target().toString(),
-                                project.commitId()),
-                        content);
+        Optional<Published> published =
+                deployedThere ? Optional.empty() : Optional.of(plan.published());
+        ChannelProposals.Outcome proposed =
+                proposals.separate()
+                        ? proposals.separately(
+                                lockOnly(branch, lockEdit, plan.oldReference(), image),
+                                content,
+                                plan,
+                                manifestsBranch)
+                        : proposals.together(
+                                lockAndManifests(plan, branch, lockEdit, image), content);
         return new Result(
                 Status.PROPOSED,
                 channel,
                 branch,
                 Optional.of(update),
-                Optional.of(plan.published()),
+                published,
                 Optional.of(content),
                 UnifiedDiff.render(edits),
-                pullRequest);
+                proposed.pullRequest(),
+                proposed.manifests());
+    }
+
+    /** The lock's move and the manifests' bump together on {@code branch}. */
+    private PublishRequest lockAndManifests(
+            ReleaseService.Plan plan, String branch, FileEdit lockEdit, String image) {
+        Map<String, byte[]> files = new LinkedHashMap<>(plan.editedFiles());
+        files.put(project.lockPath(), lockEdit.newBytes());
+        return new PublishRequest(
+                branch, plan.baseCommit(), files, plan.oldReference(), image, project.commitId());
     }
 
     /**
@@ -390,8 +431,7 @@ public final class ChannelUpdateService {
             String branch,
             LockUpdate update,
             FileEdit lockEdit,
-            NixException failed,
-            ReleaseService release) {
+            NixException failed) {
         log.line(
                 "the image does not build on "
                         + update.lock().release().orElse(update.lock().url())
@@ -409,22 +449,14 @@ public final class ChannelUpdateService {
                         OptionalLong.empty(),
                         OptionalLong.empty(),
                         null,
-                        failed.logTail());
+                        failed.logTail(),
+                        null);
         String pin =
                 "nixpkgs "
                         + update.lock().release().orElse(update.lock().url())
                         + " (build failing)";
         PullRequestResult pullRequest =
-                propose(
-                        release,
-                        new PublishRequest(
-                                branch,
-                                project.commitId(),
-                                Map.of(project.lockPath(), lockEdit.newBytes()),
-                                null,
-                                pin,
-                                project.commitId()),
-                        content);
+                proposals.together(lockOnly(branch, lockEdit, null, pin), content).pullRequest();
         return new Result(
                 Status.BUILD_FAILING,
                 channel,
@@ -433,22 +465,20 @@ public final class ChannelUpdateService {
                 Optional.empty(),
                 Optional.of(content),
                 UnifiedDiff.render(lockEdit),
-                pullRequest);
+                pullRequest,
+                Optional.empty());
     }
 
-    private PullRequestResult propose(
-            ReleaseService release, PublishRequest request, ChannelPullRequest content) {
-        if (forge.isEmpty()) {
-            return PullRequestResult.none();
-        }
-        ReleaseService.Proposed proposed =
-                release.propose(
-                        new ReleaseService.Proposal(request, content.title(), content.body()),
-                        forge.get());
-        if (!proposed.note().isEmpty()) {
-            log.line(proposed.note());
-        }
-        return proposed.pullRequest();
+    /** The lock's move alone on {@code branch}, on top of the commit being updated. */
+    private PublishRequest lockOnly(
+            String branch, FileEdit lockEdit, String oldReference, String newReference) {
+        return new PublishRequest(
+                branch,
+                project.commitId(),
+                Map.of(project.lockPath(), lockEdit.newBytes()),
+                oldReference,
+                newReference,
+                project.commitId());
     }
 
     /** {@code nixship/channel-nixos-24.05}; one branch per channel, whatever release it is at. */
@@ -536,84 +566,6 @@ public final class ChannelUpdateService {
         return revision.isEmpty() || tag.contains(revision.get())
                 ? tag
                 : tag + "-nixpkgs-" + revision.get();
-    }
-
-    /**
-     * An image identical to the one the manifests name (but for the pin's labels) is not pushed.
-     */
-    private ReleaseService.ImageSink skippingIdentical(RememberedPrevious previous) {
-        return new ReleaseService.ImageSink() {
-            @Override
-            public ImageReference repository(NixshipConfig config) {
-                return ports.sink().repository(config);
-            }
-
-            @Override
-            public ReleaseService.ImagePush open(
-                    ImageReference repository, Optional<ImageReference> deployed) {
-                ReleaseService.ImagePush push = ports.sink().open(repository, deployed);
-                return new ReleaseService.ImagePush() {
-                    @Override
-                    public Published publish(BuiltImage built, ImageReference target) {
-                        if (previous.identicalTo(built)) {
-                            return new Published(
-                                    target.toString(),
-                                    target.digest(),
-                                    target.tag(),
-                                    Optional.empty());
-                        }
-                        return push.publish(built, target);
-                    }
-
-                    @Override
-                    public PreviousImageLookup previousImage() {
-                        return push.previousImage();
-                    }
-
-                    @Override
-                    public LayerListener layerReady() {
-                        return push.layerReady();
-                    }
-
-                    @Override
-                    public void close() {
-                        push.close();
-                    }
-                };
-            }
-        };
-    }
-
-    /** Remembers the image the manifests named, for the comparison and the closure size. */
-    private static final class RememberedPrevious implements PreviousImages {
-        private final PreviousImages source;
-        private Optional<PreviousImage> last = Optional.empty();
-
-        RememberedPrevious(PreviousImages source) {
-            this.source = source;
-        }
-
-        @Override
-        public Optional<PreviousImage> find(ImageReference reference) {
-            last = source.find(reference);
-            return last;
-        }
-
-        boolean identicalTo(BuiltImage built) {
-            return last.isPresent()
-                    && ImageContent.same(
-                            withoutPin(last.get().config()),
-                            withoutPin(ImageContent.config(built.image())));
-        }
-
-        OptionalLong closureSize() {
-            return last.map(image -> ImageLabels.read(image.config()).closureNarSize())
-                    .orElse(OptionalLong.empty());
-        }
-
-        private static JsonNode withoutPin(JsonNode config) {
-            return ImageLabels.without(config, ImageLabels.NIXPKGS_PIN);
-        }
     }
 
     private static String repositoryPath(String directory, String file) {

@@ -9,6 +9,8 @@ import io.nixship.forge.MarkdownLimit;
  * @param sourceCommitUrl the commit's web page (null when the repository is not known: a dry run)
  * @param freezeMarkdown the freeze diff (or the new freeze) as markdown, rendered elsewhere
  * @param nixpkgsRevision the nixpkgs commit the image was built with (null when unknown)
+ * @param note a paragraph of markdown after the source commit, e.g. a link to the pull request that
+ *     moves the lock (null for none)
  */
 public record PullRequestContent(
         String imageName,
@@ -17,7 +19,21 @@ public record PullRequestContent(
         String sourceCommit,
         String sourceCommitUrl,
         String nixpkgsRevision,
-        String freezeMarkdown) {
+        String freezeMarkdown,
+        String note) {
+
+    /** The same content with {@code paragraph} as its note. */
+    public PullRequestContent withNote(String paragraph) {
+        return new PullRequestContent(
+                imageName,
+                oldReference,
+                newReference,
+                sourceCommit,
+                sourceCommitUrl,
+                nixpkgsRevision,
+                freezeMarkdown,
+                paragraph);
+    }
 
     public String title() {
         return "nixship: update " + imageName + " to " + shortReference(newReference);
@@ -53,6 +69,9 @@ public record PullRequestContent(
                     .append(")");
         }
         head.append(".\n\n");
+        if (note != null) {
+            head.append(note).append("\n\n");
+        }
         String tail =
                 "\n\n---\n_Opened by nixship. It updates this branch on every build of the"
                         + " default branch; commits pushed here by others stop it._\n";

@@ -317,7 +317,8 @@ public final class ReleaseService {
                             built.commitId(),
                             ports.commitLinks().url(built.commitId()).orElse(null),
                             built.lock().revision().orElse(null),
-                            freezeMarkdown(built, previous));
+                            freezeMarkdown(built, previous),
+                            null);
             return new Plan(
                     built,
                     published,

@@ -36,7 +36,8 @@ class ChannelPullRequestTest {
                 OptionalLong.of(2L << 20),
                 OptionalLong.of(3L << 20),
                 freeze,
-                List.of());
+                List.of(),
+                null);
     }
 
     @Test
@@ -83,7 +84,8 @@ class ChannelPullRequestTest {
                         OptionalLong.empty(),
                         OptionalLong.empty(),
                         null,
-                        log);
+                        log,
+                        null);
 
         assertThat(failing.title())
                 .isEqualTo("[build failing] nixpkgs nixos-24.05: b134951 -> 1e3deb3");

@@ -29,9 +29,9 @@ import io.nixship.nix.channel.ChannelResolver;
 import io.nixship.nix.channel.LockUpdater;
 import io.nixship.pipeline.build.ImageBuildService.BuiltImage;
 import io.nixship.pipeline.port.BranchMoved;
-import io.nixship.pipeline.port.CommitLinks;
 import io.nixship.pipeline.port.InMemoryBranchStore;
 import io.nixship.pipeline.port.InMemoryPullRequests;
+import io.nixship.pipeline.port.ManifestRepository;
 import io.nixship.pipeline.port.PreviousImage;
 import io.nixship.pipeline.port.ProjectCommits;
 import io.nixship.pipeline.port.PublishRequest;
@@ -78,6 +78,10 @@ class ChannelUpdateServiceTest {
                     ".nixship.yaml",
                     Optional.empty());
     private static final NixpkgsLock DEPLOYED_LOCK = lock(DEPLOYED_REVISION);
+    private static final String DEPLOY_REPOSITORY = "acme/deploy";
+    private static final String DEPLOY_MAIN = "c".repeat(40);
+    private static final String DEPLOY_MANIFEST = "apps/shop/deployment.yaml";
+    private static final String DEPLOY_BRANCH = "nixship/acme/shop-api-channel-nixos-24.05";
 
     private final InMemoryBranchStore branches = new InMemoryBranchStore();
     private final InMemoryPullRequests pullRequests = new InMemoryPullRequests();
@@ -88,6 +92,16 @@ class ChannelUpdateServiceTest {
     private final List<String> downloads = new ArrayList<>();
     private final List<NixpkgsLock> builds = new ArrayList<>();
     private final List<String> pushed = new ArrayList<>();
+    private final InMemoryBranchStore deployBranches = new InMemoryBranchStore();
+    private final InMemoryPullRequests deployPullRequests = new InMemoryPullRequests();
+
+    /** The GitOps repository acme/deploy holds the manifests, when set. */
+    private boolean gitops;
+
+    /** What the image the manifests name was built with and holds. */
+    private NixpkgsLock deployedLock = DEPLOYED_LOCK;
+
+    private String deployedContent = DEPLOYED_CONTENT;
 
     /** The commit the channel's newest release is at. */
     private String channelRevision = NEWER_REVISION;
@@ -257,7 +271,163 @@ class ChannelUpdateServiceTest {
         assertThat(pullRequest.body()).contains("error: builder for python3.12-numpy failed");
     }
 
+    @Test
+    void
+            withAGitOpsRepositoryTheLockIsProposedHereAndTheManifestsThereEachPullRequestLinkingTheOther() {
+        gitops = true;
+
+        ChannelUpdateService.Result result = update(COMMIT);
+
+        assertThat(result.status()).isEqualTo(ChannelUpdateService.Status.PROPOSED);
+        String target = result.published().orElseThrow().reference();
+        PublishRequest lockCommit = branches.content(BRANCH).orElseThrow();
+        assertThat(lockCommit.baseCommit()).isEqualTo(COMMIT);
+        assertThat(lockCommit.edits()).containsOnlyKeys(NixpkgsLock.FILE_NAME);
+        assertThat(lockIn(lockCommit)).isEqualTo(lock(NEWER_REVISION));
+        PublishRequest manifestsCommit = deployBranches.content(DEPLOY_BRANCH).orElseThrow();
+        assertThat(manifestsCommit.baseCommit()).isEqualTo(DEPLOY_MAIN);
+        assertThat(manifestsCommit.edits()).containsOnlyKeys(DEPLOY_MANIFEST);
+        assertThat(text(manifestsCommit.edits().get(DEPLOY_MANIFEST))).contains("image: " + target);
+        assertThat(manifestsCommit.sourceCommit()).isEqualTo(COMMIT);
+        assertThat(pullRequests.open()).containsOnlyKeys(BRANCH);
+        assertThat(pullRequests.open().get(BRANCH).body())
+                .contains(
+                        "`" + target + "`",
+                        "`acme/deploy` is moved to this image by [the pull request from `"
+                                + DEPLOY_BRANCH
+                                + "`](https://forge.example/pulls/"
+                                + DEPLOY_BRANCH
+                                + ")");
+        assertThat(deployPullRequests.open()).containsOnlyKeys(DEPLOY_BRANCH);
+        String lockPullRequest = result.pullRequest().url();
+        assertThat(deployPullRequests.open().get(DEPLOY_BRANCH).body())
+                .contains(
+                        "| After | `" + target + "` |",
+                        "[" + COMMIT.substring(0, 12) + "](https://forge.example/acme/shop/commit/",
+                        "[its pull request #"
+                                + result.pullRequest().number()
+                                + "]("
+                                + lockPullRequest,
+                        "### Python packages");
+        ChannelUpdateService.ManifestsProposal manifests = result.manifests().orElseThrow();
+        assertThat(manifests.repository()).isEqualTo(DEPLOY_REPOSITORY);
+        assertThat(manifests.branch()).isEqualTo(DEPLOY_BRANCH);
+        assertThat(manifests.pullRequest().operation())
+                .isEqualTo(PullRequestResult.Operation.CREATED);
+    }
+
+    @Test
+    void withAGitOpsRepositoryACurrentLockTouchesNeitherRepository() {
+        gitops = true;
+        channelRevision = DEPLOYED_REVISION;
+
+        ChannelUpdateService.Result result = update(COMMIT);
+
+        assertThat(result.status()).isEqualTo(ChannelUpdateService.Status.CURRENT);
+        assertThat(result.manifests()).isEmpty();
+        assertThat(builds).isEmpty();
+        assertThat(branches.events()).isEmpty();
+        assertThat(deployBranches.events()).isEmpty();
+        assertThat(pullRequests.calls()).isEmpty();
+        assertThat(deployPullRequests.calls()).isEmpty();
+    }
+
+    @Test
+    void withAGitOpsRepositoryTheNextUpdateMovesBothBranchesAndKeepsOnePullRequestInEach() {
+        gitops = true;
+        ChannelUpdateService.Result first = update(COMMIT);
+
+        ChannelUpdateService.Result second = update(NEXT_COMMIT);
+
+        assertThat(second.pullRequest().operation()).isEqualTo(PullRequestResult.Operation.UPDATED);
+        assertThat(second.pullRequest().number()).isEqualTo(first.pullRequest().number());
+        ChannelUpdateService.ManifestsProposal manifests = second.manifests().orElseThrow();
+        assertThat(manifests.pullRequest().operation())
+                .isEqualTo(PullRequestResult.Operation.UPDATED);
+        assertThat(manifests.pullRequest().number())
+                .isEqualTo(first.manifests().orElseThrow().pullRequest().number());
+        assertThat(pullRequests.open()).containsOnlyKeys(BRANCH);
+        assertThat(deployPullRequests.open()).containsOnlyKeys(DEPLOY_BRANCH);
+        assertThat(branches.content(BRANCH).orElseThrow().baseCommit()).isEqualTo(NEXT_COMMIT);
+        assertThat(
+                        text(
+                                deployBranches
+                                        .content(DEPLOY_BRANCH)
+                                        .orElseThrow()
+                                        .edits()
+                                        .get(DEPLOY_MANIFEST)))
+                .contains("image: " + second.published().orElseThrow().reference());
+    }
+
+    @Test
+    void aGitOpsPullRequestFailurePutsBothBranchesBackAsTheyWere() {
+        gitops = true;
+        update(COMMIT);
+        String lockTip = branches.read(BRANCH).orElseThrow();
+        String manifestsTip = deployBranches.read(DEPLOY_BRANCH).orElseThrow();
+        deployPullRequests.beforeNextCall(
+                () -> {
+                    throw NixshipException.failure("GitHub API: 502 while updating");
+                });
+
+        assertThatThrownBy(() -> update(NEXT_COMMIT))
+                .isInstanceOf(NixshipException.class)
+                .hasMessage(
+                        "GitHub API: 502 while updating; branch "
+                                + DEPLOY_BRANCH
+                                + " was put back to "
+                                + manifestsTip.substring(0, 12)
+                                + "; branch "
+                                + BRANCH
+                                + " was put back to "
+                                + lockTip.substring(0, 12));
+        assertThat(branches.read(BRANCH)).contains(lockTip);
+        assertThat(deployBranches.read(DEPLOY_BRANCH)).contains(manifestsTip);
+        assertThat(branches.events()).last().isEqualTo("rolled back " + BRANCH);
+    }
+
+    @Test
+    void aFirstGitOpsPushThatFailsDeletesTheNewLockBranchAgain() {
+        gitops = true;
+        deployPullRequests.beforeNextCall(
+                () -> {
+                    throw NixshipException.failure("GitHub API: 502 while creating");
+                });
+
+        assertThatThrownBy(() -> update(COMMIT))
+                .hasMessageEndingWith("; branch " + BRANCH + " was deleted again");
+        assertThat(branches.read(BRANCH)).isEmpty();
+        assertThat(deployBranches.read(DEPLOY_BRANCH)).isEmpty();
+        assertThat(deployPullRequests.open()).isEmpty();
+    }
+
+    @Test
+    void
+            whenTheGitOpsRepositoryAlreadyDeploysTheImageOnlyTheLockIsProposedAndNoBranchIsLeftThere() {
+        gitops = true;
+        deployedLock = lock(NEWER_REVISION);
+        deployedContent = builtContent;
+        deployPullRequests.openedByAnotherRun(
+                new PullRequestSpec(DEPLOY_BRANCH, "main", "older", "body", List.of(), true));
+
+        ChannelUpdateService.Result result = update(COMMIT);
+
+        assertThat(result.status()).isEqualTo(ChannelUpdateService.Status.PROPOSED);
+        assertThat(result.published()).isEmpty();
+        assertThat(pushed).isEmpty();
+        assertThat(branches.content(BRANCH).orElseThrow().edits())
+                .containsOnlyKeys(NixpkgsLock.FILE_NAME);
+        assertThat(pullRequests.open().get(BRANCH).body())
+                .contains("`acme/deploy` already deploys this image.", "`" + DEPLOYED + "`");
+        assertThat(deployBranches.read(DEPLOY_BRANCH)).isEmpty();
+        assertThat(deployBranches.events()).isEmpty();
+        assertThat(deployPullRequests.open()).isEmpty();
+        assertThat(result.manifests().orElseThrow().pullRequest().operation())
+                .isEqualTo(PullRequestResult.Operation.CLOSED);
+    }
+
     private ChannelUpdateService.Result update(String commit) {
+        Commits commits = new Commits();
         ChannelUpdateService.Project project =
                 new ChannelUpdateService.Project(
                         commit,
@@ -289,22 +459,39 @@ class ChannelUpdateServiceTest {
                             return built(commit, lock, builtContent);
                         },
                         new ReleaseService.Ports(
-                                new Commits(),
+                                commits,
                                 new Registry(),
                                 reference ->
                                         Optional.of(
                                                 new PreviousImage(
                                                         reference,
                                                         imageConfig(
-                                                                DEPLOYED_LOCK, DEPLOYED_CONTENT))),
-                                CommitLinks.NONE,
+                                                                deployedLock, deployedContent))),
+                                sha -> Optional.of("https://forge.example/acme/shop/commit/" + sha),
                                 sleeper,
-                                log::add),
-                        Optional.of(forge));
+                                log::add,
+                                gitops
+                                        ? new DeployRepository()
+                                        : ManifestRepository.releasedCommit(commits)),
+                        Optional.of(forge),
+                        gitops
+                                ? Optional.of(
+                                        new ChannelUpdateService.GitOps(
+                                                DEPLOY_REPOSITORY,
+                                                new ReleaseService.Forge(
+                                                        deployBranches,
+                                                        deployPullRequests,
+                                                        "main",
+                                                        List.of("nixship")),
+                                                branch -> "https://forge.example/pulls/" + branch))
+                                : Optional.empty());
         ChannelUpdateService.Report report =
                 service.update(
                         new ChannelUpdateService.Request(
-                                Optional.empty(), false, List.of(), PinStyle.TAG_AT_DIGEST));
+                                Optional.empty(),
+                                false,
+                                gitops ? List.of(DEPLOY_MANIFEST) : List.of(),
+                                PinStyle.TAG_AT_DIGEST));
         assertThat(report.release()).isEmpty();
         return report.channel();
     }
@@ -390,35 +577,7 @@ class ChannelUpdateServiceTest {
     private final class Commits implements ProjectCommits {
         @Override
         public ManifestFiles manifests(String commit) {
-            return new ManifestFiles() {
-                @Override
-                public List<Path> expand(String pattern) {
-                    return List.of(Path.of(pattern));
-                }
-
-                @Override
-                public byte[] read(Path file) {
-                    assertThat(file).isEqualTo(Path.of(DEPLOYMENT));
-                    return bytes(
-                            "apiVersion: apps/v1\n"
-                                    + "kind: Deployment\n"
-                                    + "metadata:\n"
-                                    + "  name: shop\n"
-                                    + "spec:\n"
-                                    + "  template:\n"
-                                    + "    spec:\n"
-                                    + "      containers:\n"
-                                    + "      - name: app\n"
-                                    + "        image: "
-                                    + DEPLOYED
-                                    + "\n");
-                }
-
-                @Override
-                public void writeAtomically(Path file, byte[] content) {
-                    throw new AssertionError("a commit's manifests are read-only");
-                }
-            };
+            return deployment(DEPLOYMENT);
         }
 
         @Override
@@ -430,6 +589,57 @@ class ChannelUpdateServiceTest {
         public Optional<byte[]> readFile(String commit, String repositoryPath) {
             return branches.commit(commit).map(held -> held.edits().get(repositoryPath));
         }
+    }
+
+    /** acme/deploy: its main branch's deployment names the deployed image. */
+    private static final class DeployRepository implements ManifestRepository {
+        @Override
+        public String base(String releasedCommit) {
+            return DEPLOY_MAIN;
+        }
+
+        @Override
+        public ManifestFiles manifests(String commit) {
+            assertThat(commit).isEqualTo(DEPLOY_MAIN);
+            return deployment(DEPLOY_MANIFEST);
+        }
+    }
+
+    /** A commit's manifests: {@code path} holds a deployment naming the deployed image. */
+    private static ManifestFiles deployment(String path) {
+        return new ManifestFiles() {
+            @Override
+            public List<Path> expand(String pattern) {
+                return List.of(Path.of(pattern));
+            }
+
+            @Override
+            public byte[] read(Path file) {
+                assertThat(file).isEqualTo(Path.of(path));
+                return deploymentBytes();
+            }
+
+            @Override
+            public void writeAtomically(Path file, byte[] content) {
+                throw new AssertionError("a commit's manifests are read-only");
+            }
+        };
+    }
+
+    private static byte[] deploymentBytes() {
+        return bytes(
+                "apiVersion: apps/v1\n"
+                        + "kind: Deployment\n"
+                        + "metadata:\n"
+                        + "  name: shop\n"
+                        + "spec:\n"
+                        + "  template:\n"
+                        + "    spec:\n"
+                        + "      containers:\n"
+                        + "      - name: app\n"
+                        + "        image: "
+                        + DEPLOYED
+                        + "\n");
     }
 
     /** The registry: records each push. */

@@ -17,7 +17,8 @@ class PullRequestContentTest {
                 SHA,
                 "https://github.com/acme/shop/commit/" + SHA,
                 NIXPKGS,
-                freeze);
+                freeze,
+                null);
     }
 
     @Test
@@ -68,7 +69,7 @@ class PullRequestContentTest {
 
     @Test
     void untrustedReferencesCannotBreakTheTable() {
-        String body = new PullRequestContent("a", "x|`y`\nz", "n", SHA, "u", null, "").body();
+        String body = new PullRequestContent("a", "x|`y`\nz", "n", SHA, "u", null, "", null).body();
 
         assertThat(body).contains("| Before | `x\\|'y' z` |").doesNotContain("nixpkgs [");
     }

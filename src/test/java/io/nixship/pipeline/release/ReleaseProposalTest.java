@@ -251,7 +251,8 @@ class ReleaseProposalTest {
                         BASE,
                         null,
                         null,
-                        ""));
+                        "",
+                        null));
     }
 
     private static ReleaseService.Proposal proposal(String base, String tag) {
