@@ -40,13 +40,29 @@ final class GitOpsHarness {
     final Path gitopsDir;
     private final WireMockExtension github;
 
-    private GitOpsHarness(ReleaseHarness app, Path gitopsDir, WireMockExtension github) {
+    /** The branch nixship proposes on in acme/deploy, which pull request #31 is from. */
+    private final String branch;
+
+    private GitOpsHarness(
+            ReleaseHarness app, Path gitopsDir, WireMockExtension github, String branch) {
         this.app = app;
         this.gitopsDir = gitopsDir;
         this.github = github;
+        this.branch = branch;
     }
 
+    /** For a release: its pull request is from the image's branch. */
     static GitOpsHarness create(ReleaseHarness app, Path dir, WireMockExtension github)
+            throws Exception {
+        return create(app, dir, github, BRANCH);
+    }
+
+    /**
+     * acme/deploy's main holds the deployment the application's repository holds now; pull request
+     * #31 is from {@code branch}.
+     */
+    static GitOpsHarness create(
+            ReleaseHarness app, Path dir, WireMockExtension github, String branch)
             throws Exception {
         String deployment = app.deployment();
         Path config = app.project.dir().resolve(".nixship.yaml");
@@ -78,7 +94,7 @@ final class GitOpsHarness {
                     .setRefSpecs(new RefSpec("refs/heads/main:refs/heads/main"))
                     .call();
         }
-        GitOpsHarness harness = new GitOpsHarness(app, gitopsDir, github);
+        GitOpsHarness harness = new GitOpsHarness(app, gitopsDir, github, branch);
         harness.stubDeployRepository();
         return harness;
     }
@@ -96,19 +112,19 @@ final class GitOpsHarness {
     void mergeBranchIntoMain() throws Exception {
         try (Repository deploy = Git.open(gitopsDir.toFile()).getRepository()) {
             RefUpdate main = deploy.updateRef("refs/heads/main");
-            main.setNewObjectId(deploy.resolve("refs/heads/" + BRANCH));
+            main.setNewObjectId(deploy.resolve("refs/heads/" + branch));
             assertThat(main.forceUpdate())
                     .isIn(RefUpdate.Result.FORCED, RefUpdate.Result.FAST_FORWARD);
-            RefUpdate branch = deploy.updateRef("refs/heads/" + BRANCH);
-            branch.setForceUpdate(true);
-            assertThat(branch.delete()).isEqualTo(RefUpdate.Result.FORCED);
+            RefUpdate proposed = deploy.updateRef("refs/heads/" + branch);
+            proposed.setForceUpdate(true);
+            assertThat(proposed.delete()).isEqualTo(RefUpdate.Result.FORCED);
         }
         github.setScenarioState(SCENARIO, "merged");
     }
 
-    ObjectId ref(String branch) throws Exception {
+    ObjectId ref(String name) throws Exception {
         try (Repository deploy = Git.open(gitopsDir.toFile()).getRepository()) {
-            Ref ref = deploy.exactRef("refs/heads/" + branch);
+            Ref ref = deploy.exactRef("refs/heads/" + name);
             return ref == null ? null : ref.getObjectId();
         }
     }
@@ -146,7 +162,7 @@ final class GitOpsHarness {
                         + "\"title\":\"t\",\"body\":\"b\","
                         + "\"html_url\":\"https://github.example/acme/deploy/pull/31\","
                         + "\"head\":{\"ref\":\""
-                        + BRANCH
+                        + branch
                         + "\",\"sha\":\"1111111111111111111111111111111111111111\"},"
                         + "\"base\":{\"ref\":\"main\",\"sha\":\"2222222222222222222222222222222222222222\"},"
                         + "\"labels\":[{\"id\":1,\"name\":\"nixship\"}]}";

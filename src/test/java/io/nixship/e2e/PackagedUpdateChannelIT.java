@@ -16,7 +16,6 @@ import io.nixship.testsupport.ChannelServer;
 import io.nixship.testsupport.CliRun;
 import io.nixship.testsupport.LauncherRun;
 import io.nixship.testsupport.SharedRegistry;
-import io.nixship.testsupport.TestNixpkgs;
 import io.nixship.testsupport.TestNixpkgs.Revision;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -52,19 +51,15 @@ class PackagedUpdateChannelIT {
             assertThat(harness.lockOnBranch(BRANCH).revision())
                     .contains(Revision.REV2.gitRevision());
 
-            String thirdRevision = "0123456789abcdef0123456789abcdef01234567";
-            channels.publish(
-                    CHANNEL,
-                    CHANNEL + ".1003.0123456789ab",
-                    thirdRevision,
-                    TestNixpkgs.get().tarball(Revision.REV2));
+            harness.publishThirdRelease();
             CliRun.Result movedAgain = updateChannel(harness, channels);
 
             PackagedRuns.assertSucceeded(movedAgain);
             JsonNode updated = ReleaseHarness.json(movedAgain).path("channel");
             assertThat(updated.path("operation").asText()).isEqualTo("updated");
             assertThat(updated.path("number").asInt()).isEqualTo(21);
-            assertThat(harness.lockOnBranch(BRANCH).revision()).contains(thirdRevision);
+            assertThat(harness.lockOnBranch(BRANCH).revision())
+                    .contains(UpdateChannelHarness.THIRD_REVISION);
             github.verify(1, postRequestedFor(urlPathEqualTo(PULLS)));
             github.verify(
                     patchRequestedFor(urlPathEqualTo(PULLS + "/21"))

@@ -47,6 +47,9 @@ final class UpdateChannelHarness {
     static final String NEXT_BRANCH = "nixship/channel-" + NEXT_CHANNEL;
     static final String PULLS = ReleaseHarness.PULLS;
 
+    /** The commit of the channel's third release, which holds rev2's tree. */
+    static final String THIRD_REVISION = "0123456789abcdef0123456789abcdef01234567";
+
     final ReleaseHarness release;
     final ChannelServer channels;
 
@@ -138,6 +141,15 @@ final class UpdateChannelHarness {
                                         .withStatus(200)
                                         .withHeader("Content-Type", "application/json")
                                         .withBodyFile("labels.json")));
+    }
+
+    /** The channel moves again: a third release, rev2's tree under another commit. */
+    void publishThirdRelease() {
+        channels.publish(
+                CHANNEL,
+                CHANNEL + ".1003.0123456789ab",
+                THIRD_REVISION,
+                TestNixpkgs.get().tarball(Revision.REV2));
     }
 
     CliRun.Result updateChannel(String apiUrl, String... extra) {

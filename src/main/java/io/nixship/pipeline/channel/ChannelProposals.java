@@ -58,17 +58,23 @@ final class ChannelProposals {
     }
 
     /** What the lock's pull request says about the manifests in the GitOps repository. */
-    String manifestsParagraph(String manifestsBranch, boolean changesManifests) {
+    String manifestsParagraph(String manifestsBranch, ReleaseService.Plan plan) {
         GitOps side = gitops.orElseThrow();
-        return changesManifests
-                ? "**Manifests:** `"
-                        + side.repository()
-                        + "` is moved to this image by [the pull request from `"
-                        + manifestsBranch
-                        + "`]("
-                        + side.pullRequestPage().apply(manifestsBranch)
-                        + "); merge both."
-                : "**Manifests:** `" + side.repository() + "` already deploys this image.";
+        String repository = "`" + side.repository() + "`";
+        if (plan.changesManifests()) {
+            return "**Manifests:** "
+                    + repository
+                    + " is moved to this image by [the pull request from `"
+                    + manifestsBranch
+                    + "`]("
+                    + side.pullRequestPage().apply(manifestsBranch)
+                    + "); merge both.";
+        }
+        return plan.alreadyCurrent()
+                ? "**Manifests:** " + repository + " already deploys this image."
+                : "**Manifests:** the manifests in "
+                        + repository
+                        + " name this image nowhere; nothing is bumped there.";
     }
 
     /**

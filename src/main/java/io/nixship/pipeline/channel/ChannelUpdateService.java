@@ -39,8 +39,10 @@ import java.util.function.Function;
 /**
  * The scheduled job: moves {@code nixship.lock} to the channel's newest release, builds the image
  * with it, and proposes lock and manifest bump together on {@code nixship/channel-<name>} with one
- * pull request. The build, push and manifest plan are {@link ReleaseService}'s; this class decides
- * whether there is anything to propose and what the pull request says.
+ * pull request, or, with a GitOps repository, the lock there and the manifests in one pull request
+ * in the GitOps repository ({@link ChannelProposals}). The build, push and manifest plan are {@link
+ * ReleaseService}'s; this class decides whether there is anything to propose and what the pull
+ * request says.
  *
  * <p>Nothing is downloaded or built when the lock is current or the branch already proposes the
  * channel's release on top of the same commit, so a daily run against a quiet channel costs two
@@ -386,8 +388,7 @@ public final class ChannelUpdateService {
                         plan.content().freezeMarkdown(),
                         List.of(),
                         proposals.separate()
-                                ? proposals.manifestsParagraph(
-                                        manifestsBranch, plan.changesManifests())
+                                ? proposals.manifestsParagraph(manifestsBranch, plan)
                                 : null);
         List<FileEdit> edits = new ArrayList<>(List.of(lockEdit));
         edits.addAll(plan.edits());
