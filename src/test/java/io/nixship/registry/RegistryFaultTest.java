@@ -100,12 +100,18 @@ class RegistryFaultTest {
                         List.of(
                                 TestImages.layer(1, 1000),
                                 layerThatKillsTheRegistryMidUpload(killed)));
+        AtomicBoolean restarted = new AtomicBoolean();
+        // The first wait after the kill restarts the registry; a refused connection can come while
+        // the killed process is not yet reaped (still "alive"), so kill() waits for it first. The
+        // lock holds other uploads' waits until the registry answers again.
         RecordingSleeper sleeper =
                 new RecordingSleeper(
                         () -> {
-                            synchronized (this) {
-                                if (!registry.isRunning()) {
+                            synchronized (restarted) {
+                                if (killed.get() && !restarted.get()) {
+                                    registry.kill();
                                     registry.restart();
+                                    restarted.set(true);
                                 }
                             }
                         });
@@ -119,6 +125,7 @@ class RegistryFaultTest {
                                 PushListener.NONE);
 
         assertThat(killed).isTrue();
+        assertThat(restarted).isTrue();
         assertThat(sleeper.waits()).isNotEmpty();
         assertThat(result.digest()).isEqualTo(image.manifestDigest());
         String inspected =
