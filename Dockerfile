@@ -23,7 +23,8 @@ COPY examples/imgproxy-lite/k8s ./examples/imgproxy-lite/k8s
 # Also trains the ahead-of-time cache (scripts/aot-train) on what this stage can run: no Nix or registry
 # here, so `bump` on the example's manifests, `--version` and `--help`. The build stage's JVM is the
 # runtime's (openjdk-25-jdk-headless holds the same JVM as the -jre-headless below), and COPY keeps the
-# jar's size and time, which the cache checks; where either differs the JVM starts without the cache.
+# jar's size and time, which the cache checks (aot-train sets the time to the pom's reproducible one, so a
+# jar layer reused from an earlier build matches too); where either differs the JVM starts without it.
 RUN mvn -B -q package -DskipTests
 
 # Runtime stage.

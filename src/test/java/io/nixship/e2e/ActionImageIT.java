@@ -125,6 +125,34 @@ class ActionImageIT {
         git.close();
     }
 
+    /**
+     * The JVM starts from the ahead-of-time cache the image carries. {@code -XX:AOTMode=on} turns a
+     * cache the JVM cannot use (the jar's time or size differs from training, other JVM options)
+     * from a silent slow start into a start-up error; the command then fails on its missing inputs.
+     */
+    @Test
+    void theJvmStartsFromTheAheadOfTimeCacheTheImageCarries() throws Exception {
+        Process process =
+                new ProcessBuilder(
+                                "podman",
+                                "run",
+                                "--rm",
+                                "-e",
+                                "JDK_JAVA_OPTIONS=-XX:AOTMode=on",
+                                "-e",
+                                "INPUT_COMMAND=diff",
+                                System.getProperty(IMAGE_PROPERTY))
+                        .redirectErrorStream(true)
+                        .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).as(output).isEqualTo(2);
+        assertThat(output)
+                .contains("Picked up JDK_JAVA_OPTIONS: -XX:AOTMode=on")
+                .doesNotContain("AOT cache")
+                .contains("nixship: Missing required parameters: 'OLD', 'NEW'");
+    }
+
     @Test
     void releaseOpensAPullRequestThenANewerCommitUpdatesIt() throws Exception {
         ReleaseHarness.stubPullRequestLifecycle(github);
