@@ -7,9 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -21,7 +19,6 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
@@ -82,13 +79,9 @@ final class YamlDocument {
         if (offsets.length - 1 > MAX_CODE_POINTS) {
             throw tooLarge(file);
         }
-        List<Node> documents = new ArrayList<>();
+        List<Node> documents;
         try {
-            for (Node document : new Yaml(loaderOptions()).composeAll(new StringReader(text))) {
-                if (document != null) {
-                    documents.add(document);
-                }
-            }
+            documents = composeReadingSeparatingTabsAsSpaces(text);
         } catch (MarkedYAMLException e) {
             throw NixshipException.usage(
                     file
@@ -99,10 +92,32 @@ final class YamlDocument {
         } catch (YAMLException e) {
             throw NixshipException.usage(file + ": invalid YAML: " + oneLine(e.getMessage()));
         }
-        YamlDocument document =
-                new YamlDocument(file, bytes, offsets, List.copyOf(documents), firstLine);
+        YamlDocument document = new YamlDocument(file, bytes, offsets, documents, firstLine);
         document.rejectUnsafeContent();
         return document;
+    }
+
+    private static List<Node> composeReadingSeparatingTabsAsSpaces(String text) {
+        try {
+            return compose(text);
+        } catch (MarkedYAMLException e) {
+            List<Node> documents = TabsAsSpaces.compose(text);
+            if (documents == null) {
+                throw e;
+            }
+            return documents;
+        }
+    }
+
+    /** The documents of {@code text}, composed into nodes (never constructed into objects). */
+    static List<Node> compose(String text) {
+        List<Node> documents = new ArrayList<>();
+        for (Node document : new Yaml(loaderOptions()).composeAll(new StringReader(text))) {
+            if (document != null) {
+                documents.add(document);
+            }
+        }
+        return List.copyOf(documents);
     }
 
     String file() {
@@ -180,13 +195,7 @@ final class YamlDocument {
      * objects, which this never does), so walk every node once and check them here.
      */
     private void rejectUnsafeContent() {
-        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        List<Node> pending = new ArrayList<>(documents);
-        while (!pending.isEmpty()) {
-            Node node = pending.remove(pending.size() - 1);
-            if (!seen.add(node)) {
-                continue;
-            }
+        for (Node node : YamlTrees.everyNode(documents)) {
             if (!STANDARD_TAGS.contains(node.getTag())) {
                 throw NixshipException.usage(
                         file
@@ -210,11 +219,7 @@ final class YamlDocument {
                                         + key.getValue()
                                         + "'");
                     }
-                    pending.add(tuple.getKeyNode());
-                    pending.add(tuple.getValueNode());
                 }
-            } else if (node instanceof SequenceNode sequence) {
-                pending.addAll(sequence.getValue());
             }
         }
     }

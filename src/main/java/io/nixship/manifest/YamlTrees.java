@@ -29,6 +29,29 @@ final class YamlTrees {
         return tuple.getKeyNode() instanceof ScalarNode key ? key.getValue() : COMPLEX_KEY;
     }
 
+    /** Every node of the documents, keys included, each once however many aliases reach it. */
+    static List<Node> everyNode(List<Node> documents) {
+        Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Node> nodes = new ArrayList<>();
+        List<Node> pending = new ArrayList<>(documents);
+        while (!pending.isEmpty()) {
+            Node node = pending.remove(pending.size() - 1);
+            if (!seen.add(node)) {
+                continue;
+            }
+            nodes.add(node);
+            if (node instanceof MappingNode mapping) {
+                for (NodeTuple tuple : mapping.getValue()) {
+                    pending.add(tuple.getKeyNode());
+                    pending.add(tuple.getValueNode());
+                }
+            } else if (node instanceof SequenceNode sequence) {
+                pending.addAll(sequence.getValue());
+            }
+        }
+        return nodes;
+    }
+
     /** The path at which each node is first reached; the editor and the verifier agree on it. */
     static IdentityHashMap<Node, NodePath> firstPaths(List<Node> documents) {
         IdentityHashMap<Node, NodePath> paths = new IdentityHashMap<>();
