@@ -8,8 +8,9 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * A YAML document held in a string scalar of the file, as Argo CD's {@code helm.values} holds a
- * values file: parsed on its own (its lines counted as the file's), with each of its byte offsets
- * mapped back to the file so an edit inside it is spliced into the file's bytes.
+ * values file and a kustomization's {@code patches[].patch} a patch: parsed on its own (its lines
+ * counted as the file's), with each of its byte offsets mapped back to the file so an edit inside
+ * it is spliced into the file's bytes.
  *
  * <p>A literal block ({@code |}, {@code |-}, {@code |+}) maps line by line (the block's indentation
  * added back), a one-line quoted or plain string byte by byte. A folded block, or a quoted string

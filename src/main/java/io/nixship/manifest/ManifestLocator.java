@@ -28,10 +28,10 @@ import org.yaml.snakeyaml.nodes.Tag;
  * {@code image} or ending in {@code image}/{@code Image}, an image volume's {@code
  * image.reference}, and any Helm-style map with {@code repository} (plus {@code registry}, {@code
  * tag} or {@code version}, {@code digest} or {@code sha}, merge keys followed; {@code name} for
- * {@code repository} under an image key). Kustomize {@code images:} entries are read in
- * kustomizations and Flux Kustomizations; in Argo CD Applications, the image strings of {@code
- * kustomize.images}, {@code helm.parameters} and the values document in the {@code helm.values}
- * string.
+ * {@code repository} under an image key). Kustomize {@code images:} entries and the documents of
+ * inline patches are read in kustomizations and Flux Kustomizations; in Argo CD Applications, the
+ * image strings of {@code kustomize.images}, {@code helm.parameters} and the values document in the
+ * {@code helm.values} string.
  */
 public final class ManifestLocator {
     /** Marks a scalar on the same line as a whole image reference to bump, whatever its key. */
@@ -69,8 +69,10 @@ public final class ManifestLocator {
                     && apiVersion != null
                     && apiVersion.startsWith(FLUX_KUSTOMIZATION)) {
                 search.kustomizeEntries(child(child(root, "spec"), "images"));
+                search.inlinePatches(child(root, "spec"));
             } else if (kind == ManifestKind.KUSTOMIZATION || "Kustomization".equals(rootKind)) {
                 search.kustomizeEntries(child(root, "images"));
+                search.inlinePatches(root);
             }
             if (apiVersion != null && apiVersion.startsWith(ARGO_CD)) {
                 Node spec = child(root, "spec");
@@ -130,6 +132,33 @@ public final class ManifestLocator {
                                     digest));
                 }
             }
+        }
+
+        /**
+         * Patches a kustomization (or Flux's {@code Kustomization.spec}) holds inline, as YAML in a
+         * string: kustomize applies them over the resources, so an image they set is what runs. A
+         * one-line string names a patch file, which is searched as a file of its own.
+         */
+        void inlinePatches(Node kustomization) {
+            Map<Node, String> patches = new LinkedHashMap<>();
+            for (String key : List.of("patches", "patchesJson6902")) {
+                if (child(kustomization, key) instanceof SequenceNode entries) {
+                    entries.getValue()
+                            .forEach(entry -> patches.put(child(entry, "patch"), key + "[].patch"));
+                }
+            }
+            if (child(kustomization, "patchesStrategicMerge") instanceof SequenceNode entries) {
+                entries.getValue().forEach(entry -> patches.put(entry, "patchesStrategicMerge[]"));
+            }
+            patches.forEach(
+                    (patch, what) -> {
+                        if (patch instanceof ScalarNode inline
+                                && inline.getTag().equals(Tag.STR)
+                                && inline.getValue().contains("\n")
+                                && claimed.add(inline)) {
+                            embedded(EmbeddedYaml.of(document, inline, what));
+                        }
+                    });
         }
 
         /** Argo CD's {@code kustomize.images}: strings as for {@code kustomize edit set image}. */
@@ -204,7 +233,7 @@ public final class ManifestLocator {
             }
         }
 
-        /** The references in a values document held in a string, read as a Helm values file. */
+        /** The references in a YAML document held in a string (values, a patch). */
         private void embedded(EmbeddedYaml yaml) {
             if (yaml == null) {
                 return;

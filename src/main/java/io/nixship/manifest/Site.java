@@ -23,7 +23,7 @@ sealed interface Site {
      */
     record HelmParameters(ImageSite site, String name, HelmKeys keys) implements Site {}
 
-    /** A site inside a YAML document held in a string (Argo CD's {@code helm.values}). */
+    /** A site inside a YAML document held in a string ({@code helm.values}, an inline patch). */
     record Embedded(ImageSite site, EmbeddedYaml yaml, Site inner) implements Site {}
 
     /** A kustomization images entry; {@code name} is newName, else name. */
