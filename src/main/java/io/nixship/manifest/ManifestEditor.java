@@ -305,6 +305,22 @@ public final class ManifestEditor {
             Map<String, String> missing = new LinkedHashMap<>();
             String tag = pin == PinStyle.DIGEST ? "" : target.tag();
             String digest = pin == PinStyle.TAG ? "" : target.digest();
+            FoundReference reference =
+                    new FoundReference(
+                            entry.site().file(),
+                            entry.site().line(),
+                            entry.site().form(),
+                            spell(entry.name(), value(entry.newTag()), value(entry.digest())),
+                            spell(entry.name(), tag, digest));
+            if (ManifestLocator.child(entry.map(), "tagSuffix") instanceof ScalarNode suffix
+                    && !value(suffix).isEmpty()) {
+                // kustomize refuses tagSuffix beside newTag or digest, and would append it to the
+                // new tag, naming an image that was never pushed.
+                references.add(
+                        reference.leftStale(
+                                "this images entry has tagSuffix, which kustomize refuses beside newTag or digest; remove tagSuffix to let nixship bump it"));
+                return;
+            }
             if (!tag.isEmpty() || !value(entry.newTag()).isEmpty()) {
                 setOrAdd(entry.newTag(), "newTag", tag, missing, line);
             }
@@ -312,10 +328,7 @@ public final class ManifestEditor {
                 setOrAdd(entry.digest(), "digest", digest, missing, line);
             }
             addKeys(entry.map(), missing, line);
-            found(
-                    entry.site(),
-                    spell(entry.name(), value(entry.newTag()), value(entry.digest())),
-                    spell(entry.name(), tag, digest));
+            references.add(reference);
         }
 
         private void setOrAdd(
