@@ -63,12 +63,17 @@ final class YamlDocument {
         this.documents = documents;
     }
 
+    /** A whole file; a parse error says how to go on (a repository's other YAML, e.g. CI's). */
     static YamlDocument parse(String file, byte[] bytes) {
-        return parse(file, bytes, 0);
+        return parse(file, bytes, 0, "; fix it, or leave the file out of the manifests paths");
     }
 
     /** Bytes of {@code file} that start on 0-based line {@code firstLine}, parsed on their own. */
     static YamlDocument parse(String file, byte[] bytes, int firstLine) {
+        return parse(file, bytes, firstLine, "");
+    }
+
+    private static YamlDocument parse(String file, byte[] bytes, int firstLine, String remedy) {
         // A UTF-8 code point takes at most 4 bytes: refuse what is surely too large before decoding
         // it.
         if (bytes.length > 4L * MAX_CODE_POINTS) {
@@ -88,12 +93,14 @@ final class YamlDocument {
                             + ":"
                             + (firstLine + line(e))
                             + ": invalid YAML: "
-                            + oneLine(e.getProblem()));
+                            + oneLine(e.getProblem())
+                            + remedy);
         } catch (YAMLException e) {
-            throw NixshipException.usage(file + ": invalid YAML: " + oneLine(e.getMessage()));
+            throw NixshipException.usage(
+                    file + ": invalid YAML: " + oneLine(e.getMessage()) + remedy);
         }
         YamlDocument document = new YamlDocument(file, bytes, offsets, documents, firstLine);
-        document.rejectUnsafeContent();
+        document.rejectUnsafeContent(remedy);
         return document;
     }
 
@@ -194,7 +201,7 @@ final class YamlDocument {
      * Composing neither checks duplicate keys nor local tags (those are checked when constructing
      * objects, which this never does), so walk every node once and check them here.
      */
-    private void rejectUnsafeContent() {
+    private void rejectUnsafeContent(String remedy) {
         for (Node node : YamlTrees.everyNode(documents)) {
             if (!STANDARD_TAGS.contains(node.getTag())) {
                 throw NixshipException.usage(
@@ -203,7 +210,8 @@ final class YamlDocument {
                                 + line(node.getStartMark())
                                 + ": YAML tag '"
                                 + node.getTag().getValue()
-                                + "' is not allowed; only standard YAML types are");
+                                + "' is not allowed; only standard YAML types are"
+                                + remedy);
             }
             if (node instanceof MappingNode mapping) {
                 Set<String> keys = new HashSet<>();

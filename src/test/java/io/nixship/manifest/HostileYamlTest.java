@@ -123,6 +123,9 @@ class HostileYamlTest {
                             assertThat(e.exitCode()).isEqualTo(NixshipException.USAGE);
                             assertThat(e.getMessage())
                                     .matches("broken\\.yaml:\\d+: invalid YAML: [^\\n]+")
+                                    .endsWith(
+                                            "; fix it, or leave the file out of the manifests"
+                                                    + " paths")
                                     .doesNotContain("\n");
                         });
     }
