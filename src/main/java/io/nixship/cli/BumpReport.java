@@ -46,6 +46,18 @@ final class BumpReport {
         for (SkippedFile skipped : plan.skipped()) {
             lines.add("skipped " + path(skipped) + ": " + skipped.reason());
         }
+        for (BumpPlan.UnreadMention mention : plan.unreadMentions()) {
+            lines.add(
+                    "warning: "
+                            + mention.file().replace('\\', '/')
+                            + ":"
+                            + mention.line()
+                            + ": names "
+                            + target.familiarName()
+                            + " in a string nixship does not read as an image (YAML or text in a"
+                            + " value, or a key that is not image-like); no bump moves it, so"
+                            + " check it by hand or mark the value # nixship:image");
+        }
         for (String entry : plan.entriesWithoutReference()) {
             lines.add(
                     "warning: "
@@ -78,6 +90,13 @@ final class BumpReport {
                                 .map(file -> new Skipped(path(file), file.reason()))
                                 .toList(),
                         plan.entriesWithoutReference(),
+                        plan.unreadMentions().stream()
+                                .map(
+                                        mention ->
+                                                new BumpPlan.UnreadMention(
+                                                        mention.file().replace('\\', '/'),
+                                                        mention.line()))
+                                .toList(),
                         diff));
     }
 
@@ -88,6 +107,7 @@ final class BumpReport {
             List<Reference> references,
             List<Skipped> skipped,
             List<String> withoutReference,
+            List<BumpPlan.UnreadMention> unreadMentions,
             String diff) {}
 
     /** {@code notMoved}: why a stale reference stays as it is; null when it moved or is current. */

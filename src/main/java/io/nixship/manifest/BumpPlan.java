@@ -5,20 +5,25 @@ import java.util.List;
 
 /**
  * What a bump found and would write: every reference to the image (moved or already current), the
- * edits of the files that change, the files skipped as not YAML, and the manifests entries that
- * hold no reference to the image at all.
+ * edits of the files that change, the files skipped as not YAML, the manifests entries that hold no
+ * reference to the image at all, and the strings that name the image where nixship reads none.
  */
 public record BumpPlan(
         List<FoundReference> references,
         List<FileEdit> edits,
         List<SkippedFile> skipped,
-        List<String> entriesWithoutReference) {
+        List<String> entriesWithoutReference,
+        List<UnreadMention> unreadMentions) {
     public BumpPlan {
         references = List.copyOf(references);
         edits = List.copyOf(edits);
         skipped = List.copyOf(skipped);
         entriesWithoutReference = List.copyOf(entriesWithoutReference);
+        unreadMentions = List.copyOf(unreadMentions);
     }
+
+    /** A line of {@code file} naming the image in a string no bump moves. */
+    public record UnreadMention(String file, int line) {}
 
     /**
      * Refuses a plan that would leave a stale reference behind (a form nixship cannot edit in

@@ -59,6 +59,7 @@ public final class ManifestBumper {
         List<FileEdit> edits = new ArrayList<>();
         List<SkippedFile> skipped = new ArrayList<>();
         List<String> withoutReference = new ArrayList<>();
+        List<BumpPlan.UnreadMention> unread = new ArrayList<>();
         Map<Path, List<FoundReference>> perFile = new LinkedHashMap<>();
         for (ManifestSpec spec : manifests) {
             List<ManifestSpec> one = List.of(spec);
@@ -73,6 +74,9 @@ public final class ManifestBumper {
                             found = surveyed.references();
                             perFile.put(file, found);
                             references.addAll(found);
+                            for (int line : surveyed.unreadMentions()) {
+                                unread.add(new BumpPlan.UnreadMention(file.toString(), line));
+                            }
                             if (surveyed.edit().changed()) {
                                 edits.add(surveyed.edit());
                             }
@@ -84,7 +88,7 @@ public final class ManifestBumper {
                 withoutReference.add(spec.pattern());
             }
         }
-        return new BumpPlan(references, edits, skipped, withoutReference);
+        return new BumpPlan(references, edits, skipped, withoutReference, unread);
     }
 
     /** True when applying {@code edits} would change a file: the {@code --check} answer. */

@@ -47,8 +47,11 @@ public final class ManifestEditor {
         return survey(file, content, kind, target, pin).edit();
     }
 
-    /** A file's edit with every reference found in it, moved or already current. */
-    record Surveyed(FileEdit edit, List<FoundReference> references) {}
+    /**
+     * A file's edit with every reference found in it, moved or already current, and the lines where
+     * a string names the image in a value not read as one ({@link UnreadMentions}).
+     */
+    record Surveyed(FileEdit edit, List<FoundReference> references, List<Integer> unreadMentions) {}
 
     Surveyed survey(
             Path file, byte[] content, ManifestKind kind, ImageReference target, PinStyle pin) {
@@ -56,7 +59,8 @@ public final class ManifestEditor {
         String name = file.toString();
         YamlDocument document = YamlDocument.parse(name, content);
         Plan plan = new Plan(document, target, pin);
-        for (Site site : locator.sites(document, kind.resolve(file), target)) {
+        List<Site> sites = locator.sites(document, kind.resolve(file), target);
+        for (Site site : sites) {
             plan.add(site);
         }
         plan.addEmbedded();
@@ -68,7 +72,10 @@ public final class ManifestEditor {
                         .filter(FoundReference::moved)
                         .map(found -> new Change(found.line(), found.before(), found.after()))
                         .toList();
-        return new Surveyed(new FileEdit(file, content, bytes, changes), references);
+        return new Surveyed(
+                new FileEdit(file, content, bytes, changes),
+                references,
+                UnreadMentions.lines(document, target, UnreadMentions.readBy(sites)));
     }
 
     /**

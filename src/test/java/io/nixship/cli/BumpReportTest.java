@@ -40,7 +40,8 @@ class BumpReportTest {
                                         "tag: 2.0.0\n".getBytes(StandardCharsets.UTF_8),
                                         List.of())),
                         List.of(new SkippedFile(Path.of("charts/t.yaml"), "a template")),
-                        List.of("k8s/"));
+                        List.of("k8s/"),
+                        List.of(new BumpPlan.UnreadMention("katib.yaml", 7)));
 
         String json =
                 new BumpReport(ImageReference.parse(IMAGE), plan, true)
@@ -57,6 +58,7 @@ class BumpReportTest {
                                 + "\"moved\":true,\"notMoved\":null}],"
                                 + "\"skipped\":[{\"file\":\"charts/t.yaml\",\"reason\":\"a template\"}],"
                                 + "\"withoutReference\":[\"k8s/\"],"
+                                + "\"unreadMentions\":[{\"file\":\"katib.yaml\",\"line\":7}],"
                                 + "\"diff\":\"--- a/values.yaml\\n\\\"quoted\\\"\\n\"}");
     }
 
@@ -65,13 +67,13 @@ class BumpReportTest {
         String json =
                 new BumpReport(
                                 ImageReference.parse(IMAGE),
-                                new BumpPlan(List.of(), List.of(), List.of(), List.of()),
+                                new BumpPlan(List.of(), List.of(), List.of(), List.of(), List.of()),
                                 false)
                         .json("");
 
         assertThat(json)
                 .isEqualTo(
                         "{\"image\":\"ghcr.io/acme/shop:2.0.0\",\"changed\":false,\"references\":[],"
-                                + "\"skipped\":[],\"withoutReference\":[],\"diff\":\"\"}");
+                                + "\"skipped\":[],\"withoutReference\":[],\"unreadMentions\":[],\"diff\":\"\"}");
     }
 }

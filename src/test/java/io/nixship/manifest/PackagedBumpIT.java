@@ -165,6 +165,40 @@ class PackagedBumpIT {
     }
 
     @Test
+    void aStringNamingTheImageWhereNoReferenceIsReadIsAWarningNotASilentSuccess()
+            throws IOException {
+        Path work = workDir("unread");
+        Files.writeString(
+                work.resolve("deploy.yaml"),
+                DEPLOYMENT
+                        + "---\napiVersion: v1\nkind: ConfigMap\ndata:\n  job.yaml: |\n"
+                        + "    image: ghcr.io/acme/shop:1.0.0\n");
+
+        CliRun.Result result =
+                launch(
+                        work,
+                        "bump",
+                        "--image",
+                        IMAGE,
+                        "--manifests",
+                        "deploy.yaml",
+                        "--check",
+                        "--json");
+
+        int line = (int) DEPLOYMENT.lines().count() + 6;
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        assertThat(result.err())
+                .contains(
+                        "warning: deploy.yaml:"
+                                + line
+                                + ": names ghcr.io/acme/shop in a string nixship does not read"
+                                + " as an image");
+        JsonNode unread = new ObjectMapper().readTree(result.out()).path("unreadMentions");
+        assertThat(unread).hasSize(1);
+        assertThat(unread.get(0).path("line").asInt()).isEqualTo(line);
+    }
+
+    @Test
     void aPathWithoutTheImageIsNamedOnStderrAndNothingChanges() throws IOException {
         Path work = workDir("typo");
         Files.createDirectories(work.resolve("k8s"));
