@@ -252,6 +252,9 @@ public final class ManifestLocator {
             }
             if (node instanceof MappingNode map) {
                 helmMap(map, false);
+                if (jsonPatchSetsAnImage(map)) {
+                    imageString(child(map, "value"), false);
+                }
                 for (NodeTuple tuple : map.getValue()) {
                     Node value = tuple.getValueNode();
                     if (imageKey(YamlTrees.keyOf(tuple))) {
@@ -266,6 +269,19 @@ public final class ManifestLocator {
             } else if (node instanceof SequenceNode sequence) {
                 sequence.getValue().forEach(this::anywhere);
             }
+        }
+
+        /**
+         * A JSON 6902 operation ({@code patchesJson6902}, a kustomize {@code patches} file) that
+         * adds or replaces an image: {@code {op: replace, path: .../containers/0/image, value:
+         * REF}}. Its value is what runs, though its key is {@code value}.
+         */
+        private static boolean jsonPatchSetsAnImage(MappingNode map) {
+            String op = value(scalarNode(map, "op"));
+            String path = value(scalarNode(map, "path"));
+            return ("replace".equals(op) || "add".equals(op))
+                    && path != null
+                    && imageKey(path.substring(path.lastIndexOf('/') + 1));
         }
 
         /**
