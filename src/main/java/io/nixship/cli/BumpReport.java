@@ -6,8 +6,10 @@ import io.nixship.manifest.FoundReference;
 import io.nixship.manifest.ImageReference;
 import io.nixship.manifest.SkippedFile;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What {@code bump} tells about a plan: one line per reference found (moved or already current),
@@ -15,6 +17,8 @@ import java.util.Locale;
  * JSON for {@code --json}.
  */
 final class BumpReport {
+    private static final int SKIPPED_LISTED_ONE_BY_ONE = 3;
+
     private final ImageReference target;
     private final BumpPlan plan;
     private final boolean check;
@@ -43,8 +47,28 @@ final class BumpReport {
                                             ? (check ? " would move to " : " -> ") + found.after()
                                             : " (already current)"));
         }
+        // A chart holds dozens of templates: more than a few skipped for one reason in one
+        // directory make one line (--json lists each).
+        Map<String, List<SkippedFile>> byDirectoryAndReason = new LinkedHashMap<>();
         for (SkippedFile skipped : plan.skipped()) {
-            lines.add("skipped " + path(skipped) + ": " + skipped.reason());
+            byDirectoryAndReason
+                    .computeIfAbsent(
+                            directory(skipped) + "\0" + skipped.reason(), key -> new ArrayList<>())
+                    .add(skipped);
+        }
+        for (List<SkippedFile> group : byDirectoryAndReason.values()) {
+            if (group.size() > SKIPPED_LISTED_ONE_BY_ONE) {
+                lines.add(
+                        "skipped "
+                                + group.size()
+                                + " files in "
+                                + directory(group.get(0))
+                                + ": "
+                                + group.get(0).reason());
+            } else {
+                group.forEach(
+                        skipped -> lines.add("skipped " + path(skipped) + ": " + skipped.reason()));
+            }
         }
         for (BumpPlan.UnreadMention mention : plan.unreadMentions()) {
             lines.add(
@@ -132,6 +156,11 @@ final class BumpReport {
     }
 
     record Skipped(String file, String reason) {}
+
+    private static String directory(SkippedFile skipped) {
+        String path = path(skipped);
+        return path.substring(0, path.lastIndexOf('/') + 1);
+    }
 
     private static String path(SkippedFile skipped) {
         return skipped.file().toString().replace('\\', '/');

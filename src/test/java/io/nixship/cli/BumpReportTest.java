@@ -10,6 +10,7 @@ import io.nixship.manifest.ImageSite;
 import io.nixship.manifest.SkippedFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -75,5 +76,27 @@ class BumpReportTest {
                 .isEqualTo(
                         "{\"image\":\"ghcr.io/acme/shop:2.0.0\",\"changed\":false,\"references\":[],"
                                 + "\"skipped\":[],\"withoutReference\":[],\"unreadMentions\":[],\"diff\":\"\"}");
+    }
+
+    @Test
+    void manySkippedTemplatesOfOneDirectoryMakeOneLineAndFewAreListedOneByOne() {
+        List<SkippedFile> skipped = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            skipped.add(new SkippedFile(Path.of("chart/templates/t" + i + ".yaml"), "a template"));
+        }
+        skipped.add(new SkippedFile(Path.of("other/templates/one.yaml"), "a template"));
+
+        List<String> notes =
+                new BumpReport(
+                                ImageReference.parse(IMAGE),
+                                new BumpPlan(List.of(), List.of(), skipped, List.of(), List.of()),
+                                false)
+                        .notes();
+
+        assertThat(notes)
+                .contains(
+                        "skipped 5 files in chart/templates/: a template",
+                        "skipped other/templates/one.yaml: a template")
+                .noneMatch(line -> line.contains("t0.yaml"));
     }
 }
