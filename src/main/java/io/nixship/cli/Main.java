@@ -7,6 +7,13 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            // picocli's classes are built for Java 5, so the ahead-of-time cache cannot hold them
+            // and building its command line was two thirds of this answer's start-up; the text is
+            // NixshipCli.Version's.
+            System.out.println(new NixshipCli.Version().getVersion()[0]);
+            return;
+        }
         CliContext context;
         try {
             context = CliContext.system();

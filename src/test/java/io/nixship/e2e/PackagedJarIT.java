@@ -28,6 +28,13 @@ class PackagedJarIT {
 
         PackagedRuns.assertSucceeded(version);
         assertThat(version.out()).startsWith("nixship ");
+        // --version alone is answered before picocli is built; with another option picocli
+        // answers it: the same line.
+        CliRun.Result throughPicocli =
+                new LauncherRun(CliRun.offline(temp, temp.resolve("home")))
+                        .run("--version", "--stacktrace");
+        PackagedRuns.assertSucceeded(throughPicocli);
+        assertThat(version.out()).isEqualTo(throughPicocli.out());
         assertThat(Files.readAllLines(classLog))
                 .anyMatch(
                         line ->
