@@ -29,9 +29,10 @@ public final class Main {
     }
 
     /**
-     * JDK 17's HttpClient cannot be closed: its selector thread stays waiting in native code, and
-     * the JVM waits 0.3 s at exit for threads in native code (a third of a no-op push).
-     * Interrupting the thread ends it; the process is ending anyway.
+     * An HttpClient left open (the registry and GitHub clients live as long as the command) keeps
+     * its selector thread waiting in native code, and the JVM waits 0.3 s at exit for threads in
+     * native code (a third of a no-op push). Interrupting the thread ends it; the process is ending
+     * anyway.
      */
     private static void endHttpSelectors() {
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
