@@ -125,15 +125,7 @@ public final class ManifestBranchPublisher implements BranchStore {
         try {
             return Optional.ofNullable(fetchRemoteBranch(branch)).map(ObjectId::name);
         } catch (IOException e) {
-            throw NixshipException.failure(
-                    "reading branch "
-                            + branch
-                            + " from "
-                            + remote
-                            + " failed: "
-                            + oneLine(e.getMessage())
-                            + accessHint(e),
-                    e);
+            throw readFailed(branch, e);
         }
     }
 
@@ -256,6 +248,18 @@ public final class ManifestBranchPublisher implements BranchStore {
         }
     }
 
+    private NixshipException readFailed(String branch, IOException e) {
+        return NixshipException.failure(
+                "reading branch "
+                        + branch
+                        + " from "
+                        + remote
+                        + " failed: "
+                        + oneLine(e.getMessage())
+                        + accessHint(e),
+                e);
+    }
+
     /**
      * Fetches {@code branch} of the remote (a GitOps repository's base branch) and returns its tip,
      * whose commits are then in the local repository.
@@ -265,15 +269,7 @@ public final class ManifestBranchPublisher implements BranchStore {
         try {
             tip = fetchRemoteBranch(branch, BASE_PREFIX);
         } catch (IOException e) {
-            throw NixshipException.failure(
-                    "reading branch "
-                            + branch
-                            + " from "
-                            + remote
-                            + " failed: "
-                            + oneLine(e.getMessage())
-                            + accessHint(e),
-                    e);
+            throw readFailed(branch, e);
         }
         if (tip == null) {
             throw NixshipException.usage(
